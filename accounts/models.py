@@ -1,0 +1,73 @@
+"""The citizen account (Bürgerkonto): one user model for citizens and staff, logging in by email."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager["User"]):
+    """Creates users keyed by email; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user_by_email(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user_by_email(email, password, **extra)
+
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        if not extra["is_staff"] or not extra["is_superuser"]:
+            raise ValueError("A superuser needs is_staff and is_superuser.")
+        return self._create_user_by_email(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person: citizen, staff member of an authority, or both."""
+
+    class AssuranceLevel(models.TextChoices):
+        REGISTERED = "registered", _("Registriert (E-Mail bestätigt)")
+        VERIFIED = "verified", _("Identität geprüft (eID)")
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    display_name = models.CharField(_("Anzeigename"), max_length=150, blank=True)
+    assurance_level = models.CharField(
+        _("Vertrauensniveau"),
+        max_length=20,
+        choices=AssuranceLevel.choices,
+        default=AssuranceLevel.REGISTERED,
+    )
+    preferred_language = models.CharField(
+        _("Sprache"), max_length=8, default="de", choices=[("de", "Deutsch"), ("en", "English")]
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    class Meta:
+        verbose_name = _("Benutzer")
+        verbose_name_plural = _("Benutzer")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,70 @@
+"""Browser tests: Playwright for Python driving Debian's chromium (Playwright's own browser
+download cannot work offline), with axe-core from npm injected for accessibility checks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = os.environ.get("MM_CHROMIUM", "/usr/bin/chromium")
+# Flags an offline machine needs: without the background-networking ones chromium keeps
+# trying to reach Google's hosts and gets refused.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = (
+    Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+)
+
+# Playwright's sync API runs an event loop in this thread; the live server and the test's own
+# ORM calls are ordinary synchronous code, so Django's async-safety guard must stand aside.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[Any]:
+    """Run axe-core (WCAG 2.x A/AA rules) on the page; return violations of these impacts."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })"""
+    )
+    return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
+    summary = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    ]
+    assert not violations, "axe-core found accessibility violations:\n" + "\n".join(summary)
