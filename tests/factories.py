@@ -1,0 +1,87 @@
+"""factory_boy factories and small geometry helpers shared by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+
+from boundaries.models import Authority, BoundarySet, Level
+from boundaries.sets import activate_set, store_boundary
+from geo.models import Asset, AssetType, RoadClass, RoadSegment
+from tracker.models import Category, Team
+
+
+def box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> MultiPolygon:
+    """A rectangle as a WGS84 MultiPolygon."""
+    ring = (
+        (min_lon, min_lat),
+        (max_lon, min_lat),
+        (max_lon, max_lat),
+        (min_lon, max_lat),
+        (min_lon, min_lat),
+    )
+    return MultiPolygon(Polygon(ring), srid=4326)
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"Gemeinde {n}")
+    slug = factory.Sequence(lambda n: f"authority-{n}")
+    level = Level.GEMEINDE
+    email = factory.LazyAttribute(lambda o: f"{o.slug}@example.org")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"Kategorie {n}")
+    level = Level.GEMEINDE
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"Bauhof {n}")
+
+
+class RoadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoadSegment
+
+    geom = LineString((10.0, 53.0), (10.01, 53.0), srid=4326)
+    road_class = RoadClass.GEMEINDESTRASSE
+
+
+class AssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Asset
+
+    geom = Point(10.0, 53.0, srid=4326)
+    asset_type = AssetType.STREETLIGHT
+    external_id = factory.Sequence(lambda n: f"L-{n:05d}")
+
+
+def territory(
+    name: str,
+    level: str,
+    geom: MultiPolygon,
+    boundary_set: BoundarySet | None = None,
+    **fields: Any,
+) -> Authority:
+    """An authority with an active boundary (its level's set is created and activated on demand)."""
+    authority = AuthorityFactory(name=name, level=level, **fields)
+    if boundary_set is None:
+        boundary_set = BoundarySet.objects.filter(level=level, is_active=True).first()
+    if boundary_set is None:
+        boundary_set = BoundarySet.objects.create(name=f"test-{level}", level=level)
+        activate_set(boundary_set)
+    store_boundary(boundary_set, authority, geom)
+    return authority
