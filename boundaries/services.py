@@ -104,13 +104,12 @@ _ROUTE_MANY_SQL = """
 _LEVEL_RANK = {level.value: rank for rank, level in enumerate(TERRITORIAL_LEVELS)}
 
 # Where to look when no authority of the wanted level covers a point: a Gemeinde without a
-# Samtgemeinde (verbandsfrei) does those tasks itself; otherwise go one tier up.
+# Samtgemeinde (verbandsfrei) does those tasks itself, and a Samtgemeinde's tasks fall to a
+# verbandsfreie Gemeinde. Never escalate to a broader tier: a point in a neighbouring Kreis
+# that we do not serve must be rejected, not handed to the Land.
 _LEVEL_FALLBACK: dict[str, list[str]] = {
-    Level.GEMEINDE: [Level.GEMEINDE, Level.SAMTGEMEINDE, Level.KREIS, Level.LAND],
-    Level.SAMTGEMEINDE: [Level.SAMTGEMEINDE, Level.GEMEINDE, Level.KREIS, Level.LAND],
-    Level.KREIS: [Level.KREIS, Level.LAND, Level.BUND],
-    Level.LAND: [Level.LAND, Level.BUND],
-    Level.BUND: [Level.BUND],
+    Level.GEMEINDE: [Level.GEMEINDE, Level.SAMTGEMEINDE],
+    Level.SAMTGEMEINDE: [Level.SAMTGEMEINDE, Level.GEMEINDE],
 }
 
 _ROAD_CLASS_LEVEL = {
@@ -188,7 +187,8 @@ def road_owner_at(
     for territory_id in [*territory_ids, None]:
         if territory_id in rules:
             return rules[territory_id], ""
-    # Nothing configured: the Land administers federal and state roads (Auftragsverwaltung).
+    # Nothing configured: the Land administers federal and state roads (Auftragsverwaltung);
+    # without a Land authority, the Kreis receives the report and can forward it.
     fallback = _pick_level(covering, Level.LAND) or _pick_level(covering, Level.KREIS)
     return (fallback.id, _("kein Straßenbaulastträger hinterlegt")) if fallback else (None, "")
 
