@@ -1,0 +1,546 @@
+"""The photo pipeline for citizen reports: check, auto-rotate, strip metadata, re-encode.
+
+Pure functions from an uploaded file to bytes; no models and no storage. The caller saves
+`ProcessedPhoto.image` and `.thumbnail` through Django's storage API (e.g. `ContentFile`),
+and turns `PhotoRejected` into a form or API error (`ValidationError(exc.message,
+code=exc.code)`).
+
+Decisions, so that callers need not read the code:
+
+* Accepted input: JPEG (including the multi-picture MPO variant many phones write), PNG,
+  WebP, and HEIC/HEIF when the optional `pillow_heif` package is installed. Pillow is only
+  ever asked to open these formats, so exotic decoders (EPS, TIFF, …) never see citizen
+  uploads.
+* Output is always an sRGB JPEG without any metadata, because every mail client, office
+  program and Open311 app at the authorities can show it. Transparency has no meaning in a
+  photo of a pothole, so alpha (PNG, WebP) is flattened onto white rather than kept, which
+  also keeps screenshots from turning into multi-megabyte PNGs.
+* Colour profiles are applied (e.g. an iPhone's Display P3 is converted to sRGB) and then
+  dropped: the stored pixels are sRGB and need no profile, and profiles can name devices.
+* Limits come from settings, read on every call: PHOTO_MAX_BYTES (upload size),
+  PHOTO_MAX_PIXELS (declared pixel count, checked before decoding; Pillow's own
+  `Image.MAX_IMAGE_PIXELS` caps it), PHOTO_MAX_EDGE (long edge of the stored image) and
+  PHOTO_THUMBNAIL_EDGE (long edge of the thumbnail). Images are never enlarged.
+* `sha256` is the digest of the stored image bytes, not of the upload: it describes what
+  we keep, and the upload (with its GPS position) is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+import logging
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Final, Literal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES: Final = 15 * 1024 * 1024
+DEFAULT_MAX_PIXELS: Final = 40_000_000
+DEFAULT_MAX_EDGE: Final = 2560
+DEFAULT_THUMBNAIL_EDGE: Final = 400
+
+# Quality 85 is where JPEG artefacts stop being visible on photos at a fraction of the
+# size of higher settings; the thumbnail is small enough that 80 looks the same.
+JPEG_QUALITY: Final = 85
+THUMBNAIL_QUALITY: Final = 80
+OUTPUT_CONTENT_TYPE: Final = "image/jpeg"
+OUTPUT_EXTENSION: Final = "jpg"  # without dot: f"{name}.{photo.extension}"
+
+RejectionCode = Literal[
+    "too_large",
+    "not_an_image",
+    "unsupported_format",
+    "corrupt",
+    "decompression_bomb",
+    "too_many_pixels",
+]
+
+
+class PhotoRejected(ValueError):
+    """An upload we do not accept. `message` is German (or the active language) and may be
+    shown to the citizen as is; `code` is stable for programs."""
+
+    def __init__(self, code: RejectionCode, message: str) -> None:
+        super().__init__(message)
+        self.code: RejectionCode = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class GpsLocation:
+    """A WGS84 position from a photo's EXIF data (for `geo.srid.wgs84_point(lon, lat)`)."""
+
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedPhoto:
+    """What the caller stores: metadata-free JPEG bytes and what the model records about them.
+
+    `width`/`height` describe `image` (after rotation and downscaling); `gps` was read from
+    the upload before its metadata was dropped and is only an offer to the citizen.
+    """
+
+    image: bytes
+    thumbnail: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    gps: GpsLocation | None
+    sha256: str
+
+
+def _register_heif_opener() -> bool:
+    # Imported by name so the module type-checks and runs whether or not the optional
+    # dependency is installed. Embedded thumbnails, depth maps and auxiliary images are of
+    # no use to us, so libheif is told not to read them.
+    try:
+        pillow_heif = importlib.import_module("pillow_heif")
+    except ImportError:
+        return False
+    pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+    return True
+
+
+# Module import happens once per process, so the opener is registered once.
+HEIF_SUPPORTED: Final = _register_heif_opener()
+
+# "MPO" needs no entry: Pillow's JPEG opener itself returns MPO images for such files.
+_ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", *(("HEIF",) if HEIF_SUPPORTED else ()))
+_SRGB: Final = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_SIXTEEN_BIT_MODES: Final = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
+_READ_CHUNK: Final = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    max_bytes: int
+    max_pixels: int
+    max_edge: int
+    thumbnail_edge: int
+
+
+def _positive_int_setting(name: str, default: int) -> int:
+    value = getattr(settings, name, default)
+    # A typo in settings should fail loudly, not silently disable a safety limit.
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ImproperlyConfigured(f"{name} must be a positive integer, got {value!r}.")
+    return value
+
+
+def _limits() -> _Limits:
+    return _Limits(
+        max_bytes=_positive_int_setting("PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES),
+        max_pixels=_positive_int_setting("PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS),
+        max_edge=_positive_int_setting("PHOTO_MAX_EDGE", DEFAULT_MAX_EDGE),
+        thumbnail_edge=_positive_int_setting("PHOTO_THUMBNAIL_EDGE", DEFAULT_THUMBNAIL_EDGE),
+    )
+
+
+# --- rejections -------------------------------------------------------------------------
+
+
+def _accepted_formats_text() -> str:
+    return _("JPEG, PNG, WebP oder HEIC") if HEIF_SUPPORTED else _("JPEG, PNG oder WebP")
+
+
+def _rejected(code: RejectionCode, message: str, filename: str | None) -> PhotoRejected:
+    if filename:
+        # Only the last path component, shortened: browsers send names, scripts send paths.
+        name = PurePath(filename.replace("\\", "/")).name[:80]
+        if name:
+            message = _("„%(name)s“: %(message)s") % {"name": name, "message": message}
+    return PhotoRejected(code, message)
+
+
+def _too_large(limit: int, filename: str | None) -> PhotoRejected:
+    return _rejected(
+        "too_large",
+        _("Die Datei ist zu groß. Erlaubt sind höchstens %(limit)s.")
+        % {"limit": filesizeformat(limit)},
+        filename,
+    )
+
+
+def _corrupt(filename: str | None) -> PhotoRejected:
+    return _rejected(
+        "corrupt",
+        _(
+            "Das Bild ist beschädigt oder unvollständig und kann nicht gelesen werden. "
+            "Bitte laden Sie es erneut hoch."
+        ),
+        filename,
+    )
+
+
+def _decompression_bomb(filename: str | None) -> PhotoRejected:
+    return _rejected(
+        "decompression_bomb",
+        _(
+            "Das Bild gibt eine unplausibel hohe Auflösung an und wird aus Sicherheitsgründen "
+            "abgelehnt."
+        ),
+        filename,
+    )
+
+
+def _too_many_pixels(pixels: int, limit: int, filename: str | None) -> PhotoRejected:
+    return _rejected(
+        "too_many_pixels",
+        _(
+            "Das Bild hat zu viele Pixel (%(pixels)s Megapixel, erlaubt sind %(limit)s). "
+            "Bitte verkleinern Sie es vor dem Hochladen."
+        )
+        % {
+            "pixels": number_format(pixels / 1_000_000, decimal_pos=1),
+            "limit": number_format(limit / 1_000_000, decimal_pos=1),
+        },
+        filename,
+    )
+
+
+def _sniff_format(head: bytes) -> str | None:
+    """Name the image format of a file Pillow would not open for us, from its magic bytes.
+
+    Only to tell "this is a picture we do not take" from "this is no picture at all"."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}:
+            return "HEIF"
+        if brand in {b"avif", b"avis"}:
+            return "AVIF"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "GIF"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "TIFF"
+    if head.startswith(b"BM") and head[14:15] in {b"\x0c", b"\x28", b"\x38", b"\x40", b"\x6c"}:
+        return "BMP"
+    if head.startswith((b"\x00\x00\x00\x0cjP  ", b"\xff\x4f\xff\x51")):
+        return "JPEG 2000"
+    if head.startswith((b"\xff\x0a", b"\x00\x00\x00\x0cJXL ")):
+        return "JPEG XL"
+    if head.startswith(b"8BPS"):
+        return "PSD"
+    if b"<svg" in head[:1024].lower():
+        return "SVG"
+    return None
+
+
+def _unidentified(data: bytes, filename: str | None) -> PhotoRejected:
+    sniffed = _sniff_format(data[:1024])
+    if sniffed in _ACCEPTED_FORMATS:
+        # The magic bytes are right but Pillow could not even read the header.
+        return _corrupt(filename)
+    if sniffed == "HEIF":
+        return _rejected(
+            "unsupported_format",
+            _(
+                "Fotos im HEIC-Format (z. B. vom iPhone) können wir leider noch nicht "
+                "verarbeiten. Bitte laden Sie das Foto als %(formats)s hoch."
+            )
+            % {"formats": _accepted_formats_text()},
+            filename,
+        )
+    if sniffed is not None:
+        return _rejected(
+            "unsupported_format",
+            _(
+                "Das Bildformat %(format)s wird nicht unterstützt. "
+                "Bitte laden Sie ein Foto als %(formats)s hoch."
+            )
+            % {"format": sniffed, "formats": _accepted_formats_text()},
+            filename,
+        )
+    return _rejected(
+        "not_an_image",
+        _("Die Datei ist kein Bild. Bitte laden Sie ein Foto als %(formats)s hoch.")
+        % {"formats": _accepted_formats_text()},
+        filename,
+    )
+
+
+# --- reading and opening ----------------------------------------------------------------
+
+
+def _read_limited(fileobj: IO[bytes], max_bytes: int, filename: str | None) -> bytes:
+    """Read the whole upload, but never more than `max_bytes + 1` bytes of it."""
+    declared = getattr(fileobj, "size", None)  # Django's UploadedFile knows it already
+    if isinstance(declared, int) and declared > max_bytes:
+        raise _too_large(max_bytes, filename)
+    # Django may have read the upload before (e.g. to validate it); start at the beginning.
+    if fileobj.seekable():
+        fileobj.seek(0)
+    chunks: list[bytes] = []
+    remaining = max_bytes + 1
+    while remaining > 0:
+        # Looping, since raw streams may return fewer bytes than asked for.
+        chunk = fileobj.read(min(remaining, _READ_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    if remaining <= 0:
+        raise _too_large(max_bytes, filename)
+    data = b"".join(chunks)
+    if not data:
+        raise _rejected("not_an_image", _("Die Datei ist leer."), filename)
+    return data
+
+
+def _open(data: bytes, max_pixels: int, filename: str | None) -> Image.Image:
+    """Open (not decode) an accepted image and check its declared size."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=_ACCEPTED_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise _decompression_bomb(filename) from exc
+    except UnidentifiedImageError as exc:
+        raise _unidentified(data, filename) from exc
+    except Exception as exc:
+        # Pillow's decoders raise many exception types on hostile input (its own fuzzing
+        # harness accepts any Exception); all of them mean "cannot read this file".
+        logger.info("photo header unreadable", exc_info=True)
+        raise _corrupt(filename) from exc
+    width, height = image.size
+    pixels = width * height
+    # Above MAX_IMAGE_PIXELS Pillow only warns; we refuse before anything is decoded, so the
+    # warning never turns into hundreds of megabytes of pixels.
+    pillow_limit = Image.MAX_IMAGE_PIXELS
+    if pillow_limit is not None and pixels > pillow_limit:
+        image.close()
+        raise _decompression_bomb(filename)
+    if pixels > max_pixels:
+        image.close()
+        raise _too_many_pixels(pixels, max_pixels, filename)
+    return image
+
+
+# --- GPS --------------------------------------------------------------------------------
+
+
+def _ascii(value: object) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if not isinstance(value, str):
+        return None
+    return value.strip("\x00 ").upper()
+
+
+def _coordinate(
+    value: object, ref: object, positive: str, negative: str, limit: float
+) -> float | None:
+    """Degrees, minutes, seconds (as EXIF rationals) and a hemisphere letter to degrees."""
+    hemisphere = _ascii(ref)
+    if hemisphere == positive:
+        sign = 1.0
+    elif hemisphere == negative:
+        sign = -1.0
+    else:
+        return None  # without the hemisphere the sign is a guess
+    if isinstance(value, numbers.Real):  # some writers store degrees only, as one value
+        value = (value,)
+    if not isinstance(value, tuple | list) or not 1 <= len(value) <= 3:
+        return None
+    try:
+        parts = [float(part) for part in value]
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    # A zero denominator comes back from Pillow as NaN.
+    if not all(math.isfinite(part) and part >= 0 for part in parts):
+        return None
+    degrees, minutes, seconds = (*parts, 0.0, 0.0)[:3]
+    if minutes >= 60 or seconds >= 60:
+        return None
+    decimal = degrees + minutes / 60 + seconds / 3600
+    if decimal > limit:
+        return None
+    return sign * decimal
+
+
+def _gps_from_ifd(gps: Mapping[int, object]) -> GpsLocation | None:
+    # "V" (void) means the receiver had no fix when the photo was taken.
+    if _ascii(gps.get(ExifTags.GPS.GPSStatus)) == "V":
+        return None
+    lat = _coordinate(
+        gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "N", "S", 90
+    )
+    lon = _coordinate(
+        gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef), "E", "W", 180
+    )
+    if lat is None or lon is None:
+        return None
+    if lat == 0 and lon == 0:
+        return None  # cameras without a fix write zeros; nobody reports a pothole off Ghana
+    # Seven decimals are about a centimetre; more is float noise.
+    return GpsLocation(lat=round(lat, 7), lon=round(lon, 7))
+
+
+def _gps_of(image: Image.Image) -> GpsLocation | None:
+    """The GPS position in an opened image's EXIF block, or None; never raises.
+
+    Reads the raw EXIF bytes rather than `image.getexif()`, which for PNG decodes the whole
+    image to look for a late eXIf chunk."""
+    raw = image.info.get("exif")
+    if not isinstance(raw, bytes) or not raw:
+        return None
+    try:
+        exif = Image.Exif()
+        exif.load(raw)
+        return _gps_from_ifd(exif.get_ifd(ExifTags.IFD.GPSInfo))
+    except Exception:
+        # Malformed EXIF only costs the citizen the location offer, never the photo.
+        logger.info("unreadable EXIF GPS data ignored", exc_info=True)
+        return None
+
+
+# --- pixels -----------------------------------------------------------------------------
+
+
+def _orient(image: Image.Image) -> None:
+    """Turn the loaded image upright as its EXIF orientation says, without copying it."""
+    try:
+        ImageOps.exif_transpose(image, in_place=True)
+    except Exception:
+        # A broken EXIF block must not cost the citizen the photo; it stays as decoded.
+        logger.info("EXIF orientation unreadable, photo kept as decoded", exc_info=True)
+
+
+def _normalised(image: Image.Image) -> Image.Image:
+    """Bring any decoded mode to L, LA, RGB, RGBA or CMYK: modes that resize with correct
+    alpha and, without the alpha, that a colour profile can apply to."""
+    mode = image.mode
+    if mode in _SIXTEEN_BIT_MODES:
+        # Pillow clips rather than scales when converting 16-bit grey to 8 bits.
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    transparent = "transparency" in image.info  # PNG tRNS: a palette index or one colour
+    if mode in {"L", "LA", "RGB", "RGBA", "CMYK"} and not transparent:
+        return image
+    if mode in {"L", "La"}:
+        return image.convert("LA")
+    if transparent or mode in {"PA", "RGBa"}:
+        return image.convert("RGBA")
+    return image.convert("RGB")
+
+
+def _flattened(image: Image.Image) -> Image.Image:
+    """Put a transparent image onto white, keeping grey images grey."""
+    if image.mode not in {"LA", "RGBA"}:
+        return image
+    base_mode = image.mode[:-1]
+    flat = Image.new(base_mode, image.size, "white")
+    flat.paste(image.convert(base_mode), mask=image.getchannel("A"))
+    return flat
+
+
+def _srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    if icc_profile:
+        try:
+            converted = ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(icc_profile)),
+                _SRGB,
+                outputMode="RGB",
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            # A broken or mismatched profile: the uncorrected pixels are still a fine photo.
+            logger.info("ICC profile not applied", exc_info=True)
+        else:
+            if converted is not None:
+                return converted
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _without_metadata(image: Image.Image) -> Image.Image:
+    # A fresh image has an empty `info`; Pillow's encoders otherwise carry over e.g. a
+    # JPEG comment or XMP from the source.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+# --- public API -------------------------------------------------------------------------
+
+
+def process_photo(fileobj: IO[bytes], *, filename: str | None = None) -> ProcessedPhoto:
+    """Check an upload and turn it into a stored image and thumbnail without metadata.
+
+    `fileobj` is a Django UploadedFile or any binary file-like; it is read from the start
+    and at most PHOTO_MAX_BYTES + 1 bytes are read. `filename` (the citizen's name for the
+    file) only appears in messages; the content alone decides the format.
+    Raises PhotoRejected with a message that can be shown to the citizen.
+    """
+    limits = _limits()
+    data = _read_limited(fileobj, limits.max_bytes, filename)
+    with _open(data, limits.max_pixels, filename) as source:
+        # JPEGs can be decoded at 1/2, 1/4 or 1/8 scale directly; the draft never goes
+        # below the stored size, so this saves memory and time without losing detail.
+        source.draft(None, (limits.max_edge, limits.max_edge))
+        try:
+            source.load()
+        except Exception as exc:
+            # Truncated and corrupt pixel data (see the comment in _open on exception types).
+            logger.info("photo pixels unreadable", exc_info=True)
+            raise _corrupt(filename) from exc
+        gps = _gps_of(source)  # after load: PNG may keep its EXIF after the pixel data
+        icc_profile = source.info.get("icc_profile")
+        # Still inside `with`, since `image` may be `source` itself. The order keeps memory
+        # low: rotate in place, scale down, and only then flatten and convert colours, on
+        # at most PHOTO_MAX_EDGE² pixels.
+        _orient(source)
+        image = _normalised(source)
+        image.thumbnail((limits.max_edge, limits.max_edge), Image.Resampling.LANCZOS)
+        stored = _without_metadata(
+            _srgb(_flattened(image), icc_profile if isinstance(icc_profile, bytes) else None)
+        )
+    thumbnail = stored.copy()
+    thumbnail.thumbnail((limits.thumbnail_edge, limits.thumbnail_edge), Image.Resampling.LANCZOS)
+
+    image_bytes = _jpeg(stored, JPEG_QUALITY)
+    return ProcessedPhoto(
+        image=image_bytes,
+        thumbnail=_jpeg(thumbnail, THUMBNAIL_QUALITY),
+        content_type=OUTPUT_CONTENT_TYPE,
+        extension=OUTPUT_EXTENSION,
+        width=stored.width,
+        height=stored.height,
+        gps=gps,
+        sha256=hashlib.sha256(image_bytes).hexdigest(),
+    )
+
+
+def read_gps(fileobj: IO[bytes], *, filename: str | None = None) -> GpsLocation | None:
+    """The GPS position of an uploaded photo, or None if it has none (or only nonsense).
+
+    Reads only the file's headers, never its pixels. Applies the same size, format and
+    pixel checks as `process_photo`, raising PhotoRejected for what it would refuse anyway.
+    """
+    limits = _limits()
+    data = _read_limited(fileobj, limits.max_bytes, filename)
+    with _open(data, limits.max_pixels, filename) as image:
+        return _gps_of(image)
