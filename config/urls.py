@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("konto/", include("accounts.urls")),
     path("", include("frontend.urls")),
 ]
 if settings.DEBUG:

@@ -5,10 +5,14 @@ See README.md ("Configuration") for the variables.
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# Lets typed generics such as ModelForm[User] work at run time (django-stubs).
+django_stubs_ext.monkeypatch()
 
 env = environ.Env()
 # A .env file is optional; the environment always wins.
@@ -31,7 +35,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_gis",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # accounts before allauth: its templates override allauth's (our layout, formal German)
     "accounts",
+    "allauth",
+    "allauth.account",
     "boundaries",
     "geo",
     "tracker",
@@ -50,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +93,8 @@ DATABASES = {
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# JIT compilation costs 100+ ms on the map queries and never pays off for short OLTP queries.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from spatial reference strings.
 # We only hand GDAL files that administrators import and SRIDs we name in code, never user input.
@@ -122,6 +134,9 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Absolute base URL for links in emails (tracking, confirmation, unsubscribe).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
@@ -135,12 +150,84 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Shared cache (rate limits, throttles) in Redis. A Redis outage must not fail requests:
+# django-redis ignores connection errors, and rate limits fail open.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env.str("CACHE_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/1"),
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+        "KEY_PREFIX": "mm",
+    }
+}
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_VIEW = "frontend.views.rate_limited"
+
+# Abuse protection: report creation and sign-up per IP and per account (configurable).
+REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="20/h")
+REPORT_RATE_PER_USER = env.str("REPORT_RATE_PER_USER", default="30/h")
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "report_create_ip": REPORT_RATE_PER_IP,
+        "report_create_user": REPORT_RATE_PER_USER,
+        "support": env.str("SUPPORT_RATE_PER_IP", default="60/h"),
+    },
+    "PAGE_SIZE": 500,
+    # Client IPs for throttling: trust X-Forwarded-For only behind this many proxies.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mängelmelder API",
+    "DESCRIPTION": "Defect reports, routing and categories as JSON/GeoJSON. Coordinates are WGS84 "
+    "(EPSG:4326), GeoJSON order lon, lat.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Photos of reports (tracker.photos): size and pixel limits, stored size, moderation.
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Accounts (django-allauth): email login, verified email before the first login.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mängelmelder] "
+ACCOUNT_RATE_LIMITS = {
+    "signup": env.str("SIGNUP_RATE_PER_IP", default="20/h/ip"),
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Behind a reverse proxy, rate limits must see the client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("NUM_PROXIES", default=0)
+LOGIN_REDIRECT_URL = "/konto/anliegen/"
+LOGIN_URL = "/konto/login/"
 
 # Map defaults: the base layer is configurable so offline installations can point to their own
 # tile server; the vector layers (boundaries, roads, assets) always come from our own API.
