@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Bürgerkonto")
 
     def ready(self) -> None:
-        from allauth.account.signals import email_confirmed  # type: ignore[import-untyped]
+        from allauth.account.signals import email_confirmed
         from django.contrib.auth.signals import user_logged_in
 
         from . import signals

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
+from allauth.account.models import EmailAddress
 from django.http import HttpRequest
 
 from tracker.services import reports_attach_to_account

@@ -3,7 +3,7 @@ confirmation, passwords) is django-allauth's views under the same /konto/ prefix
 
 from __future__ import annotations
 
-from allauth.core import ratelimit  # type: ignore[import-untyped]
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout

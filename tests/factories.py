@@ -25,7 +25,7 @@ def box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> Multi
     return MultiPolygon(Polygon(ring), srid=4326)
 
 
-class AuthorityFactory(factory.django.DjangoModelFactory):
+class AuthorityFactory(factory.django.DjangoModelFactory[Authority]):
     class Meta:
         model = Authority
 
@@ -35,7 +35,7 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.slug}@example.org")
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[Category]):
     class Meta:
         model = Category
 
@@ -44,7 +44,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     level = Level.GEMEINDE
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -52,7 +52,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Bauhof {n}")
 
 
-class RoadFactory(factory.django.DjangoModelFactory):
+class RoadFactory(factory.django.DjangoModelFactory[RoadSegment]):
     class Meta:
         model = RoadSegment
 
@@ -60,7 +60,7 @@ class RoadFactory(factory.django.DjangoModelFactory):
     road_class = RoadClass.GEMEINDESTRASSE
 
 
-class AssetFactory(factory.django.DjangoModelFactory):
+class AssetFactory(factory.django.DjangoModelFactory[Asset]):
     class Meta:
         model = Asset
 
@@ -77,7 +77,7 @@ def territory(
     **fields: Any,
 ) -> Authority:
     """An authority with an active boundary (its level's set is created and activated on demand)."""
-    authority = AuthorityFactory(name=name, level=level, **fields)
+    authority = AuthorityFactory.create(name=name, level=level, **fields)
     if boundary_set is None:
         boundary_set = BoundarySet.objects.filter(level=level, is_active=True).first()
     if boundary_set is None:

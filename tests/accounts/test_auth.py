@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from pytest_django.fixtures import Settings

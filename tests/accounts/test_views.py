@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.test import Client
 
@@ -85,14 +85,13 @@ def test_my_reports_needs_a_fixed_number_of_queries(
     client.force_login(user)
     for number in range(8):
         # Every report with its own category and authority, so a lazy lookup would show.
-        category = CategoryFactory.create(
-            fixed_authority=AuthorityFactory.create(name=f"Stelle {number}")
-        )
+        authority = AuthorityFactory.create(name=f"Stelle {number}")
+        category = CategoryFactory.create(fixed_authority=authority)
         Report.objects.create(
             category=category,
             location=INSIDE,
             description=f"Meldung {number}",
-            authority=category.fixed_authority,
+            authority=authority,
             routing_reason="fixed",
             reporter=user,
             reporter_email=user.email,

@@ -37,8 +37,8 @@ def test_locate_lists_every_covering_authority(client: Client, region: dict) -> 
 def test_locate_with_category_returns_the_decision_with_distance(
     client: Client, region: dict
 ) -> None:
-    CategoryFactory(slug="schlagloch", snap_to_roads=True, snap_tolerance_m=25)
-    RoadFactory(
+    CategoryFactory.create(slug="schlagloch", snap_to_roads=True, snap_tolerance_m=25)
+    RoadFactory.create(
         geom=LineString((10.05, 53.05), (10.15, 53.05)),
         road_class=RoadClass.KREISSTRASSE,
         ref="K 12",
@@ -59,7 +59,7 @@ def test_locate_with_category_returns_the_decision_with_distance(
 def test_locate_is_a_few_queries(
     client: Client, region: dict, django_assert_max_num_queries
 ) -> None:
-    CategoryFactory(slug="schlagloch", snap_to_roads=True)
+    CategoryFactory.create(slug="schlagloch", snap_to_roads=True)
     with django_assert_max_num_queries(4):
         client.get("/api/v1/locate", {"lat": "53.05", "lon": "10.1", "category": "schlagloch"})
 

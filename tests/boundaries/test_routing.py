@@ -48,7 +48,7 @@ def region() -> dict:
         parent=kreis,
         handles_ortsdurchfahrten=True,
     )
-    road_authority = AuthorityFactory(name="Landesstraßenbau", level=Level.OPERATOR)
+    road_authority = AuthorityFactory.create(name="Landesstraßenbau", level=Level.OPERATOR)
     for road_class in "BL":
         RoadAuthority.objects.create(
             road_class=road_class, territory=land, authority=road_authority
@@ -64,21 +64,21 @@ def region() -> dict:
 
 
 def test_interior_points_route_to_their_gemeinde(region: dict) -> None:
-    category = CategoryFactory(level=Level.GEMEINDE)
+    category = CategoryFactory.create(level=Level.GEMEINDE)
     decision = route(Point(10.15, 53.05, srid=4326), category)
     assert decision.authority == region["east"]
     assert decision.reason == Reason.BOUNDARY
 
 
 def test_member_gemeinde_delegates_to_its_samtgemeinde(region: dict) -> None:
-    category = CategoryFactory(level=Level.GEMEINDE)
+    category = CategoryFactory.create(level=Level.GEMEINDE)
     decision = route(Point(10.05, 53.05, srid=4326), category)
     assert decision.authority == region["samtgemeinde"]
     assert "Gemeinde West" in decision.detail
 
 
 def test_kreis_level_category_goes_to_the_kreis(region: dict) -> None:
-    category = CategoryFactory(level=Level.KREIS, slug="wilder-muell")
+    category = CategoryFactory.create(level=Level.KREIS, slug="wilder-muell")
     for lon in (10.05, 10.15):
         assert route(Point(lon, 53.05, srid=4326), category).authority == region["kreis"]
 
@@ -95,7 +95,7 @@ def test_point_on_the_shared_border_gets_exactly_one_gemeinde_stably(region: dic
 
 
 def test_outside_every_boundary_is_rejected_with_a_message(region: dict) -> None:
-    category = CategoryFactory()
+    category = CategoryFactory.create()
     with pytest.raises(OutsideServiceArea, match="außerhalb"):
         route(Point(10.5, 53.05, srid=4326), category)  # in the Land, but no Kreis/Gemeinde
     with pytest.raises(OutsideServiceArea):
@@ -103,13 +103,13 @@ def test_outside_every_boundary_is_rejected_with_a_message(region: dict) -> None
 
 
 def test_kreisstrasse_and_gemeindestrasse_potholes_go_to_different_owners(region: dict) -> None:
-    pothole = CategoryFactory(snap_to_roads=True, snap_tolerance_m=20, level=Level.GEMEINDE)
-    RoadFactory(
+    pothole = CategoryFactory.create(snap_to_roads=True, snap_tolerance_m=20, level=Level.GEMEINDE)
+    RoadFactory.create(
         geom=LineString((10.11, 53.05), (10.19, 53.05)),
         road_class=RoadClass.KREISSTRASSE,
         ref="K 12",
     )
-    RoadFactory(
+    RoadFactory.create(
         geom=LineString((10.11, 53.07), (10.19, 53.07)),
         road_class=RoadClass.GEMEINDESTRASSE,
         name="Lindenweg",
@@ -127,8 +127,10 @@ def test_kreisstrasse_and_gemeindestrasse_potholes_go_to_different_owners(region
 
 
 def test_tolerance_is_metres_not_degrees(region: dict) -> None:
-    pothole = CategoryFactory(snap_to_roads=True, snap_tolerance_m=20, level=Level.GEMEINDE)
-    RoadFactory(geom=LineString((10.11, 53.05), (10.19, 53.05)), road_class=RoadClass.KREISSTRASSE)
+    pothole = CategoryFactory.create(snap_to_roads=True, snap_tolerance_m=20, level=Level.GEMEINDE)
+    RoadFactory.create(
+        geom=LineString((10.11, 53.05), (10.19, 53.05)), road_class=RoadClass.KREISSTRASSE
+    )
     # 0.0003° lat ≈ 33 m: outside a 20 m tolerance, so the boundary decides (Stadt Ost)
     decision = route(Point(10.15, 53.0503, srid=4326), pothole)
     assert decision.reason == Reason.BOUNDARY
@@ -138,13 +140,13 @@ def test_tolerance_is_metres_not_degrees(region: dict) -> None:
 def test_bundesstrasse_goes_to_the_configured_road_authority_except_in_ortsdurchfahrt(
     region: dict,
 ) -> None:
-    pothole = CategoryFactory(snap_to_roads=True, snap_tolerance_m=20)
-    RoadFactory(
+    pothole = CategoryFactory.create(snap_to_roads=True, snap_tolerance_m=20)
+    RoadFactory.create(
         geom=LineString((10.01, 53.02), (10.09, 53.02)),
         road_class=RoadClass.BUNDESSTRASSE,
         ref="B 209",
     )
-    RoadFactory(
+    RoadFactory.create(
         geom=LineString((10.11, 53.02), (10.19, 53.02)),
         road_class=RoadClass.BUNDESSTRASSE,
         ref="B 209",
@@ -158,8 +160,8 @@ def test_bundesstrasse_goes_to_the_configured_road_authority_except_in_ortsdurch
 
 
 def test_stored_road_owner_wins_over_the_class_rules(region: dict) -> None:
-    pothole = CategoryFactory(snap_to_roads=True, snap_tolerance_m=20)
-    RoadFactory(
+    pothole = CategoryFactory.create(snap_to_roads=True, snap_tolerance_m=20)
+    RoadFactory.create(
         geom=LineString((10.11, 53.05), (10.19, 53.05)),
         road_class=RoadClass.KREISSTRASSE,
         owner=region["road_authority"],
@@ -168,8 +170,10 @@ def test_stored_road_owner_wins_over_the_class_rules(region: dict) -> None:
 
 
 def test_road_class_filter_of_a_category(region: dict) -> None:
-    traffic_light = CategoryFactory(snap_to_roads=True, road_classes="BLK", snap_tolerance_m=20)
-    RoadFactory(
+    traffic_light = CategoryFactory.create(
+        snap_to_roads=True, road_classes="BLK", snap_tolerance_m=20
+    )
+    RoadFactory.create(
         geom=LineString((10.11, 53.05), (10.19, 53.05)), road_class=RoadClass.GEMEINDESTRASSE
     )
     decision = route(Point(10.15, 53.05, srid=4326), traffic_light)
@@ -177,9 +181,9 @@ def test_road_class_filter_of_a_category(region: dict) -> None:
 
 
 def test_asset_attached_report_goes_to_the_asset_owner(region: dict) -> None:
-    utility = AuthorityFactory(name="Stadtwerke", level=Level.OPERATOR)
-    streetlight = CategoryFactory(asset_type=AssetType.STREETLIGHT, snap_tolerance_m=15)
-    AssetFactory(geom=Point(10.15, 53.05, srid=4326), owner=utility, external_id="L-42")
+    utility = AuthorityFactory.create(name="Stadtwerke", level=Level.OPERATOR)
+    streetlight = CategoryFactory.create(asset_type=AssetType.STREETLIGHT, snap_tolerance_m=15)
+    AssetFactory.create(geom=Point(10.15, 53.05, srid=4326), owner=utility, external_id="L-42")
     near = route(Point(10.1501, 53.05, srid=4326), streetlight)  # ~6.7 m east
     assert near.authority == utility
     assert near.reason == Reason.ASSET_OWNER
@@ -190,15 +194,15 @@ def test_asset_attached_report_goes_to_the_asset_owner(region: dict) -> None:
 
 
 def test_fixed_authority_category(region: dict) -> None:
-    utility = AuthorityFactory(name="Wasserverband", level=Level.OPERATOR)
-    category = CategoryFactory(fixed_authority=utility)
+    utility = AuthorityFactory.create(name="Wasserverband", level=Level.OPERATOR)
+    category = CategoryFactory.create(fixed_authority=utility)
     assert route(Point(10.15, 53.05, srid=4326), category).authority == utility
     with pytest.raises(OutsideServiceArea):
         route(Point(12.0, 53.05, srid=4326), category)
 
 
 def test_missing_samtgemeinde_level_falls_back_to_the_gemeinde(region: dict) -> None:
-    category = CategoryFactory(level=Level.SAMTGEMEINDE)
+    category = CategoryFactory.create(level=Level.SAMTGEMEINDE)
     # Stadt Ost belongs to no Samtgemeinde: it does those tasks itself
     assert route(Point(10.15, 53.05, srid=4326), category).authority == region["east"]
 
@@ -209,7 +213,7 @@ def test_route_many_matches_route_and_marks_outside_points(region: dict) -> None
 
 
 def test_activating_a_new_set_changes_routing_but_keeps_the_old_set(region: dict) -> None:
-    category = CategoryFactory(level=Level.GEMEINDE)
+    category = CategoryFactory.create(level=Level.GEMEINDE)
     old_set = BoundarySet.objects.get(level=Level.GEMEINDE, is_active=True)
     new_set = BoundarySet.objects.create(name="gemeinde-2026", level=Level.GEMEINDE)
     # In the new set Stadt Ost has absorbed the western Gemeinde
@@ -227,7 +231,7 @@ def test_invalid_geometry_is_repaired_on_the_way_in() -> None:
         srid=4326,
     )
     assert not bow_tie.valid
-    gemeinde = AuthorityFactory(level=Level.GEMEINDE)
+    gemeinde = AuthorityFactory.create(level=Level.GEMEINDE)
     boundary_set = BoundarySet.objects.create(name="repair", level=Level.GEMEINDE)
     boundary, repaired = store_boundary(boundary_set, gemeinde, bow_tie)
     assert repaired

@@ -640,7 +640,9 @@ def test_heic_is_accepted_rotated_and_stripped() -> None:
         assert b"Exif\x00\x00" not in output
         assert not any(marker in output for marker in MARKERS)
     # red was on the left; orientation 6 turns it to the top
-    assert reopen(result.image).getpixel((50, 10))[0] > 200
+    pixel = reopen(result.image).getpixel((50, 10))
+    assert isinstance(pixel, tuple)
+    assert pixel[0] > 200
 
 
 def test_truncated_heic_is_corrupt() -> None:
