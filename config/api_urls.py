@@ -1,10 +1,25 @@
 """The REST API under /api/v1/."""
 
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from boundaries.api import LocateView
+from geo import api as geo_api
+from tracker import api as tracker_api
 
 app_name = "api"
 urlpatterns = [
     path("locate", LocateView.as_view(), name="locate"),
+    path("categories", tracker_api.CategoryListView.as_view(), name="categories"),
+    path("reports", tracker_api.ReportListCreateView.as_view(), name="reports"),
+    path("reports/nearby", tracker_api.NearbyReportsView.as_view(), name="reports-nearby"),
+    path("reports/<int:pk>", tracker_api.ReportDetailView.as_view(), name="report-detail"),
+    path("reports/<int:pk>/support", tracker_api.SupportView.as_view(), name="report-support"),
+    path("photos/location", tracker_api.PhotoLocationView.as_view(), name="photo-location"),
+    path("boundaries", geo_api.BoundariesView.as_view(), name="boundaries"),
+    path("roads", geo_api.RoadsView.as_view(), name="roads"),
+    path("assets", geo_api.AssetsView.as_view(), name="assets"),
+    path("places", geo_api.PlacesView.as_view(), name="places"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

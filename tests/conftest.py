@@ -24,3 +24,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def geodata() -> Path:
     return GEODATA
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Rate-limit counters live in the (test) Redis cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

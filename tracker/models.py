@@ -59,6 +59,15 @@ class Category(models.Model):
         default=50.0,
         validators=[MinValueValidator(0.0), MaxValueValidator(1000.0)],
     )
+    available_in = models.ManyToManyField(
+        "boundaries.Authority",
+        verbose_name=_("nur angeboten in"),
+        blank=True,
+        related_name="offered_categories",
+        help_text=_(
+            "Leer = überall im Portalgebiet. Sonst nur, wo eine dieser Stellen zuständig ist."
+        ),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
 
@@ -96,3 +105,191 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.authority})"
+
+
+class Status(models.TextChoices):
+    """Workflow states. The crew work (transitions, forwarding) builds on these; every change
+    goes through a service function in tracker.services and writes a ReportEvent."""
+
+    NEW = "new", _("neu")
+    IN_REVIEW = "in_review", _("in Prüfung")
+    PLANNED = "planned", _("angenommen / geplant")
+    IN_PROGRESS = "in_progress", _("in Arbeit")
+    DONE = "done", _("erledigt")
+    REJECTED = "rejected", _("abgelehnt")
+    DUPLICATE = "duplicate", _("Duplikat")
+    FORWARDED = "forwarded", _("weitergeleitet")
+
+
+OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.PLANNED, Status.IN_PROGRESS, Status.FORWARDED)
+
+
+class Report(models.Model):
+    """A defect report. The routing decision is stored, never recomputed behind anyone's back."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web")
+        API = "api", _("API")
+        OPEN311 = "open311", _("Open311")
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("Kategorie"), on_delete=models.PROTECT, related_name="reports"
+    )
+    location = models.PointField(_("Ort"), srid=4326)
+    address = models.CharField(_("Ortsangabe"), max_length=300, blank=True)
+    description = models.TextField(_("Beschreibung"), max_length=5000)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+
+    # Routing decision, as made at intake (see boundaries.services.route).
+    authority = models.ForeignKey(
+        "boundaries.Authority",
+        verbose_name=_("zuständige Stelle"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    routing_reason = models.CharField(_("Grund der Zuständigkeit"), max_length=20)
+    routing_detail = models.CharField(_("Zuständigkeit im Detail"), max_length=300, blank=True)
+    routing_distance_m = models.FloatField(_("Abstand zu Straße/Objekt (m)"), null=True, blank=True)
+    road = models.ForeignKey(
+        "geo.RoadSegment", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    asset = models.ForeignKey(
+        "geo.Asset", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+
+    # Who reported it. Never public (DSGVO); erased when the account is deleted.
+    reporter = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("Meldende Person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    reporter_email = models.EmailField(_("E-Mail"), blank=True)
+    reporter_name = models.CharField(_("Name"), max_length=150, blank=True)
+    reporter_phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    language = models.CharField(_("Sprache"), max_length=8, default="de")
+
+    # A guest's report reaches the authority at once but is public only after the email
+    # confirmation link was clicked.
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    confirmation_token = models.CharField(max_length=64, unique=True)
+    tracking_token = models.CharField(max_length=64, unique=True)
+
+    source = models.CharField(_("Quelle"), max_length=10, choices=Source.choices, default="web")
+    supporter_count = models.PositiveIntegerField(_("Unterstützungen"), default=0)
+    # No index on created_at alone: with one, the planner walks it backwards for "newest in
+    # this bbox" and filters thousands of rows; the GiST bitmap plus a top-N sort is faster.
+    created_at = models.DateTimeField(_("gemeldet am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("aktualisiert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Meldung")
+        verbose_name_plural = _("Meldungen")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["category", "status"], name="report_category_status"),
+            models.Index(fields=["authority", "status"], name="report_authority_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.category}"
+
+    @property
+    def reference(self) -> str:
+        """The number citizens quote on the phone: year and id."""
+        year = self.created_at.year if self.created_at else 0
+        return f"{year}-{self.pk:06d}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Photo(models.Model):
+    """A processed photo: auto-rotated, all metadata stripped, with a thumbnail."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Meldung")
+        AFTER = "after", _("nach der Erledigung")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("Bild"), upload_to="photos/%Y/%m/")
+    thumbnail = models.FileField(_("Vorschau"), upload_to="photos/%Y/%m/thumbs/")
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BEFORE)
+    is_public = models.BooleanField(
+        _("öffentlich"), default=False, help_text=_("Nach Sichtung durch die Behörde freigegeben")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Foto")
+        verbose_name_plural = _("Fotos")
+        ordering = ["created_at", "id"]
+
+
+class ReportEvent(models.Model):
+    """One entry of a report's history: who did what when, public or internal."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("eingegangen")
+        CONFIRMED = "confirmed", _("bestätigt")
+        STATUS = "status", _("Statusänderung")
+        COMMENT = "comment", _("Kommentar")
+        SUPPORTED = "supported", _("Unterstützung")
+        FORWARDED = "forwarded", _("weitergeleitet")
+        ASSIGNED = "assigned", _("zugewiesen")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(_("Notiz"), blank=True, max_length=5000)
+    is_public = models.BooleanField(_("öffentlich"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Verlaufseintrag")
+        verbose_name_plural = _("Verlauf")
+        ordering = ["created_at", "id"]
+
+
+class Support(models.Model):
+    """ "Ich bin auch betroffen": a person backs an existing report and follows its updates."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="supports"
+    )
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Unterstützung")
+        verbose_name_plural = _("Unterstützungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "user"],
+                condition=models.Q(user__isnull=False),
+                name="support_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "email"],
+                condition=~models.Q(email=""),
+                name="support_once_per_email",
+            ),
+        ]

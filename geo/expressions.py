@@ -1,0 +1,32 @@
+"""Metric spatial filters as ORM expressions, matching the `geom::geography` expression indexes.
+
+Django's `dwithin` on a WGS84 geometry column wants degrees; we want metres and an index scan,
+so these expressions cast to geography exactly as the expression indexes do.
+"""
+
+from __future__ import annotations
+
+from django.contrib.gis.geos import Point
+from django.db.models import BooleanField, FloatField
+from django.db.models.expressions import RawSQL
+
+
+def within_metres(column: str, point: Point, metres: float) -> RawSQL:
+    """`ST_DWithin(<column>::geography, point::geography, metres)`; `column` is a trusted,
+    table-qualified column name from code, never user input."""
+    sql = f"ST_DWithin({column}::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)"
+    return RawSQL(  # noqa: S611 - column is a constant from our code, values are parameters
+        sql,
+        (point.x, point.y, metres),
+        output_field=BooleanField(),
+    )
+
+
+def distance_metres(column: str, point: Point) -> RawSQL:
+    """Geodesic distance in metres from `column` to `point`."""
+    sql = f"ST_Distance({column}::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography)"
+    return RawSQL(  # noqa: S611 - column is a constant from our code, values are parameters
+        sql,
+        (point.x, point.y),
+        output_field=FloatField(),
+    )
