@@ -1,6 +1,402 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Citizen pages. Reads go through tracker.selectors, changes through tracker.services.
+
+Every page works without JavaScript; the map pages enhance themselves with Leaflet (served
+from our own static files) and talk to the same REST API as any other client.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.db.models import Extent
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from boundaries.models import Boundary
+from tracker import selectors, services
+from tracker.api import (
+    SESSION_CREATED_REPORTS,
+    category_name,
+    create_report_from,
+    remember_created_report,
+)
+from tracker.models import OPEN_STATUSES, Category, Report, Status
+
+from .forms import ReportForm
+
+# Germany, for a portal without any active boundary yet.
+FALLBACK_BOUNDS = [[47.27, 5.87], [55.06, 15.04]]
+SERVICE_AREA_CACHE_KEY = "frontend:service-area-bounds"
+SERVICE_AREA_CACHE_SECONDS = 600
+MAP_LIST_PAGE_SIZE = 25
+PERIOD_DAYS = ("7", "30", "365")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def service_area_bounds() -> list[list[float]]:
+    """[[south, west], [north, east]] of all active boundaries: the map's first view."""
+    bounds = cache.get(SERVICE_AREA_CACHE_KEY)
+    if bounds is None:
+        extent = Boundary.objects.filter(boundary_set__is_active=True).aggregate(
+            extent=Extent("geom")
+        )["extent"]
+        if extent:
+            min_x, min_y, max_x, max_y = extent
+            bounds = [[min_y, min_x], [max_y, max_x]]
+        else:
+            bounds = FALLBACK_BOUNDS
+        cache.set(SERVICE_AREA_CACHE_KEY, bounds, SERVICE_AREA_CACHE_SECONDS)
+    return list(bounds)
+
+
+def map_config() -> dict[str, Any]:
+    """What every map page's JavaScript needs, handed over with json_script."""
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "bounds": service_area_bounds(),
+        "api": {
+            "boundaries": reverse("api:boundaries"),
+            "roads": reverse("api:roads"),
+            "assets": reverse("api:assets"),
+            "places": reverse("api:places"),
+            "locate": reverse("api:locate"),
+            "categories": reverse("api:categories"),
+            "reports": reverse("api:reports"),
+            "nearby": reverse("api:reports-nearby"),
+            "photoLocation": reverse("api:photo-location"),
+            # "0" is replaced with a report id in JavaScript.
+            "support": reverse("api:report-support", args=[0]),
+        },
+        "strings": js_strings(),
+    }
+
+
+def js_strings() -> dict[str, str]:
+    """Texts the scripts show, translated here like every other string of the pages."""
+    return {
+        "mapLabel": _("Karte: mit den Pfeiltasten verschieben, mit Plus und Minus zoomen"),
+        "zoomIn": _("Vergrößern"),
+        "zoomOut": _("Verkleinern"),
+        "searching": _("Suche läuft …"),
+        "noPlaces": _(
+            "Keinen passenden Ort gefunden. Tippen Sie auf die Karte oder ändern Sie die Suche."
+        ),
+        "placesFound": _("%(count)s Orte gefunden. Bitte wählen Sie einen aus der Liste."),
+        "onePlaceFound": _("Ein Ort gefunden."),
+        "searchFailed": _("Die Suche ist gerade nicht möglich."),
+        "locationSet": _("Ort gewählt: %(place)s. Sie können die Markierung verschieben."),
+        "locationCoords": _("Position %(lat)s, %(lon)s"),
+        "markerTitle": _("Gewählter Ort (verschiebbar)"),
+        "chooseCategory": _("Wählen Sie eine Kategorie, dann sehen Sie, wer zuständig ist."),
+        "responsible": _("Zuständig: %(authority)s"),
+        "locating": _("Zuständigkeit wird ermittelt …"),
+        "locateFailed": _("Die Zuständigkeit konnte gerade nicht ermittelt werden."),
+        "categoryNotHere": _(
+            "Die gewählte Kategorie wird an diesem Ort nicht angeboten. Bitte wählen Sie eine "
+            "andere."
+        ),
+        "needLocation": _(
+            "Bitte wählen Sie den Ort: Tippen Sie auf die Karte oder wählen Sie ein Suchergebnis."
+        ),
+        "needCategory": _("Bitte wählen Sie eine Kategorie."),
+        "needDescription": _("Bitte beschreiben Sie das Problem."),
+        "needEmail": _("Ohne Konto brauchen wir Ihre E-Mail-Adresse für die Bestätigung."),
+        "badEmail": _("Bitte geben Sie eine gültige E-Mail-Adresse an."),
+        "geolocating": _("Ihr Standort wird ermittelt …"),
+        "geolocationFailed": _(
+            "Ihr Standort konnte nicht ermittelt werden. Bitte suchen Sie den Ort oder tippen "
+            "Sie auf die Karte."
+        ),
+        "myLocation": _("Mein Standort"),
+        "mapCentre": _("Kartenmitte"),
+        "assetChosen": _("%(type)s %(id)s gewählt."),
+        "nearbyHeading": _("Schon gemeldet? Offene Meldungen in der Nähe"),
+        "nearbyIntro": _(
+            "Wenn Ihr Anliegen schon dabei ist, unterstützen Sie die bestehende Meldung, statt "
+            "eine neue zu erstellen."
+        ),
+        "metresAway": _("%(m)s m entfernt"),
+        "reportedOn": _("gemeldet am %(date)s"),
+        "supporters": _("%(count)s Personen betroffen"),
+        "supportersOne": _("1 Person betroffen"),
+        "alsoAffected": _("Ich bin auch betroffen"),
+        "viewReport": _("Meldung ansehen (neuer Tab)"),
+        "supportEmail": _("Ihre E-Mail-Adresse für Nachrichten zu dieser Meldung"),
+        "supportNeedsEmail": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
+        "supportDone": _(
+            "Danke! Sie unterstützen jetzt die Meldung %(ref)s. Betroffene Personen: %(count)s. "
+            "Sie erhalten Nachrichten zum Bearbeitungsstand. Eine neue Meldung ist dafür nicht "
+            "nötig."
+        ),
+        "supportFailed": _("Das hat nicht geklappt. Bitte versuchen Sie es erneut."),
+        "newReportAnyway": _("Doch eine neue Meldung erstellen"),
+        "photoLimit": _("Höchstens %(max)s Fotos pro Meldung."),
+        "photoAlt": _("Ausgewähltes Foto %(n)s: %(name)s"),
+        "removePhoto": _("Foto %(n)s entfernen"),
+        "photoHasLocation": _("Ort aus Foto übernehmen"),
+        "photoLocationUsed": _("Ort aus dem Foto übernommen."),
+        "sending": _("Meldung wird gesendet …"),
+        "errorSummary": _("Bitte prüfen Sie Ihre Angaben"),
+        "tooMany": _("Zu viele Meldungen in kurzer Zeit. Bitte versuchen Sie es später erneut."),
+        "sendFailed": _(
+            "Die Meldung konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und "
+            "versuchen Sie es erneut."
+        ),
+        "reportsInView": _("%(count)s Meldungen im Kartenausschnitt"),
+        "reportsInViewOne": _("1 Meldung im Kartenausschnitt"),
+        "reportsCapped": _(
+            "Es werden die neuesten %(count)s angezeigt. Vergrößern Sie die Karte für mehr."
+        ),
+        "noReports": _("Keine Meldungen im Kartenausschnitt für diese Auswahl."),
+        "loading": _("Meldungen werden geladen …"),
+        "loadFailed": _("Die Meldungen konnten nicht geladen werden."),
+        "details": _("Details"),
+        "reportNumber": _("Nr. %(ref)s"),
+        "reportsCount": _("%(count)s Meldungen"),
+    }
+
+
+def _report_rate_per_ip(group: str, request: HttpRequest) -> str:
+    return str(settings.REPORT_RATE_PER_IP)
+
+
+def _report_rate_per_user(group: str, request: HttpRequest) -> str | None:
+    return str(settings.REPORT_RATE_PER_USER) if request.user.is_authenticated else None
+
+
+def friendly_when_limited(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Answer a blocked request with our 429 page even where RatelimitMiddleware is missing."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Ratelimited as exc:
+            return rate_limited(request, exc)
+
+    return wrapper
+
+
+def _created_in_this_session(request: HttpRequest, pk: int) -> bool:
+    return pk in request.session.get(SESSION_CREATED_REPORTS, [])
+
+
+def _public_position(report: Report) -> tuple[float, float]:
+    """The public, approximate position (lat, lon), as the API shows it: public_reports()
+    computes it in SQL (snapped to a grid of about 10 m)."""
+    lon = getattr(report, "public_lon", None)
+    lat = getattr(report, "public_lat", None)
+    if lon is None or lat is None:
+        lon, lat = report.location.x, report.location.y
+    return round(lat, 4), round(lon, 4)
+
+
+# --- pages ---------------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/home.html")
+    latest = selectors.reports_in_bbox().order_by("-created_at", "-id")[:5]
+    return render(request, "frontend/home.html", {"latest": latest})
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """django-ratelimit's view for blocked requests: a friendly 429."""
+    return render(request, "frontend/rate_limited.html", status=429)
+
+
+@friendly_when_limited
+@ensure_csrf_cookie
+@ratelimit(key="ip", rate=_report_rate_per_ip, method="POST", block=True)
+@ratelimit(key="user", rate=_report_rate_per_user, method="POST", block=True)
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    """The report page: a map for those who can use it, a plain form for everybody."""
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                report = create_report_from(request, form.report_data(), Report.Source.WEB)
+            except ApiValidationError as exc:
+                form.add_service_errors(exc.detail)
+            else:
+                remember_created_report(request, report)
+                return redirect("frontend:thanks", pk=report.pk)
+    else:
+        form = ReportForm(user=request.user)
+    if form.errors:
+        form.focus_first_error()
+    categories = Category.objects.filter(is_active=True).prefetch_related("available_in")
+    config = map_config()
+    config["maxPhotos"] = services.MAX_PHOTOS
+    config["user"] = (
+        {"authenticated": True, "email": request.user.email}
+        if request.user.is_authenticated
+        else {"authenticated": False}
+    )
+    # Where each category is offered (authority ids; empty: everywhere), checked against the
+    # authorities /api/v1/locate finds at the pin.
+    config["availability"] = {c.slug: [a.pk for a in c.available_in.all()] for c in categories}
+    return render(
+        request,
+        "frontend/report_new.html",
+        {
+            "form": form,
+            "map_config": config,
+            "hints": ReportForm.hints,
+            "photos_sent": bool(request.FILES.getlist("photos")),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _map_filters(request: HttpRequest) -> dict[str, str]:
+    """The public map's filters from the query string; unknown values fall back to 'all'."""
+    category = request.GET.get("category", "")
+    status = request.GET.get("status", "")
+    period = request.GET.get("period", "")
+    if not Category.objects.filter(slug=category, is_active=True).exists():
+        category = ""
+    if status not in ("open", *Status.values):
+        status = ""
+    if period not in PERIOD_DAYS:
+        period = ""
+    return {"category": category, "status": status, "period": period}
+
+
+@require_GET
+def public_map(request: HttpRequest) -> HttpResponse:
+    """All public reports on a map, with the same reports as a list (the list alone works
+    without JavaScript, paged and filtered on the server)."""
+    filters = _map_filters(request)
+    statuses: list[str] = []
+    if filters["status"] == "open":
+        statuses = [str(s) for s in OPEN_STATUSES]
+    elif filters["status"]:
+        statuses = [filters["status"]]
+    since = timezone.now() - timedelta(days=int(filters["period"])) if filters["period"] else None
+    reports = selectors.reports_in_bbox(
+        categories=[filters["category"]] if filters["category"] else None,
+        statuses=statuses,
+        since=since,
+    ).order_by("-created_at", "-id")
+    page = Paginator(reports, MAP_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    categories = Category.objects.filter(is_active=True).order_by("sort_order", "name")
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    return render(
+        request,
+        "frontend/map.html",
+        {
+            "page": page,
+            "filters": filters,
+            "filter_query": query,
+            "categories": [(c.slug, category_name(c)) for c in categories],
+            "statuses": [(str(value), str(label)) for value, label in Status.choices],
+            "periods": [
+                ("7", _("letzte 7 Tage")),
+                ("30", _("letzte 30 Tage")),
+                ("365", _("letzte 12 Monate")),
+            ],
+            "open_statuses": ",".join(str(s) for s in OPEN_STATUSES),
+            "map_config": map_config(),
+        },
+    )
+
+
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.public_reports(), pk=pk)
+    lat, lon = _public_position(report)
+    config = map_config()
+    config["report"] = {"lat": lat, "lon": lon, "status": report.status}
+    return render(
+        request,
+        "frontend/report_detail.html",
+        {
+            "report": report,
+            "category_label": category_name(report.category),
+            "history": selectors.public_history(report),
+            "photos": report.public_photos,  # type: ignore[attr-defined]
+            "approx_lat": lat,
+            "approx_lon": lon,
+            "map_config": config,
+        },
+    )
+
+
+@require_GET
+def report_thanks(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the browser session that filed the report sees its number and tracking link."""
+    if not _created_in_this_session(request, pk):
+        raise Http404
+    report = get_object_or_404(Report.objects.select_related("category", "authority"), pk=pk)
+    response = render(
+        request,
+        "frontend/report_thanks.html",
+        {
+            "report": report,
+            "category_label": category_name(report.category),
+            "tracking_url": request.build_absolute_uri(
+                reverse("frontend:track", args=[report.tracking_token])
+            ),
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    """The reporter's secret tracking link: state and public history, no contact data."""
+    report = get_object_or_404(
+        Report.objects.select_related("category", "authority"), tracking_token=token
+    )
+    response = render(
+        request,
+        "frontend/track.html",
+        {
+            "report": report,
+            "category_label": category_name(report.category),
+            "history": selectors.public_history(report),
+            "photos": list(report.photos.all()),
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the confirmation email. GET only shows a button, so that mail scanners
+    and link previews, which fetch links, never confirm a report on somebody's behalf."""
+    report = get_object_or_404(Report, confirmation_token=token)
+    just_confirmed = False
+    if request.method == "POST" and not report.is_confirmed:
+        report = services.report_confirm(report)
+        just_confirmed = True
+    response = render(
+        request,
+        "frontend/confirm.html",
+        {"report": report, "just_confirmed": just_confirmed},
+    )
+    add_never_cache_headers(response)
+    return response

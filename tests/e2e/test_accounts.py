@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 import pytest
-from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
+from allauth.account.models import EmailAddress
 from django.contrib.gis.geos import Point
 from django.core import mail
 from playwright.sync_api import Page, expect
