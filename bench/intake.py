@@ -1,0 +1,151 @@
+"""Report intake benchmark: POST /api/v1/reports (JSON, no photo) through gunicorn on loopback.
+
+    .venv/bin/python bench/intake.py [--seconds 15] [--clients 8] [--workers 4]
+
+Starts gunicorn against the bench database, drives it from several client processes with
+keep-alive connections, and prints requests/s, with GET /healthz measured the same way in the
+same run as the baseline. Target: at least 150 reports/s on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+from bench.common import ROOT, setup_django
+
+PORT = 8765
+REGION = (10.0, 53.0, 10.2, 53.1)
+
+
+def ensure_region() -> None:
+    from django.contrib.gis.geos import Polygon
+
+    from boundaries.models import Authority, BoundarySet, Level
+    from boundaries.sets import activate_set, store_boundary
+    from tracker.models import Category
+
+    if Category.objects.filter(slug="bench-pothole").exists():
+        return
+    kreis, _ = Authority.objects.get_or_create(
+        slug="bench-intake-kreis", defaults={"name": "Bench-Kreis Intake", "level": Level.KREIS}
+    )
+    boundary_set, _ = BoundarySet.objects.get_or_create(
+        name="bench-intake-kreis", defaults={"level": Level.KREIS}
+    )
+    store_boundary(boundary_set, kreis, Polygon.from_bbox(REGION))
+    if not BoundarySet.objects.filter(level=Level.KREIS, is_active=True).exists():
+        activate_set(boundary_set)
+    Category.objects.get_or_create(
+        slug="bench-pothole",
+        defaults={"name": "Bench Schlagloch", "level": Level.KREIS, "snap_to_roads": True},
+    )
+
+
+def client_loop(
+    path: str, body: bytes | None, seconds: float, queue: multiprocessing.Queue
+) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    done = errors = 0
+    deadline = time.perf_counter() + seconds
+    rng = random.Random(os.getpid())
+    while time.perf_counter() < deadline:
+        if body is None:
+            conn.request("GET", path)
+        else:
+            payload = json.loads(body)
+            payload["lat"] = str(rng.uniform(REGION[1] + 0.001, REGION[3] - 0.001))
+            payload["lon"] = str(rng.uniform(REGION[0] + 0.001, REGION[2] - 0.001))
+            headers = {"Content-Type": "application/json"}
+            conn.request("POST", path, body=json.dumps(payload), headers=headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status in (200, 201):
+            done += 1
+        else:
+            errors += 1
+    queue.put((done, errors))
+
+
+def drive(path: str, body: bytes | None, seconds: float, clients: int) -> tuple[float, int]:
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    procs = [
+        multiprocessing.Process(target=client_loop, args=(path, body, seconds, queue))
+        for _ in range(clients)
+    ]
+    started = time.perf_counter()
+    for proc in procs:
+        proc.start()
+    results = [queue.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    elapsed = time.perf_counter() - started
+    return sum(r[0] for r in results) / elapsed, sum(r[1] for r in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    setup_django()
+    ensure_region()
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ["DATABASE_URL"],  # set to the bench database by setup_django
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        "REPORT_RATE_PER_IP": "1000000/h",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    # our own gunicorn from the venv, arguments from this script only
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        body = json.dumps(
+            {"category": "bench-pothole", "description": "Schlagloch", "email": "b@example.org"}
+        ).encode()
+        drive("/healthz", None, 2, args.clients)  # warm-up
+        health_rps, _ = drive("/healthz", None, args.seconds, args.clients)
+        intake_rps, errors = drive("/api/v1/reports", body, args.seconds, args.clients)
+        print(
+            f"intake: {intake_rps:.0f} reports/s with {args.workers} gunicorn workers, "
+            f"{args.clients} clients, {errors} errors "
+            f"(ratio {intake_rps / health_rps:.2f} vs /healthz {health_rps:.0f} req/s)"
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

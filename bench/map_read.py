@@ -1,0 +1,150 @@
+"""Map read benchmark: the public GeoJSON endpoint for a town-level viewport, 1M reports.
+
+    .venv/bin/python bench/map_read.py [--reports 1000000] [--repeat 50]
+
+Generates the reports once (in the bench database, via SQL) and reuses them on later runs.
+Baseline: the equivalent raw SQL (count + first page with the same columns and joins),
+measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from bench.common import measure, report, setup_django
+
+# The region the reports are spread over (the demo region's area in the Lüneburger Heide),
+# and a typical town-level viewport inside it (about 4 km x 4 km).
+REGION = (9.9, 53.15, 10.3, 53.40)
+TOWN_VIEWPORT = (10.07, 53.26, 10.13, 53.295)
+TOWNS = [(10.1, 53.28), (9.98, 53.2), (10.22, 53.33), (10.0, 53.36), (10.25, 53.19), (10.15, 53.22)]
+
+
+def ensure_reports(count: int) -> None:
+    from django.db import connection
+
+    from boundaries.models import Authority, Level
+    from tracker.models import Category, Report
+
+    existing = Report.objects.count()
+    if existing >= count:
+        print(f"reports present: {existing}")
+        return
+    authority, _ = Authority.objects.get_or_create(
+        slug="bench-kreis", defaults={"name": "Bench-Kreis", "level": Level.KREIS}
+    )
+    categories = [
+        Category.objects.get_or_create(slug=f"bench-{i}", defaults={"name": f"Bench {i}"})[0].pk
+        for i in range(8)
+    ]
+    missing = count - existing
+    started = time.perf_counter()
+    min_lon, min_lat, max_lon, max_lat = REGION
+    towns_lon = [t[0] for t in TOWNS]
+    towns_lat = [t[1] for t in TOWNS]
+    with connection.cursor() as cursor:
+        # Half spread uniformly, half around six towns (normal-ish, sigma ~ 3 km), over 3 years.
+        cursor.execute(
+            """
+            INSERT INTO tracker_report (
+                category_id, location, address, description, status, authority_id,
+                routing_reason, routing_detail, reporter_email, reporter_name, reporter_phone,
+                language, confirmed_at, confirmation_token, tracking_token, source,
+                supporter_count, created_at, updated_at)
+            SELECT (%(categories)s::bigint[])[1 + (i %% array_length(%(categories)s::bigint[], 1))],
+                   CASE WHEN i %% 2 = 0 THEN
+                       ST_SetSRID(ST_MakePoint(
+                           %(min_lon)s + random() * (%(max_lon)s - %(min_lon)s),
+                           %(min_lat)s + random() * (%(max_lat)s - %(min_lat)s)), 4326)
+                   ELSE
+                       -- sum of three uniforms: a cheap bell curve around the town centre
+                       ST_SetSRID(ST_MakePoint(
+                           (%(towns_lon)s::float8[])[1 + (i %% 6)]
+                               + (random() + random() + random() - 1.5) * 0.05,
+                           (%(towns_lat)s::float8[])[1 + (i %% 6)]
+                               + (random() + random() + random() - 1.5) * 0.03),
+                       4326)
+                   END,
+                   '', 'Schlagloch vor Hausnummer ' || i,
+                   (ARRAY['new', 'in_review', 'planned', 'in_progress', 'done', 'rejected'])
+                       [1 + (i %% 6)],
+                   %(authority)s, 'boundary', 'Bench', 'bench@example.org', '', '', 'de',
+                   now() - (random() * interval '1095 days'),
+                   'c' || i || '-' || md5(random()::text), 't' || i || '-' || md5(random()::text),
+                   'web', (random() * 3)::int,
+                   now() - (random() * interval '1095 days'), now()
+            FROM generate_series(1, %(n)s) AS i
+            """,
+            {
+                "categories": categories,
+                "min_lon": min_lon,
+                "min_lat": min_lat,
+                "max_lon": max_lon,
+                "max_lat": max_lat,
+                "towns_lon": towns_lon,
+                "towns_lat": towns_lat,
+                "authority": authority.pk,
+                "n": missing,
+            },
+        )
+    # what autovacuum would do after a bulk load: hint bits, visibility map, statistics
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE tracker_report")
+    print(f"generated {missing} reports in {time.perf_counter() - started:.1f} s")
+
+
+RAW_PAGE = """
+    SELECT r.id, r.created_at, r.updated_at, r.status, r.description, r.supporter_count,
+           ST_AsText(ST_SnapToGrid(r.location, 0.0001)), c.slug, c.name, c.name_en, a.name
+    FROM tracker_report r
+    JOIN tracker_category c ON c.id = r.category_id
+    JOIN boundaries_authority a ON a.id = r.authority_id
+    WHERE r.confirmed_at IS NOT NULL AND r.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+    ORDER BY r.created_at DESC, r.id DESC
+    LIMIT 501
+"""
+RAW_PHOTOS = (
+    "SELECT id, image, thumbnail FROM tracker_photo WHERE is_public AND report_id = ANY(%s)"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+
+    ensure_reports(args.reports)
+    client = Client()
+    bbox = ",".join(str(v) for v in TOWN_VIEWPORT)
+
+    def api() -> None:
+        response = client.get("/api/v1/reports", {"bbox": bbox})
+        assert response.status_code == 200, response.content[:200]
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_PAGE, TOWN_VIEWPORT)
+            rows = cursor.fetchall()
+            cursor.execute(RAW_PHOTOS, [[row[0] for row in rows]])
+            cursor.fetchall()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM tracker_report WHERE confirmed_at IS NOT NULL "
+            "AND location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)",
+            TOWN_VIEWPORT,
+        )
+        (in_view,) = cursor.fetchone() or (0,)
+    print(f"viewport {bbox}: {in_view} reports, first page of 500")
+    baseline = measure(raw, repeat=args.repeat)
+    samples = measure(api, repeat=args.repeat)
+    report("reports bbox GeoJSON", samples, baseline, "raw SQL")
+
+
+if __name__ == "__main__":
+    main()
