@@ -71,3 +71,43 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Role(models.TextChoices):
+    """What a staff member may do for an authority (see tracker.permissions for the rules)."""
+
+    DISPATCHER = "dispatcher", _("Disposition")
+    CREW = "crew", _("Außendienst/Kolonne")
+    PLANNER = "planner", _("Planung")
+    ADMIN = "admin", _("Verwaltung der Stelle")
+
+
+class Membership(models.Model):
+    """A person works for an authority in one role. Several memberships per person are fine
+    (e.g. dispatcher for the Landkreis and planner for a Gemeinde). Team membership lives on
+    tracker.Team.members: teams belong to an authority and to the tracker."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("Benutzer"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    authority = models.ForeignKey(
+        "boundaries.Authority",
+        verbose_name=_("Behörde"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("seit"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        ordering = ["authority__name", "user__email", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "authority", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.authority})"
