@@ -1,4 +1,5 @@
-"""Categories with their routing rules. Reports follow in the citizen reporting work."""
+"""Categories with their routing rules, teams, reports with their workflow fields, photos,
+history and response templates. State changes go through tracker.services only."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Level
 from geo.models import AssetType
+
+
+class Priority(models.IntegerChoices):
+    """Urgency of a report. Integers so that sorting by priority is a plain ORDER BY."""
+
+    LOW = 1, _("niedrig")
+    NORMAL = 2, _("normal")
+    HIGH = 3, _("hoch")
+    URGENT = 4, _("dringend")
 
 
 class Category(models.Model):
@@ -68,6 +78,22 @@ class Category(models.Model):
             "Leer = überall im Portalgebiet. Sonst nur, wo eine dieser Stellen zuständig ist."
         ),
     )
+    # Workflow defaults, applied at intake (tracker.services.report_create).
+    default_priority = models.PositiveSmallIntegerField(
+        _("Standardpriorität"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    target_days = models.PositiveSmallIntegerField(
+        _("Bearbeitungsziel (Tage)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("Fälligkeit = Eingang + so viele Tage; leer = keine Frist."),
+    )
+    requires_after_photo = models.BooleanField(
+        _("Foto nach Erledigung erforderlich"),
+        default=False,
+        help_text=_("Erledigt melden nur mit einem Foto nach der Erledigung."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
 
@@ -94,6 +120,11 @@ class Team(models.Model):
     categories = models.ManyToManyField(
         Category, verbose_name=_("Kategorien"), blank=True, related_name="teams"
     )
+    # Who works in the team. Roles come from accounts.Membership of the team's authority; a
+    # team member without a membership there has no access (tracker.permissions).
+    members = models.ManyToManyField(
+        "accounts.User", verbose_name=_("Mitglieder"), blank=True, related_name="teams"
+    )
 
     class Meta:
         verbose_name = _("Team")
@@ -108,8 +139,8 @@ class Team(models.Model):
 
 
 class Status(models.TextChoices):
-    """Workflow states. The crew work (transitions, forwarding) builds on these; every change
-    goes through a service function in tracker.services and writes a ReportEvent."""
+    """Workflow states. The allowed transitions are in tracker.workflow; every change goes
+    through a service function in tracker.services and writes a ReportEvent."""
 
     NEW = "new", _("neu")
     IN_REVIEW = "in_review", _("in Prüfung")
@@ -181,6 +212,36 @@ class Report(models.Model):
 
     source = models.CharField(_("Quelle"), max_length=10, choices=Source.choices, default="web")
     supporter_count = models.PositiveIntegerField(_("Unterstützungen"), default=0)
+
+    # Work management (set by tracker.services only).
+    priority = models.PositiveSmallIntegerField(
+        _("Priorität"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    due_at = models.DateTimeField(_("fällig am"), null=True, blank=True)
+    assigned_team = models.ForeignKey(
+        Team,
+        verbose_name=_("zugewiesenes Team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_reports",
+    )
+    assigned_to = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("zugewiesen an"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_reports",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("Duplikat von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
     # No index on created_at alone: with one, the planner walks it backwards for "newest in
     # this bbox" and filters thousands of rows; the GiST bitmap plus a top-N sort is faster.
     created_at = models.DateTimeField(_("gemeldet am"), auto_now_add=True)
@@ -193,6 +254,7 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["category", "status"], name="report_category_status"),
             models.Index(fields=["authority", "status"], name="report_authority_status"),
+            models.Index(fields=["assigned_team", "status"], name="report_team_status"),
         ]
 
     def __str__(self) -> str:
@@ -211,6 +273,12 @@ class Report(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
 
 
 class Photo(models.Model):
@@ -250,6 +318,10 @@ class ReportEvent(models.Model):
         SUPPORTED = "supported", _("Unterstützung")
         FORWARDED = "forwarded", _("weitergeleitet")
         ASSIGNED = "assigned", _("zugewiesen")
+        NOTE = "note", _("interne Notiz")
+        PHOTO = "photo", _("Foto")
+        PRIORITY = "priority", _("Priorität")
+        MERGED = "merged", _("Duplikat zusammengeführt")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -260,6 +332,40 @@ class ReportEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(_("Notiz"), blank=True, max_length=5000)
     is_public = models.BooleanField(_("öffentlich"), default=True)
+    # The authority responsible when this happened: internal entries are visible to its
+    # staff only, even after the report moved on to another authority (and back).
+    authority = models.ForeignKey(
+        "boundaries.Authority",
+        verbose_name=_("Behörde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Forwarding: from whom to whom (both authorities see the entry).
+    from_authority = models.ForeignKey(
+        "boundaries.Authority",
+        verbose_name=_("von Behörde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to_authority = models.ForeignKey(
+        "boundaries.Authority",
+        verbose_name=_("an Behörde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Assignment entries: to which team / person.
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -293,3 +399,37 @@ class Support(models.Model):
                 name="support_once_per_email",
             ),
         ]
+
+
+class ResponseTemplate(models.Model):
+    """A prepared public status note ("Textbaustein"), so answering the citizen is one click."""
+
+    authority = models.ForeignKey(
+        "boundaries.Authority",
+        verbose_name=_("Behörde"),
+        on_delete=models.CASCADE,
+        related_name="response_templates",
+    )
+    status = models.CharField(
+        _("für Status"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text=_("Leer = für jeden Status anbieten."),
+    )
+    title = models.CharField(_("Titel"), max_length=100)
+    text = models.TextField(_("Text"), max_length=5000)
+    sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
+
+    class Meta:
+        verbose_name = _("Textbaustein")
+        verbose_name_plural = _("Textbausteine")
+        ordering = ["authority__name", "status", "sort_order", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "status", "title"], name="response_template_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
