@@ -8,6 +8,7 @@ from .health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("config.api_urls")),
+    path("open311/v2/", include("tracker.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "boundaries",
     "geo",
     "tracker",
+    "tracker.open311",
     "notifications",
     "frontend",
     "data",

@@ -1,0 +1,96 @@
+"""Admin: issue and revoke API keys; edit each category's Open311 attributes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiKey, RequestAttributes, Service, ServiceAttribute
+from .services import api_key_issue, api_key_revoke
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
+    list_display = ("name", "prefix", "contact", "is_active", "revoked_at", "last_used_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "contact", "prefix")
+    fields = ("name", "contact", "prefix", "is_active", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: ModelForm, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new key is issued by the service; the plain key is shown this once only.
+        issued, raw = api_key_issue(name=obj.name, contact=obj.contact)
+        obj.pk = issued.pk
+        obj.key_hash, obj.prefix, obj.created_at = issued.key_hash, issued.prefix, issued.created_at
+        obj._state.adding = False
+        messages.warning(
+            request,
+            _(
+                "Neuer API-Schlüssel für %(name)s: %(key)s — jetzt kopieren und sicher "
+                "übergeben; er wird nicht noch einmal angezeigt."
+            )
+            % {"name": issued.name, "key": raw},
+        )
+
+    @admin.action(description=_("Ausgewählte Schlüssel widerrufen"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            api_key_revoke(key)
+        self.message_user(request, _("%(n)d Schlüssel widerrufen.") % {"n": queryset.count()})
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> Any:
+        if obj is not None and obj.revoked_at is not None:
+            return (*self.readonly_fields, "is_active")
+        return self.readonly_fields
+
+
+class ServiceAttributeInline(admin.TabularInline[ServiceAttribute, Service]):
+    model = ServiceAttribute
+    fk_name = "category"
+    extra = 0
+    fields = (
+        "order",
+        "code",
+        "datatype",
+        "required",
+        "variable",
+        "description",
+        "datatype_description",
+        "values",
+    )
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin[Service]):
+    """Categories seen as Open311 services: only their attributes are edited here."""
+
+    list_display = ("slug", "name", "is_active")
+    search_fields = ("slug", "name")
+    fields = ("slug", "name", "description")
+    readonly_fields = ("slug", "name", "description")
+    inlines = [ServiceAttributeInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RequestAttributes)
+class RequestAttributesAdmin(admin.ModelAdmin[RequestAttributes]):
+    list_display = ("report", "api_key", "device_id", "account_id", "created_at")
+    list_select_related = ("report", "report__category", "api_key")
+    readonly_fields = ("report", "api_key", "values", "device_id", "account_id", "media_url")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,205 @@
+"""Open311 clients (API keys), service definitions (attributes per category) and what an
+Open311 request brings beyond a plain report (attribute values, device and account ids,
+token). The report itself is a tracker.Report, filed through tracker.services.report_create."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tracker.models import Category
+
+
+class ApiKey(models.Model):
+    """A key issued to one client application. Only a SHA-256 hash of the key is stored; the
+    plain key is shown once, when it is issued (see admin)."""
+
+    name = models.CharField(_("Anwendung"), max_length=150)
+    contact = models.CharField(
+        _("Kontakt"), max_length=300, blank=True, help_text=_("Ansprechperson, E-Mail, Telefon")
+    )
+    # Keys are 256-bit random strings: a plain SHA-256 needs no salt or stretching, and lets
+    # the lookup be an indexed equality match.
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("Schlüsselanfang"),
+        max_length=8,
+        editable=False,
+        help_text=_("Die ersten Zeichen, um einen Schlüssel wiederzuerkennen."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("ausgestellt am"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API-Schlüssel")
+        verbose_name_plural = _("API-Schlüssel")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_active and self.revoked_at is None
+
+
+class Datatype(models.TextChoices):
+    """The six datatypes of GeoReport v2 service definitions."""
+
+    STRING = "string", _("Text (einzeilig)")
+    NUMBER = "number", _("Zahl")
+    DATETIME = "datetime", _("Datum/Uhrzeit")
+    TEXT = "text", _("Text (mehrzeilig)")
+    SINGLEVALUELIST = "singlevaluelist", _("Auswahl (ein Wert)")
+    MULTIVALUELIST = "multivaluelist", _("Auswahl (mehrere Werte)")
+
+
+LIST_DATATYPES = (Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST)
+
+attribute_code = RegexValidator(
+    r"^[A-Za-z0-9_.-]+$", _("Nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich.")
+)
+
+
+def _validate_values(values: Any) -> None:
+    if not isinstance(values, list) or not all(
+        isinstance(v, dict)
+        and isinstance(v.get("key"), str)
+        and v["key"]
+        and isinstance(v.get("name"), str)
+        for v in values
+    ):
+        raise ValidationError(
+            _('Werte als Liste von {"key": "...", "name": "..."} angeben (key und name als Text).')
+        )
+    keys = [v["key"] for v in values]
+    if len(set(keys)) != len(keys):
+        raise ValidationError(_("Jeder key darf nur einmal vorkommen."))
+
+
+class ServiceAttribute(models.Model):
+    """One field of a category's Open311 service definition (GET services/{code})."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("Kategorie"),
+        on_delete=models.CASCADE,
+        related_name="open311_attributes",
+    )
+    code = models.CharField(_("Code"), max_length=50, validators=[attribute_code])
+    datatype = models.CharField(
+        _("Datentyp"), max_length=20, choices=Datatype.choices, default=Datatype.STRING
+    )
+    required = models.BooleanField(_("Pflichtfeld"), default=False)
+    variable = models.BooleanField(
+        _("Eingabe"),
+        default=True,
+        help_text=_("Aus: nur ein Hinweis für die meldende Person, keine Eingabe."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("Reihenfolge"), default=1, validators=[MinValueValidator(1)]
+    )
+    description = models.CharField(_("Frage / Beschreibung"), max_length=500)
+    datatype_description = models.CharField(_("Hinweis zum Format"), max_length=300, blank=True)
+    values = models.JSONField(
+        _("Werte"),
+        default=list,
+        blank=True,
+        validators=[_validate_values],
+        help_text=_('Nur für Auswahlen: [{"key": "klein", "name": "kleiner als 20 cm"}, …]'),
+    )
+
+    class Meta:
+        verbose_name = _("Open311-Attribut")
+        verbose_name_plural = _("Open311-Attribute")
+        ordering = ["category", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "code"], name="open311_attribute_unique_code"
+            ),
+            models.UniqueConstraint(
+                fields=["category", "order"], name="open311_attribute_unique_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(order__gte=1), name="open311_attribute_order_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.slug}/{self.code}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.datatype in LIST_DATATYPES and not self.values:
+            raise ValidationError({"values": _("Eine Auswahl braucht mindestens einen Wert.")})
+        if self.datatype not in LIST_DATATYPES and self.values:
+            raise ValidationError({"values": _("Werte gibt es nur bei Auswahlen.")})
+        if not self.variable and self.required:
+            raise ValidationError({"required": _("Ein reiner Hinweis kann nicht Pflicht sein.")})
+
+    @property
+    def keys(self) -> list[str]:
+        return [str(v["key"]) for v in self.values or []]
+
+
+class RequestAttributes(models.Model):
+    """What an Open311 POST brought beyond the report: validated attribute values, the
+    client's device and account ids, the media_url it named. Never public."""
+
+    report = models.OneToOneField(
+        "tracker.Report", on_delete=models.CASCADE, related_name="open311_attributes"
+    )
+    api_key = models.ForeignKey(
+        ApiKey,
+        verbose_name=_("API-Schlüssel"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+    )
+    values = models.JSONField(_("Attribute"), default=dict, blank=True)
+    device_id = models.CharField(_("Geräte-ID"), max_length=200, blank=True)
+    account_id = models.CharField(_("Konto-ID beim Client"), max_length=200, blank=True)
+    # Stored for staff, never fetched by us (no requests to arbitrary URLs) nor republished.
+    media_url = models.URLField(_("Medien-URL"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311-Angaben")
+        verbose_name_plural = _("Open311-Angaben")
+
+    def __str__(self) -> str:
+        return f"Open311 {self.report_id}"
+
+
+class RequestToken(models.Model):
+    """GET tokens/{token}: maps a token handed to the client to its report. The token also
+    lets the client see its own request before the reporter confirmed it."""
+
+    token = models.CharField(max_length=64, unique=True)
+    report = models.OneToOneField(
+        "tracker.Report", on_delete=models.CASCADE, related_name="open311_token"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311-Token")
+        verbose_name_plural = _("Open311-Tokens")
+
+    def __str__(self) -> str:
+        return self.token[:8]
+
+
+class Service(Category):
+    """Categories as Open311 services: a proxy so the admin can edit their attributes here
+    without touching the tracker's own Category admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Open311-Dienst")
+        verbose_name_plural = _("Open311-Dienste")
