@@ -46,6 +46,7 @@ from boundaries.sets import activate_set, store_boundary
 from geo.models import Asset, AssetType, RoadClass, RoadSegment
 from geo.srid import ETRS89_UTM32N, WGS84
 from tracker.models import Category, Team
+from tracker.open311.models import ServiceAttribute
 
 from .demo_spec import (
     AUTHORITIES,
@@ -60,6 +61,7 @@ from .demo_spec import (
     INNER_EDGE_WAVE,
     INNER_VERTEX_JITTER_M,
     LAND,
+    OPEN311_ATTRIBUTES,
     ORIGIN_E,
     ORIGIN_N,
     OUTER_EDGE_WAVE,
@@ -745,6 +747,36 @@ def _sync_teams(
     summary.contents["teams"] = Counter(authorities[spec.authority].level for spec in TEAMS)
 
 
+def _sync_open311_attributes(categories: Mapping[str, Category], summary: DemoSummary) -> None:
+    """Give a few demo categories Open311 attributes. Like categories, attributes are the
+    operator's to tune: only missing ones are created, existing ones are left as they are."""
+    tally = summary.tally("open311 attrs")
+    rows = ServiceAttribute.objects.filter(category__in=[c.pk for c in categories.values()])
+    existing = set(rows.values_list("category_id", "code"))
+    # an operator's own attribute may hold the demo's position: leave theirs alone
+    taken = set(rows.values_list("category_id", "order"))
+    missing = []
+    for spec in OPEN311_ATTRIBUTES:
+        category = categories[spec.category]
+        if (category.pk, spec.code) in existing or (category.pk, spec.order) in taken:
+            tally.unchanged += 1
+            continue
+        missing.append(
+            ServiceAttribute(
+                category=category,
+                code=spec.code,
+                datatype=spec.datatype,
+                description=spec.description,
+                order=spec.order,
+                required=spec.required,
+                datatype_description=spec.datatype_description,
+                values=[{"key": key, "name": name} for key, name in spec.values],
+            )
+        )
+    ServiceAttribute.objects.bulk_create(missing)
+    tally.created += len(missing)
+
+
 def build_demo_region(*, overwrite_categories: bool = False) -> DemoSummary:
     """Create or update the whole demo region in the current transaction."""
     summary = DemoSummary()
@@ -760,6 +792,7 @@ def build_demo_region(*, overwrite_categories: bool = False) -> DemoSummary:
     _sync_assets(roads, summary, live=live)
     categories = _sync_categories(summary, overwrite=overwrite_categories)
     _sync_teams(authorities, categories, summary)
+    _sync_open311_attributes(categories, summary)
     return summary
 
 

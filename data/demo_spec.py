@@ -692,3 +692,50 @@ TEAMS: tuple[TeamSpec, ...] = (
     TeamSpec(BIRKENHAIN, "Bauhof Birkenhain", "bauhof@birkenhain.example.org", _BAUHOF_WORK),
     TeamSpec(MOORWIESEN, "Bauhof Moorwiesen", "bauhof@moorwiesen.example.org", _BAUHOF_WORK),
 )
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    """An Open311 service-definition field of a demo category (tracker.open311)."""
+
+    category: str
+    code: str
+    datatype: str
+    description: str
+    order: int
+    required: bool = False
+    datatype_description: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+
+OPEN311_ATTRIBUTES: tuple[AttributeSpec, ...] = (
+    AttributeSpec(
+        "strassenbeleuchtung",
+        "mastnummer",
+        "string",
+        "Mastnummer (steht auf dem Schild am Mast)",
+        1,
+        datatype_description="z. B. L-00012",
+    ),
+    AttributeSpec(
+        "schlagloch",
+        "groesse",
+        "singlevaluelist",
+        "Größe des Schadens",
+        1,
+        required=True,
+        values=(
+            ("klein", "kleiner als ein Teller"),
+            ("mittel", "etwa so groß wie ein Autoreifen"),
+            ("gross", "größer als ein Autoreifen"),
+        ),
+    ),
+    AttributeSpec(
+        "schlagloch",
+        "gefahr",
+        "multivaluelist",
+        "Wer ist gefährdet?",
+        2,
+        values=(("rad", "Radfahrende"), ("fuss", "Fußgänger"), ("kfz", "Kraftfahrzeuge")),
+    ),
+)
