@@ -1,0 +1,91 @@
+"""Every GET error answers with the spec's error document (400/404), in the asked format,
+never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tracker.open311 import selectors
+
+from . import schemas
+from .conftest import json_body, make_report, xml_body
+
+pytestmark = pytest.mark.django_db
+
+
+def errors(response: Any, fmt: str, status: int) -> list[dict[str, Any]]:
+    if fmt == "json":
+        return json_body(response, schemas.ERRORS, status)
+    return xml_body(response, "errors", schemas.ERRORS, status)
+
+
+CASES = [
+    ("requests", {"start_date": "gestern"}, 400),
+    ("requests", {"end_date": "2026-02-30T00:00:00Z"}, 400),
+    ("requests", {"start_date": "2026-01-01T00:00:00Z", "end_date": "2025-12-01T00:00:00Z"}, 400),
+    ("requests", {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"}, 400),
+    ("requests", {"status": "kaputt"}, 400),
+    ("requests", {"jurisdiction_id": "nirgendwo"}, 404),
+    ("requests", {"extensions": "true", "bbox": "1,2,3"}, 400),
+    ("requests", {"extensions": "true", "bbox": "10.2,53.0,10.0,53.1"}, 400),
+    ("requests", {"extensions": "true", "page": "0"}, 400),
+    ("requests", {"extensions": "true", "page_size": "viele"}, 400),
+    ("requests", {"extensions": "true", "updated_after": "bald"}, 400),
+    ("services", {"jurisdiction_id": "00000"}, 404),
+    ("services/gibt-es-nicht", {}, 404),
+    ("services/nur-in-b", {"jurisdiction_id": "gemeinde-a"}, 404),
+    ("requests/999999", {}, 404),
+    ("requests/abc", {}, 404),
+    ("requests/99999999999999999999999", {}, 404),
+    ("tokens/gibt-es-nicht", {}, 404),
+    ("discovery", {"jurisdiction_id": "x"}, 200),  # discovery ignores it
+]
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+@pytest.mark.parametrize(("path", "params", "status"), CASES)
+def test_get_errors(
+    client: Client, region: dict, fmt: str, path: str, params: dict, status: int
+) -> None:
+    response = client.get(f"/open311/v2/{path}.{fmt}", params)
+    if status == 200:
+        assert response.status_code == 200
+        return
+    found = errors(response, fmt, status)
+    assert found[0]["code"] == status
+
+
+def test_unknown_format_and_path_and_method(client: Client, region: dict) -> None:
+    response = client.get("/open311/v2/services.csv")
+    assert xml_body(response, "errors", schemas.ERRORS, 400)[0]["code"] == 400
+    assert client.get("/open311/v2/nichts.json").status_code == 404
+    json_body(client.get("/open311/v2/nichts.json"), schemas.ERRORS, 404)
+    xml_body(client.get("/open311/v2/nichts"), "errors", schemas.ERRORS, 404)
+    xml_body(client.get("/open311/v2/"), "errors", schemas.ERRORS, 404)
+    response = client.post("/open311/v2/services.xml")
+    xml_body(response, "errors", schemas.ERRORS, 400)
+    response = client.delete("/open311/v2/requests.json")
+    json_body(response, schemas.ERRORS, 400)
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_an_unexpected_failure_is_a_400_not_a_500(
+    client: Client, region: dict, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(selectors, "service_requests", broken)
+    found = errors(client.get(f"/open311/v2/requests.{fmt}"), fmt, 400)
+    assert "fire" not in found[0]["description"]
+
+
+def test_characters_xml_cannot_carry_are_dropped(client: Client, region: dict) -> None:
+    make_report(region["muell"], description="Müll\x0b mit\x1b Steuerzeichen")
+    data = xml_body(
+        client.get("/open311/v2/requests.xml"), "service_requests", schemas.SERVICE_REQUESTS
+    )
+    assert data[0]["description"] == "Müll mit Steuerzeichen"
