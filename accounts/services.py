@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .models import User
+from boundaries.models import Authority
+
+from .models import Membership, Role, User
 
 
 def user_profile_update(user: User, *, display_name: str, preferred_language: str) -> User:
@@ -22,3 +24,28 @@ def user_profile_update(user: User, *, display_name: str, preferred_language: st
         user.preferred_language = preferred_language
         user.save(update_fields=["display_name", "preferred_language"])
     return user
+
+
+def membership_grant(user: User, authority: Authority, role: str) -> Membership:
+    """Give a person a role at an authority. Authority admins also get into the Django admin
+    (is_staff), where they see only their authority's objects (accounts.admin_scope)."""
+    with transaction.atomic():
+        membership, _created = Membership.objects.get_or_create(
+            user=user, authority=authority, role=role
+        )
+        if role == Role.ADMIN and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    return membership
+
+
+def membership_revoke(membership: Membership) -> None:
+    """Take a role away; without any admin role left, the person leaves the Django admin too
+    (superusers stay)."""
+    with transaction.atomic():
+        user = membership.user
+        membership.delete()
+        still_admin = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+        if user.is_staff and not user.is_superuser and not still_admin:
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])

@@ -7,10 +7,11 @@ from typing import Any
 import factory
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 
+from accounts.models import Membership, Role, User
 from boundaries.models import Authority, BoundarySet, Level
 from boundaries.sets import activate_set, store_boundary
 from geo.models import Asset, AssetType, RoadClass, RoadSegment
-from tracker.models import Category, Team
+from tracker.models import Category, ResponseTemplate, Team
 
 
 def box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> MultiPolygon:
@@ -85,3 +86,38 @@ def territory(
         activate_set(boundary_set)
     store_boundary(boundary_set, authority, geom)
     return authority
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    password = factory.django.Password("geheim-Passwort-42")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    authority = factory.SubFactory(AuthorityFactory)
+    role = Role.DISPATCHER
+
+
+class ResponseTemplateFactory(factory.django.DjangoModelFactory[ResponseTemplate]):
+    class Meta:
+        model = ResponseTemplate
+
+    authority = factory.SubFactory(AuthorityFactory)
+    title = factory.Sequence(lambda n: f"Baustein {n}")
+    text = "Wir kümmern uns darum."
+
+
+def staff(authority: Authority, *roles: str, email: str | None = None, **fields: Any) -> User:
+    """A user with the given roles (default dispatcher) at `authority`."""
+    user = UserFactory.create(**({"email": email} if email else {}), **fields)
+    for role in roles or (Role.DISPATCHER,):
+        MembershipFactory.create(user=user, authority=authority, role=role)
+    return user

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.contrib.gis.db.models.functions import SnapToGrid
 from django.contrib.gis.geos import Point, Polygon
-from django.db.models import FloatField, Func, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    FloatField,
+    Func,
+    OrderBy,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Now, Upper
 
+from accounts.models import User
 from geo.expressions import distance_metres, within_metres
 
-from .models import OPEN_STATUSES, Category, Photo, Report, ReportEvent
+from . import permissions
+from .models import OPEN_STATUSES, Category, Photo, Report, ReportEvent, ResponseTemplate
 
 # Public output shows an approximate location: snapped to a ~10 m grid, so a report made
 # from someone's front garden does not pinpoint the house.
@@ -111,4 +126,116 @@ def reports_of_user(user_id: int) -> QuerySet[Report]:
         Report.objects.filter(reporter_id=user_id)
         .select_related("category", "authority")
         .order_by("-created_at")
+    )
+
+
+# ---- Staff reads (work queue, staff detail, staff API). Permission rules: tracker.permissions.
+
+
+def staff_reports(user: Any) -> QuerySet[Report]:
+    """Reports the user may see as staff: those currently at one of their authorities (all for
+    superusers, none for everyone else). With the joins the work queue needs."""
+    reports = Report.objects.select_related(
+        "category", "authority", "assigned_team", "assigned_to", "road"
+    )
+    if permissions.is_superuser(user):
+        return reports
+    ids = permissions.authority_ids(user)
+    if not ids:
+        return reports.none()
+    return reports.filter(authority_id__in=ids)
+
+
+def overdue_q() -> Q:
+    """Open and past its due date, compared with the database clock."""
+    return Q(due_at__lt=Now(), status__in=OPEN_STATUSES)
+
+
+def with_overdue(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """Annotate `overdue` (computed in SQL, for output and sorting)."""
+    return reports.annotate(overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+
+
+def staff_queue(
+    user: Any,
+    *,
+    statuses: Sequence[str] = (),
+    team_ids: Sequence[int] = (),
+    unassigned: bool = False,
+    assigned_to_id: int | None = None,
+    categories: Sequence[str] = (),
+    priorities: Sequence[int] = (),
+    overdue: bool | None = None,
+    road_ref: str = "",
+    bbox: Polygon | None = None,
+    authority_id: int | None = None,
+    order_by: Sequence[str | OrderBy] = ("-created_at", "-id"),
+) -> QuerySet[Report]:
+    """The work queue: staff_reports filtered like the queue page and the staff API do."""
+    reports = with_overdue(staff_reports(user))
+    if statuses:
+        reports = reports.filter(status__in=statuses)
+    if team_ids or unassigned:
+        team_q = Q(assigned_team_id__in=team_ids) if team_ids else Q()
+        if unassigned:
+            team_q = (
+                (team_q | Q(assigned_team__isnull=True))
+                if team_ids
+                else Q(assigned_team__isnull=True)
+            )
+        reports = reports.filter(team_q)
+    if assigned_to_id is not None:
+        reports = reports.filter(assigned_to_id=assigned_to_id)
+    if categories:
+        reports = reports.filter(category__slug__in=categories)
+    if priorities:
+        reports = reports.filter(priority__in=priorities)
+    if overdue is not None:
+        reports = reports.filter(overdue_q() if overdue else ~overdue_q())
+    if road_ref:
+        # "K12", "K 12" and "k 12" all mean the same road.
+        normalised = road_ref.replace(" ", "").upper()
+        reports = reports.annotate(
+            _road_ref=Func(Upper("road__ref"), Value(" "), Value(""), function="replace")
+        ).filter(_road_ref=normalised)
+    if bbox is not None:
+        reports = reports.filter(location__intersects=bbox)
+    if authority_id is not None:
+        reports = reports.filter(authority_id=authority_id)
+    return reports.order_by(*order_by)
+
+
+def staff_history(report: Report, user: Any) -> QuerySet[ReportEvent]:
+    """The report's history as this staff member may read it (internal entries of their own
+    authority only, see tracker.permissions)."""
+    return (
+        report.events.filter(permissions.visible_events_q(user))
+        .select_related("actor", "from_authority", "to_authority", "team", "assignee")
+        .order_by("created_at", "id")
+    )
+
+
+def staff_report_detail(user: Any) -> QuerySet[Report]:
+    """staff_reports with what the detail view shows: photos, duplicates, supporters count."""
+    return with_overdue(staff_reports(user)).select_related("duplicate_of", "asset", "reporter")
+
+
+def response_templates(report: Report, *, status: str | None = None) -> QuerySet[ResponseTemplate]:
+    """Prepared public notes of the report's authority for a status (and general ones)."""
+    templates = ResponseTemplate.objects.filter(authority_id=report.authority_id)
+    if status:
+        templates = templates.filter(Q(status=status) | Q(status=""))
+    return templates.order_by("sort_order", "title")
+
+
+def assignable_users(authority_id: int) -> QuerySet[User]:
+    """People who can be given reports of an authority (dispatchers, crews, admins)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__authority_id=authority_id,
+            memberships__role__in=permissions.ASSIGNABLE_ROLES,
+        )
+        .distinct()
+        .order_by("email")
     )
