@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-GEODATA = Path(__file__).resolve().parent.parent.parent / "shared" / "geodata"
+from tests.geodata import GEODATA
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -32,3 +32,13 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default() -> None:
+    """Requests switch the thread's language (LocaleMiddleware does not switch back); code
+    called outside a request in the next test must start in the default language again."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
