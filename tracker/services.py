@@ -336,17 +336,19 @@ def _check_after_photo(report: Report) -> None:
         )
 
 
-def report_transition(
-    report: Report, to_status: str, *, by: User, note: str = "", public_note: bool = True
+def _run_transition(
+    report: Report,
+    pick: Callable[[str], Transition],
+    *,
+    by: User,
+    note: str,
+    public_note: bool,
 ) -> Report:
-    """Move a report to `to_status` along the table in tracker.workflow (review, accept, start,
-    pause, close, reopen). Rejecting, marking as duplicate and forwarding need their own
-    services (they need a reason, an original, an authority)."""
     note = _clean_text(note, field="note", required=False)
     with transaction.atomic():
         locked = _lock(report)
         _require_view(by, locked)
-        transition = transition_for(locked.status, to_status)
+        transition = pick(locked.status)
         if transition.action in SPECIAL_ACTIONS:
             messages = {
                 "reject": _("Zum Ablehnen ist eine Begründung nötig."),
@@ -361,14 +363,41 @@ def report_transition(
     return _sync(report, locked)
 
 
+def report_transition(
+    report: Report, to_status: str, *, by: User, note: str = "", public_note: bool = True
+) -> Report:
+    """Move a report to `to_status` along the table in tracker.workflow (review, accept, start,
+    pause, close, reopen). Rejecting, marking as duplicate and forwarding need their own
+    services (they need a reason, an original, an authority)."""
+    return _run_transition(
+        report,
+        lambda status: transition_for(status, to_status),
+        by=by,
+        note=note,
+        public_note=public_note,
+    )
+
+
 def report_close(report: Report, *, by: User, note: str = "", public_note: bool = True) -> Report:
     """Done. Needs an "after" photo first when the category requires one."""
-    return report_transition(report, Status.DONE, by=by, note=note, public_note=public_note)
+    return _run_transition(
+        report,
+        lambda status: check_action("close", status),
+        by=by,
+        note=note,
+        public_note=public_note,
+    )
 
 
 def report_reopen(report: Report, *, by: User, note: str = "", public_note: bool = True) -> Report:
     """Staff reopen a done or rejected report: back to "in Prüfung"."""
-    return report_transition(report, Status.IN_REVIEW, by=by, note=note, public_note=public_note)
+    return _run_transition(
+        report,
+        lambda status: check_action("reopen", status),
+        by=by,
+        note=note,
+        public_note=public_note,
+    )
 
 
 def report_reject(report: Report, *, reason: str, by: User) -> Report:
