@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from boundaries.api import LocateView
 from geo import api as geo_api
 from tracker import api as tracker_api
+from tracker import staff_api
 
 app_name = "api"
 urlpatterns = [
@@ -20,6 +21,21 @@ urlpatterns = [
     path("roads", geo_api.RoadsView.as_view(), name="roads"),
     path("assets", geo_api.AssetsView.as_view(), name="assets"),
     path("places", geo_api.PlacesView.as_view(), name="places"),
+    # Staff (session or token auth; tracker.permissions): work queue, report actions, bulk.
+    path("staff/reports", staff_api.StaffReportListView.as_view(), name="staff-reports"),
+    path("staff/reports/bulk", staff_api.StaffBulkView.as_view(), name="staff-bulk"),
+    path(
+        "staff/reports/<int:pk>",
+        staff_api.StaffReportDetailView.as_view(),
+        name="staff-report-detail",
+    ),
+    *[
+        path(f"staff/reports/<int:pk>/{action}", view.as_view(), name=f"staff-report-{action}")
+        for action, view in staff_api.ACTION_VIEWS.items()
+    ],
+    path("staff/templates", staff_api.StaffTemplateListView.as_view(), name="staff-templates"),
+    path("staff/authorities", staff_api.StaffAuthorityListView.as_view(), name="staff-authorities"),
+    path("staff/me", staff_api.StaffMeView.as_view(), name="staff-me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
