@@ -51,7 +51,7 @@ def ensure_reports(count: int) -> None:
                 category_id, location, address, description, status, authority_id,
                 routing_reason, routing_detail, reporter_email, reporter_name, reporter_phone,
                 language, confirmed_at, confirmation_token, tracking_token, source,
-                supporter_count, created_at, updated_at)
+                supporter_count, created_at, updated_at, priority)
             SELECT (%(categories)s::bigint[])[1 + (i %% array_length(%(categories)s::bigint[], 1))],
                    CASE WHEN i %% 2 = 0 THEN
                        ST_SetSRID(ST_MakePoint(
@@ -73,7 +73,7 @@ def ensure_reports(count: int) -> None:
                    now() - (random() * interval '1095 days'),
                    'c' || i || '-' || md5(random()::text), 't' || i || '-' || md5(random()::text),
                    'web', (random() * 3)::int,
-                   now() - (random() * interval '1095 days'), now()
+                   now() - (random() * interval '1095 days'), now(), 1 + (i %% 4)
             FROM generate_series(1, %(n)s) AS i
             """,
             {
