@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from boundaries.models import Authority
-from boundaries.services import route
+from boundaries.services import authorities_at, route
 from notifications import tasks
 from notifications.queue import enqueue_on_commit
 
@@ -72,6 +72,16 @@ def _delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+def _require_offered_here(category: Category, point: Point) -> None:
+    """A category limited to some authorities (`available_in`) is refused elsewhere, also
+    for API clients that skip the form's filtering."""
+    offered_in = set(category.available_in.values_list("pk", flat=True))
+    if offered_in and not offered_in & {a.id for a in authorities_at(point)}:
+        raise ValidationError(
+            {"category": [_("Diese Kategorie wird an diesem Ort nicht angeboten.")]}
+        )
+
+
 def report_create(
     *,
     category: Category,
@@ -116,6 +126,7 @@ def report_create(
     # report with nothing half-written.
     processed = [process_photo(photo, filename=getattr(photo, "name", None)) for photo in photos]
     decision = route(point, category)
+    _require_offered_here(category, point)
 
     stored_files: list[str] = []
     try:

@@ -312,3 +312,14 @@ def test_openapi_schema_and_docs_page(client: Client) -> None:
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_a_category_offered_only_elsewhere_is_refused_here(client: Client, region: dict) -> None:
+    elsewhere = territory("Anderswo", Level.GEMEINDE, box(11.0, 53.0, 11.2, 53.1), ags="99002001")
+    region["category"].available_in.add(elsewhere)
+    response = post_report(client)
+    assert response.status_code == 400
+    assert "nicht angeboten" in response.json()["category"][0]
+    assert not Report.objects.exists()
+    region["category"].available_in.add(region["gemeinde"])
+    assert post_report(client).status_code == 201
