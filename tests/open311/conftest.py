@@ -32,6 +32,7 @@ ITEM_TAGS = {
     "endpoints": "endpoint",
     "formats": "format",
     "media_urls": "media_url",
+    "service_request_updates": "request_update",
 }
 
 INSIDE_A = {"lat": "53.05", "long": "10.05"}  # Gemeinde A

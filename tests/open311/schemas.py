@@ -215,3 +215,33 @@ TOKEN: dict[str, Any] = {
         },
     },
 }
+
+FMS_STATUSES = [
+    "open",
+    "investigating",
+    "action_scheduled",
+    "in_progress",
+    "fixed",
+    "no_further_action",
+    "duplicate",
+    "internal_referral",
+]
+
+# FixMyStreet's servicerequestupdates extension (as mySociety's open311-adapter serves it).
+UPDATES: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["update_id", "service_request_id", "status", "updated_datetime"],
+        "additionalProperties": False,
+        "properties": {
+            "update_id": {"type": "string", "pattern": r"^\d+$"},
+            "service_request_id": {"type": "string", "pattern": r"^\d+$"},
+            "status": {"enum": FMS_STATUSES},
+            "updated_datetime": _datetime,
+            "description": _text_or_null,
+            "media_url": {"type": ["string", "null"]},
+            "external_status_code": {"enum": list(Status.values)},
+        },
+    },
+}

@@ -9,9 +9,19 @@ from datetime import datetime
 
 from django.contrib.gis.db.models.functions import SnapToGrid
 from django.contrib.gis.geos import Polygon
-from django.db.models import Exists, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
-from boundaries.models import Authority, Boundary, Level
+from boundaries.models import Authority, BoundaryPiece, Level
 from tracker.models import OPEN_STATUSES, Category, Photo, Report, ReportEvent
 from tracker.selectors import PUBLIC_GRID_DEGREES, public_reports
 
@@ -92,14 +102,16 @@ def _latest_public_note() -> Subquery:
 
 
 def _with_status_notes(reports: QuerySet[Report]) -> QuerySet[Report]:
-    return reports.annotate(status_notes=_latest_public_note())
+    """Plus `status_notes` and `expected_at` (the due date, while one is set)."""
+    return reports.annotate(status_notes=_latest_public_note(), expected_at=F("due_at"))
 
 
 def in_jurisdiction(reports: QuerySet[Report], jurisdiction: Authority) -> QuerySet[Report]:
     """Reports inside the jurisdiction's active boundary, or routed to it (operators have no
     boundary)."""
-    inside = Boundary.objects.filter(
-        authority=jurisdiction, boundary_set__is_active=True, geom__covers=OuterRef("location")
+    # the subdivided pieces: small polygons, GiST-indexed (as boundaries.services does)
+    inside = BoundaryPiece.objects.filter(
+        authority=jurisdiction, is_active=True, geom__covers=OuterRef("location")
     )
     return reports.filter(Q(authority=jurisdiction) | Exists(inside))
 
@@ -183,3 +195,45 @@ def request_token(token: str) -> RequestToken | None:
     if not token or len(token) > 64:
         return None
     return RequestToken.objects.filter(token=token).first()
+
+
+# History entries that are not an update by the authority: the report itself, the
+# reporter's confirmation, "ich bin auch betroffen".
+_NOT_UPDATES = (ReportEvent.Kind.CREATED, ReportEvent.Kind.CONFIRMED, ReportEvent.Kind.SUPPORTED)
+
+
+def service_request_updates(
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    report_ids: Sequence[int] | None = None,
+    jurisdiction: Authority | None = None,
+) -> QuerySet[ReportEvent]:
+    """Public history entries of public reports, oldest first, as FixMyStreet's
+    servicerequestupdates; each annotated with `status_then`, the report's status right after
+    the entry (the latest status change up to it)."""
+    reports = public_reports()
+    if jurisdiction is not None:
+        reports = in_jurisdiction(reports, jurisdiction)
+    if report_ids is not None:
+        reports = reports.filter(pk__in=report_ids)
+    events = ReportEvent.objects.filter(report__in=reports.values("pk"), is_public=True).exclude(
+        kind__in=_NOT_UPDATES
+    )
+    if start is not None:
+        events = events.filter(created_at__gte=start)
+    if end is not None:
+        events = events.filter(created_at__lte=end)
+    status_then = Subquery(
+        ReportEvent.objects.filter(
+            report_id=OuterRef("report_id"), created_at__lte=OuterRef("created_at")
+        )
+        .exclude(to_status="")
+        .order_by("-created_at", "-id")
+        .values("to_status")[:1]
+    )
+    return (
+        events.annotate(status_then=status_then)
+        .only("id", "report_id", "kind", "to_status", "note", "created_at")
+        .order_by("created_at", "id")
+    )

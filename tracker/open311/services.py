@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boundaries.models import Authority, Boundary
+from boundaries.models import Authority, BoundaryPiece
 from boundaries.services import authorities_at, route
 from tracker import services as tracker_services
 from tracker.models import Category, Report
@@ -77,9 +77,7 @@ class OutsideJurisdiction(Exception):
 def check_jurisdiction(jurisdiction: Authority, point: Point, category: Category) -> None:
     """A territorial jurisdiction must cover the point; a jurisdiction without a boundary (an
     operator such as a utility) must be the one the report is routed to."""
-    has_boundary = Boundary.objects.filter(
-        authority=jurisdiction, boundary_set__is_active=True
-    ).exists()
+    has_boundary = BoundaryPiece.objects.filter(authority=jurisdiction, is_active=True).exists()
     if has_boundary:
         covering = {a.id for a in authorities_at(point)}
         if jurisdiction.pk not in covering:

@@ -17,6 +17,11 @@ urlpatterns = [
     re_path(
         r"^requests/(?P<service_request_id>[^/]+?)" + _FMT, views.request_detail, name="request"
     ),
+    re_path(
+        r"^servicerequestupdates" + _FMT,
+        views.service_request_updates,
+        name="servicerequestupdates",
+    ),
     re_path(r"^tokens/(?P<token>[^/]+?)" + _FMT, views.token_detail, name="token"),
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

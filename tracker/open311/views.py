@@ -209,9 +209,10 @@ def request_data(request: HttpRequest, report: Report, *, extensions: bool) -> d
     photos = getattr(report, "public_photos", [])
     media_urls = [request.build_absolute_uri(p.image.url) for p in photos]
     lon, lat = report.public_lon, report.public_lat  # type: ignore[attr-defined]
+    is_open = report.status in OPEN_STATUSES
     data: dict[str, Any] = {
         "service_request_id": str(report.pk),
-        "status": "open" if report.status in OPEN_STATUSES else "closed",
+        "status": "open" if is_open else "closed",
         "status_notes": getattr(report, "status_notes", None) or None,
         "service_name": category_name(report.category),
         "service_code": report.category.slug,
@@ -220,11 +221,19 @@ def request_data(request: HttpRequest, report: Report, *, extensions: bool) -> d
         "service_notice": None,
         "requested_datetime": report.created_at,
         "updated_datetime": report.updated_at,
-        "address": None,
-        "lat": round(lat, 6),
-        "long": round(lon, 6),
-        "media_url": media_urls[0] if media_urls else None,
     }
+    # the due date set by the workflow, while the request is open
+    expected = getattr(report, "expected_at", None)
+    if is_open and expected is not None:
+        data["expected_datetime"] = expected
+    data.update(
+        {
+            "address": None,
+            "lat": round(lat, 6),
+            "long": round(lon, 6),
+            "media_url": media_urls[0] if media_urls else None,
+        }
+    )
     if extensions:
         data["extended_attributes"] = {
             "detailed_status": report.status,
@@ -436,8 +445,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
     notice = _(
         "Ihre Meldung ist bei %(authority)s eingegangen. Sie wird öffentlich sichtbar, "
-        "sobald sie über den Link in der E-Mail an %(email)s bestätigt wurde."
-    ) % {"authority": report.authority.name, "email": report.reporter_email}
+        "sobald sie über den Link in der Bestätigungs-E-Mail bestätigt wurde."
+    ) % {"authority": report.authority.name}
     data = {
         "service_request_id": str(report.pk),
         "token": token.token,
@@ -493,6 +502,45 @@ def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
         raise Open311Error(404, _("token wurde nicht gefunden."))
     data = {"service_request_id": str(found.report_id), "token": found.token}
     return render(fmt, "service_requests", [data], item="request")
+
+
+# FixMyStreet's status words (mySociety open311-adapter) for our workflow states.
+FMS_STATUS = {
+    "new": "open",
+    "in_review": "investigating",
+    "planned": "action_scheduled",
+    "in_progress": "in_progress",
+    "done": "fixed",
+    "rejected": "no_further_action",
+    "duplicate": "duplicate",
+    "forwarded": "internal_referral",
+}
+
+
+@open311_view("GET")
+def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    """FixMyStreet's extension: public updates of public requests in a time window (GET only;
+    receiving updates from FixMyStreet is not supported yet)."""
+    jurisdiction = _jurisdiction(request)
+    start, end = _window(_date(request, "start_date"), _date(request, "end_date"), open_ended=False)
+    ids_raw = _param(request, "service_request_id")
+    ids = [int(i) for i in _list(ids_raw) if i.isdigit() and len(i) < 19] if ids_raw else None
+    events = selectors.service_request_updates(
+        start=start, end=end, report_ids=ids, jurisdiction=jurisdiction
+    )[:MAX_REQUESTS]
+    items = [
+        {
+            "update_id": str(event.pk),
+            "service_request_id": str(event.report_id),
+            "status": FMS_STATUS.get(event.status_then or "new", "open"),  # type: ignore[attr-defined]
+            "updated_datetime": event.created_at,
+            "description": event.note,
+            "media_url": None,
+            "external_status_code": event.status_then or "new",  # type: ignore[attr-defined]
+        }
+        for event in events
+    ]
+    return render(fmt, "service_request_updates", items, item="request_update")
 
 
 @csrf_exempt
