@@ -7,13 +7,14 @@ features with their geometry already in WGS84 (EPSG:4326).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry, SpatialReference
 from django.contrib.gis.gdal.layer import Layer
+from django.core.management.base import BaseCommand, CommandError
 
 from .srid import WGS84
 
@@ -109,6 +110,18 @@ def open_layer(path: str | Path, layer: str | int | None = None) -> SourceLayer:
     except (IndexError, GDALException) as exc:
         raise ImportFileError(f"{path.name}: no layer {layer!r}") from exc
     return SourceLayer(path=path, layer=chosen, fields=[str(f) for f in chosen.fields])
+
+
+def run_import(command: BaseCommand, verbosity: int, call: Callable[[], Any]) -> None:
+    """Run an importer for a management command: a refused file becomes a CommandError that
+    says nothing was stored; the summary is printed line by line."""
+    try:
+        summary = call()
+    except ImportFileError as exc:
+        raise CommandError(f"{exc}. Nothing was stored.") from exc
+    if verbosity > 0:
+        for line in summary.lines():
+            command.stdout.write(line)
 
 
 def text(value: Any) -> str:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from boundaries.importer import import_boundaries
 from boundaries.models import TERRITORIAL_LEVELS
-from geo.readers import ImportFileError
+from geo.readers import run_import
 
 LEVELS = [str(level) for level in TERRITORIAL_LEVELS]
 
@@ -55,8 +55,10 @@ class Command(BaseCommand):
             if not sep or not key:
                 raise CommandError(f"--where needs FIELD=VALUE, got {condition!r}")
             where[key.strip()] = value.strip()
-        try:
-            summary = import_boundaries(
+        run_import(
+            self,
+            options["verbosity"],
+            lambda: import_boundaries(
                 options["path"],
                 level=options["level"],
                 code_field=options["code_field"],
@@ -68,9 +70,5 @@ class Command(BaseCommand):
                 activate=options["activate"],
                 source=options["source"],
                 commit=options["commit"],
-            )
-        except ImportFileError as exc:
-            raise CommandError(f"{exc}. Nothing was stored.") from exc
-        if options["verbosity"] > 0:
-            for line in summary.lines():
-                self.stdout.write(line)
+            ),
+        )

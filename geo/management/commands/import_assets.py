@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from geo.importer import import_assets
 from geo.models import AssetType
-from geo.readers import ImportFileError
+from geo.readers import run_import
 
 
 class Command(BaseCommand):
@@ -28,8 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--commit", action="store_true", help="write to the database")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            summary = import_assets(
+        run_import(
+            self,
+            options["verbosity"],
+            lambda: import_assets(
                 options["path"],
                 asset_type=options["asset_type"],
                 type_field=options["type_field"],
@@ -39,9 +41,5 @@ class Command(BaseCommand):
                 layer=options["layer"],
                 source=options["source"],
                 commit=options["commit"],
-            )
-        except ImportFileError as exc:
-            raise CommandError(f"{exc}. Nothing was stored.") from exc
-        if options["verbosity"] > 0:
-            for line in summary.lines():
-                self.stdout.write(line)
+            ),
+        )

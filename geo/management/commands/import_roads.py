@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from geo.importer import import_roads
-from geo.readers import ImportFileError
+from geo.readers import run_import
 
 
 class Command(BaseCommand):
@@ -29,8 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--commit", action="store_true", help="write to the database")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            summary = import_roads(
+        run_import(
+            self,
+            options["verbosity"],
+            lambda: import_roads(
                 options["path"],
                 ref_field=options["ref_field"],
                 highway_field=options["highway_field"],
@@ -40,9 +42,5 @@ class Command(BaseCommand):
                 layer=options["layer"],
                 source=options["source"],
                 commit=options["commit"],
-            )
-        except ImportFileError as exc:
-            raise CommandError(f"{exc}. Nothing was stored.") from exc
-        if options["verbosity"] > 0:
-            for line in summary.lines():
-                self.stdout.write(line)
+            ),
+        )
