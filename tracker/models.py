@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Level
@@ -276,8 +277,7 @@ class Report(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
+        """Open and past its due date (selectors.overdue_q() is the same rule in SQL)."""
         return self.is_open and self.due_at is not None and self.due_at < timezone.now()
 
 

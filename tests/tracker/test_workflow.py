@@ -485,3 +485,32 @@ def test_bulk_merge_duplicates(world: World) -> None:
         "d0@example.org",
         "d1@example.org",
     }
+
+
+def test_unconfirmed_addresses_get_no_updates(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    report = world.report(confirmed=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_transition(report, Status.IN_REVIEW, by=world.dispatcher)
+        services.report_add_note(report, by=world.dispatcher, text="Danke!", public=True)
+    assert mail.outbox == []
+    assert report.events.filter(kind=ReportEvent.Kind.COMMENT, is_public=True).exists()
+
+
+def test_public_comment_reaches_reporter_and_supporters(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    report = world.report()
+    services.report_support(report, email="nachbarin@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_add_note(report, by=world.dispatcher, text="Wir sind informiert.")
+        services.report_add_note(report, by=world.dispatcher, text="Ist in Planung.", public=True)
+    assert sorted(m.to[0] for m in mail.outbox) == ["buerger@example.org", "nachbarin@example.org"]
+    assert all("Ist in Planung." in m.body for m in mail.outbox)
+    assert not any("Wir sind informiert." in m.body for m in mail.outbox)
+    supporter = next(m for m in mail.outbox if m.to == ["nachbarin@example.org"])
+    assert report.tracking_token not in supporter.body  # the secret link is the reporter's
+    assert f"/meldungen/{report.pk}/" in supporter.body
