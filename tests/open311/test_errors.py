@@ -69,6 +69,8 @@ def test_unknown_format_and_path_and_method(client: Client, region: dict) -> Non
     xml_body(response, "errors", schemas.ERRORS, 400)
     response = client.delete("/open311/v2/requests.json")
     json_body(response, schemas.ERRORS, 400)
+    head = client.head("/open311/v2/services.xml")
+    assert head.status_code == 200 and head["Content-Type"] == "text/xml; charset=utf-8"
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])

@@ -254,3 +254,11 @@ def test_nul_characters_are_dropped_not_a_database_error(
         pk=int(json_body(response, schemas.CREATED)[0]["service_request_id"])
     )
     assert report.description == "Müll am Weg"
+
+
+def test_post_needs_no_csrf_token_and_echoes_no_contact_data(region: dict, api_key: str) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = post(client, api_key=api_key, phone="0171 1234567", first_name="Erika")
+    assert response.status_code == 200, response.content
+    for private in (b"example.org", b"Example.org", b"1234567", b"Erika"):
+        assert private not in response.content

@@ -69,7 +69,8 @@ def open311_view(*methods: str) -> Callable[[View], View]:
                     ),
                 )
             try:
-                if request.method not in methods:
+                allowed = (*methods, "HEAD") if "GET" in methods else methods
+                if request.method not in allowed:
                     raise Open311Error(
                         400,
                         _("Methode %(method)s wird hier nicht unterstützt.")
@@ -302,7 +303,12 @@ def _window(
 
 
 def _list(raw: str) -> list[str]:
-    return [part.strip() for part in raw.split(",") if part.strip()]
+    return [part.strip() for part in raw.split(",") if part.strip()][:MAX_REQUESTS]
+
+
+def _ids(raw: str) -> list[int]:
+    """Comma-separated request ids; ones that cannot exist (not a number) match nothing."""
+    return [int(i) for i in _list(raw) if i.isdigit() and len(i) < 19]
 
 
 def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -327,7 +333,7 @@ def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if ids_raw:
         # the spec: ids override every other argument; ids that cannot exist match nothing
         query = selectors.RequestFilter(
-            ids=[int(i) for i in _list(ids_raw) if i.isdigit() and len(i) < 19],
+            ids=_ids(ids_raw),
             jurisdiction=jurisdiction,
         )
     else:
@@ -524,7 +530,7 @@ def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
     start, end = _window(_date(request, "start_date"), _date(request, "end_date"), open_ended=False)
     ids_raw = _param(request, "service_request_id")
-    ids = [int(i) for i in _list(ids_raw) if i.isdigit() and len(i) < 19] if ids_raw else None
+    ids = _ids(ids_raw) if ids_raw else None
     events = selectors.service_request_updates(
         start=start, end=end, report_ids=ids, jurisdiction=jurisdiction
     )[:MAX_REQUESTS]
