@@ -514,3 +514,36 @@ def test_public_comment_reaches_reporter_and_supporters(
     supporter = next(m for m in mail.outbox if m.to == ["nachbarin@example.org"])
     assert report.tracking_token not in supporter.body  # the secret link is the reporter's
     assert f"/meldungen/{report.pk}/" in supporter.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_transitions_are_serialised(world: World) -> None:
+    """Two dispatchers click "prüfen" at the same moment: the row lock lets exactly one win,
+    the other sees the new status and is refused; one history entry, not two."""
+    import threading
+
+    from django.db import connection
+
+    report = world.report()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def click() -> None:
+        try:
+            barrier.wait()
+            services.report_transition(
+                Report.objects.get(pk=report.pk), Status.IN_REVIEW, by=world.dispatcher
+            )
+            outcomes.append("ok")
+        except WorkflowError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert report.events.filter(kind=ReportEvent.Kind.STATUS).count() == 1
