@@ -1,0 +1,582 @@
+"""Staff pages under /arbeit/: the work queue (list, map, filters in the URL, bulk actions) and
+the staff view of a report with a form for every action the user may take right now.
+
+Reads go through tracker.selectors, changes through tracker.services, and what a user may do
+comes from tracker.permissions.allowed_actions — the same rules as the staff API. Anonymous
+visitors are sent to the login, signed-in people without a staff membership get 403 and
+reports of other authorities are 404 (no existence leak). Every form posts to its own URL,
+shows the service's message next to the form on failure (400/403) and redirects on success.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tracker import permissions, selectors, services
+from tracker.api import category_name
+from tracker.models import Photo, Report, ResponseTemplate
+from tracker.permissions import NotPermitted
+from tracker.photos import PhotoRejected
+from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, TRANSITIONS_BY_ACTION, Transition
+
+from . import staff_queries
+from .staff_forms import (
+    AssignForm,
+    BulkForm,
+    DuplicateForm,
+    ForwardForm,
+    NoteForm,
+    PhotoForm,
+    PriorityForm,
+    QueueFilterForm,
+    RejectForm,
+    TransitionForm,
+    person_label,
+)
+from .views import map_config
+
+QUEUE_PAGE_SIZE = 25
+MAX_MARKERS = 500
+BULK_RESULTS_SESSION_KEY = "staff_bulk_results"
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(view: View) -> View:
+    """Signed in (else to the login page) and a staff member of some authority (else 403)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not permissions.is_staff_member(request.user):
+            raise PermissionDenied(_("Nur für Mitarbeitende einer zuständigen Stelle."))
+        response = view(request, *args, **kwargs)
+        # Internal data: never kept in shared caches or the browser's back-forward cache.
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _query_string(values: dict[str, Any]) -> str:
+    """The filters that differ from the defaults, as a query string (for links and bookmarks)."""
+    params = [
+        (key, str(values[key]))
+        for key in ("status", "team", "category", "priority", "road")
+        if values[key]
+    ]
+    params += [(key, "1") for key in ("overdue", "mine") if values[key]]
+    if values["sort"] != "-created_at":
+        params.append(("sort", values["sort"]))
+    return urlencode(params)
+
+
+def _queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, dict[str, Any]]:
+    form = QueueFilterForm(request.GET, user=request.user)
+    return form, form.values()
+
+
+def _navigation(report: Report) -> dict[str, str]:
+    """Links that hand the exact position to the phone's navigation app (geo: URI) or to the
+    OpenStreetMap route planner. Plain links: nothing is loaded from elsewhere."""
+    lat, lon = f"{report.location.y:.6f}", f"{report.location.x:.6f}"
+    label = _("Meldung %(ref)s") % {"ref": report.reference}
+    return {
+        "geo": f"geo:{lat},{lon}?q={lat},{lon}({label})",
+        "osm": "https://www.openstreetmap.org/directions?" + urlencode({"to": f"{lat},{lon}"}),
+        "lat": lat,
+        "lon": lon,
+    }
+
+
+def staff_map_config(**extra: Any) -> dict[str, Any]:
+    config = map_config()
+    config["strings"].update(
+        {
+            "myLocation": _("Mein Standort"),
+            "locating": _("Ihr Standort wird ermittelt …"),
+            "located": _("Ihr Standort ist auf der Karte markiert."),
+            "geolocationFailed": _("Ihr Standort konnte nicht ermittelt werden."),
+            "markersLoaded": _("%(count)s Meldungen auf der Karte"),
+            "markersCapped": _("Die Karte zeigt die ersten %(count)s Meldungen dieser Auswahl."),
+            "loadFailed": _("Die Meldungen für die Karte konnten nicht geladen werden."),
+            "open": _("Öffnen"),
+            "overdue": _("überfällig"),
+            "reportLocation": _("Ort der Meldung"),
+        }
+    )
+    config.update(extra)
+    return config
+
+
+def describe_errors(form: forms.Form) -> None:
+    """Link error texts and hints to their inputs for screen readers."""
+    for name, field in form.fields.items():
+        bound = form[name]
+        described = []
+        if field.help_text:
+            described.append(f"{bound.auto_id}-hint")
+        if bound.errors:
+            described.append(f"{bound.auto_id}-error")
+            field.widget.attrs["aria-invalid"] = "true"
+        if described:
+            field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError (WorkflowError) next to the field it names, else above."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    filter_form, values = _queue_filters(request)
+    query = _query_string(values)
+    if any(value == "" for value in request.GET.values()):
+        # The filter form sends every field; bookmarks should hold only the chosen ones.
+        return redirect(reverse("frontend:staff-queue") + (f"?{query}" if query else ""))
+    reports = selectors.staff_queue(user, **QueueFilterForm.queue_kwargs(values, user))
+    page = Paginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "report": report,
+            "category": category_name(report.category),
+            "actions": permissions.allowed_actions(user, report),
+            "navigation": _navigation(report),
+        }
+        for report in page
+    ]
+    may_bulk = staff_queries.may_bulk(user)
+    bulk_results = request.session.pop(BULK_RESULTS_SESSION_KEY, None)
+    context = {
+        "filter_form": filter_form,
+        "filters": values,
+        "filter_query": query,
+        "page": page,
+        "rows": rows,
+        "may_bulk": may_bulk,
+        "bulk_form": BulkForm(user=user) if may_bulk else None,
+        "bulk_results": bulk_results,
+        "map_config": staff_map_config(
+            markers=reverse("frontend:staff-map-data") + (f"?{query}" if query else "")
+        ),
+    }
+    return render(request, "frontend/staff/queue.html", context)
+
+
+@staff_required
+@require_GET
+def queue_map_data(request: HttpRequest) -> JsonResponse:
+    """The queue's reports (same filters, same permissions) as GeoJSON for the map."""
+    user: Any = request.user
+    _form, values = _queue_filters(request)
+    reports = list(
+        selectors.staff_queue(user, **QueueFilterForm.queue_kwargs(values, user))[: MAX_MARKERS + 1]
+    )
+    capped = len(reports) > MAX_MARKERS
+    features = [
+        {
+            "type": "Feature",
+            "id": report.pk,
+            "geometry": {"type": "Point", "coordinates": [report.location.x, report.location.y]},
+            "properties": {
+                "reference": report.reference,
+                "category_name": category_name(report.category),
+                "status": report.status,
+                "status_label": report.get_status_display(),
+                "priority_label": report.get_priority_display(),
+                "overdue": bool(getattr(report, "overdue", report.is_overdue)),
+                "address": report.address,
+                "url": reverse("frontend:staff-report", args=[report.pk]),
+            },
+        }
+        for report in reports[:MAX_MARKERS]
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features, "capped": capped})
+
+
+@staff_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Dispatcher bulk actions on the checked reports; the outcome per report is shown on the
+    queue after the redirect (kept in the session for that one page view)."""
+    user: Any = request.user
+    if not staff_queries.may_bulk(user):
+        raise PermissionDenied(_("Ihre Rolle erlaubt keine Sammelaktionen."))
+    # Back to the queue as it was filtered: only our own path plus a query string.
+    query = request.POST.get("query", "")
+    target = reverse("frontend:staff-queue") + (f"?{query}" if query else "")
+    form = BulkForm(request.POST, user=user)
+    if not form.is_valid():
+        for error in [*form.non_field_errors(), *_field_errors(form)]:
+            messages.error(request, error)
+        return redirect(target)
+    data = form.cleaned_data
+    ids = form.report_ids
+    action = data["action"]
+    results: list[services.BulkResult]
+    if action == "assign":
+        results = services.bulk_assign(ids, team=data.get("team"), user=data.get("person"), by=user)
+    elif action == "status":
+        results = services.bulk_transition(
+            ids, data["status"], by=user, note=data.get("note", ""), public_note=True
+        )
+    elif action == "priority":
+        results = services.bulk_set_priority(ids, priority=data["priority"], by=user)
+    elif form.original_report is not None:  # "merge": the form made sure there is one
+        results = services.bulk_merge_duplicates(
+            form.original_report, ids, by=user, note=data.get("note", "")
+        )
+    else:
+        results = []
+    references = {
+        pk: report.reference
+        for pk, report in Report.objects.only("id", "created_at").in_bulk(ids).items()
+    }
+    request.session[BULK_RESULTS_SESSION_KEY] = [
+        {
+            "id": r.report_id,
+            "reference": references.get(r.report_id, str(r.report_id)),
+            "ok": r.ok,
+            "error": r.error,
+        }
+        for r in results
+    ]
+    done = sum(1 for r in results if r.ok)
+    if done == len(results):
+        messages.success(request, _("Sammelaktion für %(n)d Meldung(en) ausgeführt.") % {"n": done})
+    else:
+        messages.warning(
+            request,
+            _("Sammelaktion: %(ok)d von %(n)d Meldung(en) geändert, %(failed)d nicht.")
+            % {"ok": done, "n": len(results), "failed": len(results) - done},
+        )
+    return redirect(target)
+
+
+def _field_errors(form: forms.Form) -> list[str]:
+    return [
+        f"{form.fields[name].label}: {error}"
+        for name in form.fields
+        for error in form.errors.get(name, [])
+    ]
+
+
+# --- the staff report page -----------------------------------------------------------------
+
+
+def _detail_report(request: HttpRequest, pk: int) -> Report:
+    return get_object_or_404(selectors.staff_report_detail(request.user), pk=pk)
+
+
+def _transitions(allowed: set[str]) -> list[Transition]:
+    """Allowed status changes that need no more than a note, in the table's order."""
+    return [t for t in TRANSITIONS if t.action in allowed and t.action not in SPECIAL_ACTIONS]
+
+
+def _forms_for(request: HttpRequest, report: Report, allowed: set[str]) -> dict[str, forms.Form]:
+    user: Any = request.user
+    result: dict[str, forms.Form] = {}
+    if _transitions(allowed):
+        result["status"] = TransitionForm()
+    if "assign" in allowed:
+        result["assign"] = AssignForm(report=report)
+    if "priority" in allowed:
+        result["priority"] = PriorityForm(initial={"priority": report.priority})
+    if "forward" in allowed:
+        result["forward"] = ForwardForm(report=report)
+    if "duplicate" in allowed:
+        result["duplicate"] = DuplicateForm(user=user)
+    if "reject" in allowed:
+        result["reject"] = RejectForm()
+    if "note" in allowed:
+        result["note"] = NoteForm(may_comment="comment" in allowed)
+    if "photo" in allowed:
+        result["photo"] = PhotoForm()
+    if "take" in allowed:
+        result["take"] = forms.Form(prefix="take")
+    return result
+
+
+def _render_detail(
+    request: HttpRequest,
+    report: Report,
+    *,
+    bound: tuple[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    allowed = permissions.allowed_actions(user, report)
+    page_forms = _forms_for(request, report, allowed)
+    error_form: forms.Form | None = None
+    if bound is not None:
+        name, form = bound
+        if name in page_forms:
+            page_forms[name] = form
+        error_form = form
+    for form in page_forms.values():
+        describe_errors(form)
+    transitions = _transitions(allowed)
+    templates = staff_queries.templates_by_status(report, {t.target for t in transitions})
+    photos = list(report.photos.all())
+    after_photos = [p for p in photos if p.kind == Photo.Kind.AFTER]
+    own = None if permissions.is_superuser(user) else permissions.authority_ids(user)
+    history = [
+        {"event": event, "show_actor": own is None or event.authority_id in own}
+        for event in selectors.staff_history(report, user)
+    ]
+    duplicates = list(selectors.staff_reports(user).filter(duplicate_of=report).order_by("id"))
+    original = report.duplicate_of
+    original_visible = original is not None and permissions.can_view(user, original)
+    context = {
+        "report": report,
+        "category_label": category_name(report.category),
+        "allowed": allowed,
+        "forms": page_forms,
+        "error_form": error_form,
+        "transitions": [
+            {"transition": t, "templates": templates.get(t.target, [])} for t in transitions
+        ],
+        "photos_before": [p for p in photos if p.kind != Photo.Kind.AFTER],
+        "photos_after": after_photos,
+        "needs_after_photo": report.category.requires_after_photo and not after_photos,
+        "history": history,
+        "duplicates": duplicates,
+        "original": original,
+        "original_visible": original_visible,
+        "show_contact": permissions.can_view(user, report),
+        "assigned_to_label": person_label(report.assigned_to) if report.assigned_to else "",
+        "navigation": _navigation(report),
+        "map_config": staff_map_config(
+            report={
+                "lat": report.location.y,
+                "lon": report.location.x,
+                "status": report.status,
+            }
+        ),
+    }
+    return render(request, "frontend/staff/report_detail.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _detail_report(request, pk))
+
+
+def _perform(
+    request: HttpRequest,
+    report: Report,
+    name: str,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """Validate the form, run the service call (which returns the success message), and
+    redirect; or show the page again with the reason, 400 or 403."""
+    status = 400
+    if form.is_valid():
+        try:
+            message = call(form.cleaned_data)
+        except NotPermitted as exc:
+            form.add_error(None, str(exc))
+            status = 403
+        except PhotoRejected as exc:
+            form.add_error("photo" if "photo" in form.fields else None, str(exc))
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            if permissions.can_view(request.user, report):
+                return redirect("frontend:staff-report", pk=report.pk)
+            # Forwarded: the report now belongs to another authority.
+            return redirect("frontend:staff-queue")
+    # The service may have changed nothing, but read the report fresh all the same.
+    report = _detail_report(request, report.pk)
+    return _render_detail(request, report, bound=(name, form), status=status)
+
+
+def _status_action(request: HttpRequest, report: Report) -> HttpResponse:
+    user: Any = request.user
+    form = TransitionForm(request.POST)
+    action = request.POST.get("transition", "")
+    template: ResponseTemplate | None = None
+    if "template" in request.POST:
+        action, _sep, template_id = request.POST["template"].partition(":")
+        transition = TRANSITIONS_BY_ACTION.get(action)
+        if transition is not None and template_id.isdigit():
+            template = ResponseTemplate.objects.filter(
+                pk=int(template_id),
+                authority_id=report.authority_id,
+                status__in=["", transition.target],
+            ).first()
+        if template is None:
+            form.is_valid()
+            form.add_error(None, _("Diesen Textbaustein gibt es für diese Meldung nicht."))
+            return _render_detail(request, report, bound=("status", form), status=400)
+    transition = TRANSITIONS_BY_ACTION.get(action)
+    if transition is None or transition.action in SPECIAL_ACTIONS:
+        form.is_valid()
+        form.add_error(None, _("Bitte wählen Sie den neuen Status."))
+        return _render_detail(request, report, bound=("status", form), status=400)
+
+    def call(data: dict[str, Any]) -> str:
+        note = template.text if template is not None else data.get("note", "")
+        public = True if template is not None else bool(data.get("public_note"))
+        if transition.action == "close":
+            services.report_close(report, by=user, note=note, public_note=public)
+        elif transition.action == "reopen":
+            services.report_reopen(report, by=user, note=note, public_note=public)
+        else:
+            services.report_transition(
+                report, transition.target, by=user, note=note, public_note=public
+            )
+        return _("Status geändert: %(status)s.") % {"status": report.get_status_display()}
+
+    return _perform(request, report, "status", form, call)
+
+
+def _take_action(request: HttpRequest, report: Report) -> HttpResponse:
+    def call(data: dict[str, Any]) -> str:
+        services.report_take(report, by=request.user)  # type: ignore[arg-type]
+        return _("Sie haben die Meldung übernommen.")
+
+    return _perform(request, report, "take", forms.Form(request.POST, prefix="take"), call)
+
+
+def _assign_action(request: HttpRequest, report: Report) -> HttpResponse:
+    def call(data: dict[str, Any]) -> str:
+        services.report_assign(
+            report,
+            team=data.get("team"),
+            user=data.get("person"),
+            by=request.user,  # type: ignore[arg-type]
+        )
+        return _("Zuweisung gespeichert.")
+
+    return _perform(request, report, "assign", AssignForm(request.POST, report=report), call)
+
+
+def _priority_action(request: HttpRequest, report: Report) -> HttpResponse:
+    def call(data: dict[str, Any]) -> str:
+        services.report_set_priority(report, priority=data["priority"], by=request.user)  # type: ignore[arg-type]
+        return _("Priorität: %(priority)s.") % {"priority": report.get_priority_display()}
+
+    return _perform(request, report, "priority", PriorityForm(request.POST), call)
+
+
+def _forward_action(request: HttpRequest, report: Report) -> HttpResponse:
+    def call(data: dict[str, Any]) -> str:
+        services.report_forward_to_authority(
+            report,
+            authority=data["authority"],
+            by=request.user,  # type: ignore[arg-type]
+            note=data["note"],
+            public_note=bool(data.get("public_note")),
+        )
+        return _("Meldung %(ref)s an %(authority)s weitergeleitet.") % {
+            "ref": report.reference,
+            "authority": data["authority"].name,
+        }
+
+    return _perform(request, report, "forward", ForwardForm(request.POST, report=report), call)
+
+
+def _duplicate_action(request: HttpRequest, report: Report) -> HttpResponse:
+    form = DuplicateForm(request.POST, user=request.user)
+
+    def call(data: dict[str, Any]) -> str:
+        original = form.original_report
+        if original is None:  # clean_original found it, or the form was invalid
+            raise ValidationError({"original": [_("Ursprüngliche Meldung nicht gefunden.")]})
+        services.report_mark_duplicate(
+            report,
+            original=original,
+            by=request.user,  # type: ignore[arg-type]
+            note=data.get("note", ""),
+        )
+        return _("Als Duplikat von Meldung %(ref)s markiert.") % {"ref": original.reference}
+
+    return _perform(request, report, "duplicate", form, call)
+
+
+def _reject_action(request: HttpRequest, report: Report) -> HttpResponse:
+    def call(data: dict[str, Any]) -> str:
+        services.report_reject(report, reason=data["reason"], by=request.user)  # type: ignore[arg-type]
+        return _("Meldung abgelehnt.")
+
+    return _perform(request, report, "reject", RejectForm(request.POST), call)
+
+
+def _note_action(request: HttpRequest, report: Report) -> HttpResponse:
+    may_comment = "comment" in permissions.allowed_actions(request.user, report)
+
+    def call(data: dict[str, Any]) -> str:
+        public = bool(data.get("public"))
+        services.report_add_note(report, by=request.user, text=data["text"], public=public)  # type: ignore[arg-type]
+        return _("Kommentar veröffentlicht.") if public else _("Interne Notiz gespeichert.")
+
+    return _perform(request, report, "note", NoteForm(request.POST, may_comment=may_comment), call)
+
+
+def _photo_action(request: HttpRequest, report: Report) -> HttpResponse:
+    def call(data: dict[str, Any]) -> str:
+        services.report_add_photo(
+            report,
+            by=request.user,  # type: ignore[arg-type]
+            file=data["photo"],
+            kind=Photo.Kind.AFTER,
+            public=bool(data.get("public")),
+        )
+        return _("Foto gespeichert.")
+
+    return _perform(request, report, "photo", PhotoForm(request.POST, request.FILES), call)
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Report], HttpResponse]] = {
+    "status": _status_action,
+    "take": _take_action,
+    "assign": _assign_action,
+    "priority": _priority_action,
+    "forward": _forward_action,
+    "duplicate": _duplicate_action,
+    "reject": _reject_action,
+    "note": _note_action,
+    "photo": _photo_action,
+}
+
+
+@staff_required
+@require_POST
+def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    return handler(request, _detail_report(request, pk))
