@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -230,9 +231,16 @@ def reports_attach_to_account(user: User, email: str) -> int:
     return count
 
 
+# Sent by account_delete inside its transaction, before the reports are anonymised (argument:
+# user). Apps that keep more personal data about a user's reports erase it in a receiver
+# (tracker.open311: client device/account ids), so the tracker need not import them.
+account_erasing = Signal()
+
+
 def account_delete(user: User) -> None:
     """DSGVO erasure: remove personal data, keep the reports anonymised for the authorities."""
     with transaction.atomic():
+        account_erasing.send(sender=User, user=user)
         Report.objects.filter(reporter=user).update(
             reporter=None, reporter_email="", reporter_name="", reporter_phone=""
         )
