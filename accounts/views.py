@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from catalogue.selectors import applications_of_user
 from tracker.selectors import reports_of_user
 from tracker.services import account_delete
 
@@ -34,13 +35,19 @@ class AuthenticatedHttpRequest(HttpRequest):
 @login_required
 @require_GET
 def my_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Meine Anliegen: the citizen's own reports with their current status, newest first."""
+    """Meine Anliegen: the citizen's own reports and applications (catalogue) with their
+    current status in one vocabulary, newest first."""
     paginator = Paginator(reports_of_user(request.user.pk), REPORTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("seite"))
     return render(
         request,
         "accounts/my_reports.html",
-        {"page": page, "reports": page.object_list, "paginator": paginator},
+        {
+            "page": page,
+            "reports": page.object_list,
+            "paginator": paginator,
+            "applications": applications_of_user(request.user.pk),
+        },
     )
 
 

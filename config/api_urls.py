@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from boundaries.api import LocateView
+from catalogue import api as catalogue_api
 from geo import api as geo_api
 from tracker import api as tracker_api
 from tracker import staff_api
@@ -21,6 +22,8 @@ urlpatterns = [
     path("roads", geo_api.RoadsView.as_view(), name="roads"),
     path("assets", geo_api.AssetsView.as_view(), name="assets"),
     path("places", geo_api.PlacesView.as_view(), name="places"),
+    path("services", catalogue_api.ServiceListView.as_view(), name="services"),
+    path("services/<slug:slug>", catalogue_api.ServiceDetailView.as_view(), name="service-detail"),
     # Staff (session or token auth; tracker.permissions): work queue, report actions, bulk.
     path("staff/reports", staff_api.StaffReportListView.as_view(), name="staff-reports"),
     path("staff/reports/bulk", staff_api.StaffBulkView.as_view(), name="staff-bulk"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
+    path("", include("catalogue.urls")),
     path("", include("frontend.urls")),
 ]
 if settings.DEBUG:

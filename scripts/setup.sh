@@ -123,6 +123,7 @@ if [ "$MODE" = run ]; then
   "$PY" manage.py migrate --no-input -v 0
   log "Loading the demo region"
   "$PY" manage.py load_demo --commit
+  "$PY" manage.py load_catalogue --commit
   "$PY" manage.py collectstatic --no-input -v 0
 fi
 log "Set-up done"

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tracker",
     "tracker.open311",
     "notifications",
+    "catalogue",
     "frontend",
     "data",
 ]

@@ -1,0 +1,148 @@
+"""JSON API of the catalogue: search with the responsible office at a place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from boundaries.services import OutsideServiceArea, authorities_at
+
+from . import selectors
+from .models import Service
+from .responsibility import Responsibility, responsibilities
+from .search import QUERY_MAX_CHARS, search_services
+
+MAX_RESULTS = 50
+
+
+def _point(request: Request) -> Point | None:
+    lat, lon = request.query_params.get("lat"), request.query_params.get("lon")
+    if lat is None and lon is None:
+        return None
+    errors: dict[str, list[str]] = {}
+    values: dict[str, float] = {}
+    for name, raw, limit in (("lat", lat, 90.0), ("lon", lon, 180.0)):
+        try:
+            value = float(raw or "")
+        except ValueError:
+            errors[name] = [_("Bitte eine Zahl angeben (Dezimalpunkt).")]
+            continue
+        if not -limit <= value <= limit:
+            errors[name] = [_("Der Wert liegt außerhalb des gültigen Bereichs.")]
+        values[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return Point(values["lon"], values["lat"], srid=4326)
+
+
+def _office(found: Responsibility | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "authority": {
+            "id": found.authority.pk,
+            "name": found.authority.name,
+            "slug": found.authority.slug,
+            "level": found.authority.level,
+        },
+        "detail": found.detail,
+        "offered_online": found.offered_online,
+        "email": found.email,
+        "phone": found.phone,
+        "website": found.website,
+        "contact_note": found.contact_note,
+        "fees": found.fees,
+    }
+
+
+def _service(service: Service, request: Request) -> dict[str, Any]:
+    return {
+        "slug": service.slug,
+        "name": service.name,
+        "summary": service.summary,
+        "leika_key": service.leika_key,
+        "level": service.level,
+        "min_assurance": service.min_assurance,
+        "is_online": service.is_online,
+        "fees": service.fees,
+        "processing_time": service.processing_time,
+        "url": request.build_absolute_uri(reverse("catalogue:service", args=[service.slug])),
+    }
+
+
+class ServiceListView(APIView):
+    """Search the catalogue (German full text with synonyms); with lat/lon each hit carries
+    the responsible office at that point."""
+
+    authentication_classes: list[type] = []
+    permission_classes: list[type] = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="z. B. „Hund“, „Umzug“, „Müll“"),
+            OpenApiParameter("lat", float, description="Breite (WGS84)"),
+            OpenApiParameter("lon", float, description="Länge (WGS84)"),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        query = request.query_params.get("q", "")
+        if len(query) > QUERY_MAX_CHARS:
+            raise ValidationError(
+                {"q": [_("Höchstens %(max)d Zeichen.") % {"max": QUERY_MAX_CHARS}]}
+            )
+        point = _point(request)
+        found = list(search_services(query)[:MAX_RESULTS])
+        offices: dict[int, Responsibility] = {}
+        outside = ""
+        if point is not None:
+            covering = authorities_at(point)
+            if covering:
+                offices = responsibilities(found, covering)
+            else:
+                outside = str(OutsideServiceArea(point))
+        results = []
+        for service in found:
+            item = _service(service, request)
+            if point is not None:
+                item["responsible"] = _office(offices.get(service.pk))
+            results.append(item)
+        body: dict[str, Any] = {"count": len(results), "results": results}
+        if outside:
+            body["place_error"] = outside
+        return Response(body)
+
+
+class ServiceDetailView(APIView):
+    """One service with its online form (JSON Schema)."""
+
+    authentication_classes: list[type] = []
+    permission_classes: list[type] = []
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, slug: str) -> Response:
+        service = get_object_or_404(selectors.active_services(), slug=slug)
+        body = _service(service, request)
+        body.update(
+            {
+                "description": service.description,
+                "keywords": service.keywords,
+                "required_documents": service.document_list,
+                "links": service.links,
+                "form_schema": service.form_schema if service.is_online else None,
+            }
+        )
+        point = _point(request)
+        if point is not None:
+            covering = authorities_at(point)
+            body["responsible"] = _office(responsibilities([service], covering).get(service.pk))
+        return Response(body)

@@ -1,0 +1,149 @@
+"""Zuständigkeitsfinder: which office handles a service at a place.
+
+Built on the same routing layer as reports: `boundaries.services.authorities_at(point)` gives
+the authorities covering the point (one per level, in PostGIS on subdivided pieces). Then:
+
+1. an override of a covering authority that names who handles the service wins, the most local
+   authority first (a large town with its own building supervision: Bauantrag → the town);
+2. otherwise the authority of the service's level, with the same fallbacks as route(): a
+   Samtgemeinde task in a verbandsfreie Gemeinde goes to that Gemeinde, a Gemeinde task where
+   no Gemeinde boundary exists goes to the Samtgemeinde;
+3. then the authority's delegation (`Authority.delegates_to`: a member of a Samtgemeinde hands
+   its tasks to the Samtgemeinde), unless its own override keeps the service (handled_by=self);
+4. the override of the picked or the handling authority adds online availability, contact and
+   fee text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Point
+from django.utils.translation import gettext as _
+
+from boundaries.models import TERRITORIAL_LEVELS, Authority, Level
+from boundaries.services import CoveringAuthority, OutsideServiceArea, authorities_at
+
+from .models import Service, ServiceOverride
+
+_LEVEL_FALLBACK: dict[str, list[str]] = {
+    Level.GEMEINDE: [Level.GEMEINDE, Level.SAMTGEMEINDE],
+    Level.SAMTGEMEINDE: [Level.SAMTGEMEINDE, Level.GEMEINDE],
+    Level.KREIS: [Level.KREIS],
+}
+_LEVEL_RANK = {level.value: rank for rank, level in enumerate(TERRITORIAL_LEVELS)}
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """Who handles a service at a place, and how to reach them."""
+
+    service: Service
+    authority: Authority
+    detail: str
+    offered_online: bool
+    email: str
+    phone: str
+    website: str
+    contact_note: str
+    fees: str
+
+
+def _pick_level(covering: list[CoveringAuthority], level: str) -> CoveringAuthority | None:
+    by_level = {a.level: a for a in covering}
+    for candidate in _LEVEL_FALLBACK.get(level, [level]):
+        if candidate in by_level:
+            return by_level[candidate]
+    return None
+
+
+def _overrides_for(
+    services: Iterable[Service], authority_ids: set[int]
+) -> dict[tuple[int, int], ServiceOverride]:
+    return {
+        (o.service_id, o.authority_id): o
+        for o in ServiceOverride.objects.filter(
+            service__in=list(services), authority_id__in=authority_ids
+        )
+    }
+
+
+def responsibilities(
+    services: Iterable[Service], covering: list[CoveringAuthority]
+) -> dict[int, Responsibility]:
+    """The responsible office for each service at the place described by `covering`
+    (authorities_at's answer), keyed by service id. Services no covering level can serve
+    are left out. A fixed number of queries, whatever the number of services."""
+    services = list(services)
+    if not covering or not services:
+        return {}
+    covering_ids = {a.id for a in covering}
+    delegate_ids = {a.delegates_to_id for a in covering if a.delegates_to_id}
+    overrides = _overrides_for(services, covering_ids)
+    handler_ids = {o.handled_by_id for o in overrides.values() if o.handled_by_id}
+    authorities = Authority.objects.in_bulk(covering_ids | delegate_ids | handler_ids)
+    # Overrides of handling authorities (e.g. the Samtgemeinde's own contact for a service).
+    extra_ids = (delegate_ids | handler_ids) - covering_ids
+    if extra_ids:
+        overrides.update(_overrides_for(services, extra_ids))
+    most_local_first = sorted(covering, key=lambda a: -_LEVEL_RANK.get(a.level, 0))
+
+    result: dict[int, Responsibility] = {}
+    for service in services:
+        picked = _pick_level(covering, service.level)
+        handler_id: int | None = None
+        notes: list[str] = []
+        for candidate in most_local_first:
+            override = overrides.get((service.id, candidate.id))
+            if override is not None and override.handled_by_id:
+                handler_id = override.handled_by_id
+                if handler_id != candidate.id:
+                    notes.append(
+                        _("für %(own)s wahrgenommen durch %(handler)s")
+                        % {"own": candidate.name, "handler": authorities[handler_id].name}
+                    )
+                else:
+                    notes.append(_("%(own)s erledigt dies selbst") % {"own": candidate.name})
+                break
+        if handler_id is None:
+            if picked is None:
+                continue
+            handler_id = picked.id
+            if picked.delegates_to_id:
+                handler_id = picked.delegates_to_id
+                notes.append(
+                    _("für %(own)s zuständig: %(delegate)s")
+                    % {"own": picked.name, "delegate": authorities[handler_id].name}
+                )
+        authority = authorities[handler_id]
+        own = overrides.get((service.id, handler_id))
+        local = overrides.get((service.id, picked.id)) if picked else None
+        offered_online = service.is_online
+        for override in (own, local):
+            if override is not None and override.offered_online is not None:
+                offered_online = service.is_online and override.offered_online
+                break
+        contact = own or local
+        result[service.id] = Responsibility(
+            service=service,
+            authority=authority,
+            detail="; ".join(notes),
+            offered_online=offered_online,
+            email=(contact.contact_email if contact else "") or authority.email,
+            phone=(contact.contact_phone if contact else "") or authority.phone,
+            website=authority.website,
+            contact_note=contact.contact_note if contact else "",
+            fees=(contact.fees if contact else "") or service.fees,
+        )
+    return result
+
+
+def responsibility_at(service: Service, point: Point) -> Responsibility:
+    """The responsible office for one service at a point; OutsideServiceArea when no active
+    boundary of ours covers the point or no level fits."""
+    covering = authorities_at(point)
+    found = responsibilities([service], covering).get(service.id)
+    if found is None:
+        raise OutsideServiceArea(point)
+    return found

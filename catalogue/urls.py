@@ -1,0 +1,24 @@
+"""Serviceportal pages under /dienstleistungen/ and the authorities' pages under /stelle/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "catalogue"
+urlpatterns = [
+    path("dienstleistungen/", views.service_list, name="services"),
+    path("dienstleistungen/meine/", views.my_start, name="my-start"),
+    path("dienstleistungen/bearbeitung/", views.staff_list, name="staff-applications"),
+    path(
+        "dienstleistungen/bearbeitung/<int:pk>/",
+        views.staff_detail,
+        name="staff-application",
+    ),
+    path("dienstleistungen/antraege/<int:pk>/", views.application_detail, name="application"),
+    path("dienstleistungen/antraege/<int:pk>/rechnung/", views.invoice, name="invoice"),
+    path("dienstleistungen/anlagen/<int:pk>/", views.attachment_download, name="attachment"),
+    path("dienstleistungen/<slug:slug>/", views.service_detail, name="service"),
+    path("dienstleistungen/<slug:slug>/antrag/", views.application_new, name="apply"),
+    path("dienstleistungen/<slug:slug>/merken/", views.favourite_toggle, name="favourite"),
+    path("stelle/<slug:slug>/", views.authority_page, name="authority"),
+]

@@ -1,0 +1,463 @@
+"""Citizen and staff pages of the Serviceportal. Reads through catalogue.selectors and
+catalogue.search, changes through catalogue.services. Every page works without JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from boundaries.models import Authority
+from boundaries.services import OutsideServiceArea, authorities_at
+from geo.api import search_places
+
+from . import schema_forms, selectors, services
+from .models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    AuthorityPage,
+    Favourite,
+    Payment,
+    Service,
+)
+from .payments import provider_for
+from .responsibility import Responsibility, responsibilities
+from .search import search_services
+
+SESSION_PLACE = "catalogue:place"
+MAX_RESULTS = 50
+MAX_UPLOADS = 10
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str
+    lon: float
+    lat: float
+
+    @property
+    def point(self) -> Point:
+        return Point(self.lon, self.lat, srid=4326)
+
+    def as_query(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({"lat": f"{self.lat:.6f}", "lon": f"{self.lon:.6f}", "ort": self.label})
+
+
+@dataclass
+class PlaceLookup:
+    place: Place | None
+    candidates: list[Place]
+    error: str
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        number = float((value or "").replace(",", "."))
+    except ValueError:
+        return None
+    return number if -180.0 <= number <= 180.0 else None
+
+
+def resolve_place(request: HttpRequest) -> PlaceLookup:
+    """The place to find offices for: coordinates, else an address searched in our own data
+    (geo.api.search_places, as the report page's search), else the place chosen earlier in
+    this session. A chosen place is remembered in the session."""
+    lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
+    text = " ".join(request.GET.get("ort", "").split())[:200]
+    if lat is not None and lon is not None and -90 <= lat <= 90:
+        place = Place(text or f"{lat:.5f}, {lon:.5f}", lon, lat)
+    elif text:
+        hits = [Place(p.label, p.lon, p.lat) for p in search_places(text)]
+        if not hits:
+            return PlaceLookup(
+                None, [], _("Zu „%(text)s“ haben wir keinen Ort gefunden.") % {"text": text}
+            )
+        place, candidates = hits[0], hits[1:6]
+        request.session[SESSION_PLACE] = {"label": place.label, "lon": place.lon, "lat": place.lat}
+        return PlaceLookup(place, candidates, "")
+    elif "ort" in request.GET and not text:
+        request.session.pop(SESSION_PLACE, None)
+        return PlaceLookup(None, [], "")
+    else:
+        stored = request.session.get(SESSION_PLACE)
+        if not stored:
+            return PlaceLookup(None, [], "")
+        place = Place(str(stored["label"]), float(stored["lon"]), float(stored["lat"]))
+    request.session[SESSION_PLACE] = {"label": place.label, "lon": place.lon, "lat": place.lat}
+    return PlaceLookup(place, [], "")
+
+
+def _responsibilities_at(
+    services_: list[Service], place: Place | None
+) -> tuple[dict[int, Responsibility], str]:
+    if place is None:
+        return {}, ""
+    covering = authorities_at(place.point)
+    if not covering:
+        return {}, str(OutsideServiceArea(place.point))
+    return responsibilities(services_, covering), ""
+
+
+# --- citizen pages -----------------------------------------------------------------------
+
+
+@require_GET
+def service_list(request: HttpRequest) -> HttpResponse:
+    """Search the catalogue and, with a place, show the responsible office for each hit."""
+    query = request.GET.get("q", "").strip()[:200]
+    found = list(search_services(query)[:MAX_RESULTS])
+    lookup = resolve_place(request)
+    offices, place_error = _responsibilities_at(found, lookup.place)
+    return render(
+        request,
+        "catalogue/service_list.html",
+        {
+            "query": query,
+            "results": [(service, offices.get(service.pk)) for service in found],
+            "lookup": lookup,
+            "place_error": place_error or lookup.error,
+        },
+    )
+
+
+@require_GET
+def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(selectors.active_services(), slug=slug)
+    lookup = resolve_place(request)
+    offices, place_error = _responsibilities_at([service], lookup.place)
+    is_favourite = (
+        request.user.is_authenticated
+        and Favourite.objects.filter(user_id=request.user.pk, service=service).exists()
+    )
+    return render(
+        request,
+        "catalogue/service_detail.html",
+        {
+            "service": service,
+            "lookup": lookup,
+            "office": offices.get(service.pk),
+            "place_error": place_error or lookup.error,
+            "meets_level": services.meets_assurance(request.user, service.min_assurance),  # type: ignore[arg-type]
+            "is_favourite": is_favourite,
+        },
+    )
+
+
+def _uploads_from(request: HttpRequest, names: list[str]) -> list[services.Upload]:
+    return [
+        services.Upload(name, file, file.name or name)
+        for name in names
+        for file in request.FILES.getlist(name)[:1]
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The online form of a service, generated from its JSON Schema."""
+    service = get_object_or_404(selectors.active_services(), slug=slug, is_online=True)
+    if not services.meets_assurance(request.user, service.min_assurance):
+        return render(
+            request,
+            "catalogue/step_up.html",
+            {"service": service, "hint": services.step_up_hint(service.min_assurance)},
+            status=403,
+        )
+    lookup = resolve_place(request)
+    if lookup.place is None:
+        return render(
+            request,
+            "catalogue/application_place.html",
+            {"service": service, "lookup": lookup, "place_error": lookup.error},
+            status=400 if lookup.error else 200,
+        )
+    offices, place_error = _responsibilities_at([service], lookup.place)
+    office = offices.get(service.pk)
+    schema = service.form_schema
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST" and office is not None:
+        values = {key: request.POST.get(key) for key in request.POST}
+        upload_names = [u["name"] for u in schema_forms.uploads_of(schema)]
+        try:
+            application = services.application_submit(
+                service,
+                applicant=request.user,
+                point=lookup.place.point,
+                address=lookup.place.label,
+                data=values,
+                uploads=_uploads_from(request, upload_names),
+            )
+        except services.ApplicationInvalid as exc:
+            errors = exc.errors
+        except OutsideServiceArea as exc:
+            errors = {"": [str(exc)]}
+        else:
+            messages.success(
+                request,
+                _("Ihr Antrag ist eingegangen. Aktenzeichen: %(reference)s")
+                % {"reference": application.reference},
+            )
+            return redirect("catalogue:application", pk=application.pk)
+    fields = schema_forms.fields_of(schema, values, errors)
+    return render(
+        request,
+        "catalogue/application_form.html",
+        {
+            "service": service,
+            "lookup": lookup,
+            "office": office,
+            "place_error": place_error,
+            "fields": fields,
+            "form_errors": errors.get("", []),
+            "error_fields": [f for f in fields if f.errors],
+            "has_files": any(f.kind == "file" for f in fields),
+        },
+        status=400 if errors or office is None else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The citizen's view of an application: status, history, fee and the postbox."""
+    try:
+        application = selectors.application_for_applicant(request.user, pk)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.message_send(
+                application,
+                sender=request.user,
+                body=request.POST.get("body", ""),
+                uploads=[
+                    services.Upload("files", f, f.name or "datei")
+                    for f in request.FILES.getlist("files")[:MAX_UPLOADS]
+                ],
+            )
+        except services.ApplicationInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Ihre Nachricht wurde gesendet."))
+            return redirect("catalogue:application", pk=pk)
+    return render(
+        request,
+        "catalogue/application_detail.html",
+        {
+            "application": application,
+            "events": [e for e in application.events.all() if e.is_public],
+            "payment": _payment_of(application),
+            "errors": errors,
+            "staff_view": False,
+            "form_fields": schema_forms.fields_of(
+                application.service.form_schema, application.data
+            ),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _payment_of(application: Application) -> Any:
+    try:
+        return application.payment
+    except Payment.DoesNotExist:
+        return None
+
+
+@login_required
+@require_GET
+def invoice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The printable invoice (Gebührenbescheid) for the applicant and the office's staff."""
+    application = (
+        Application.objects.select_related("service", "authority", "applicant", "payment")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None or not (
+        application.applicant_id == request.user.pk
+        or services.is_staff_of(request.user, application.authority_id)
+    ):
+        raise Http404
+    payment = _payment_of(application)
+    if payment is None:
+        raise Http404
+    return render(
+        request,
+        "catalogue/invoice.html",
+        {
+            "application": application,
+            "payment": payment,
+            "provider": provider_for(payment),
+        },
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
+    application = attachment.application
+    if not (
+        application.applicant_id == request.user.pk
+        or services.is_staff_of(request.user, application.authority_id)
+    ):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def favourite_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    service = get_object_or_404(selectors.active_services(), slug=slug)
+    pinned = request.POST.get("pin") == "1"
+    services.favourite_set(request.user, service, pinned=pinned)
+    text = (
+        _("„%(name)s“ steht jetzt auf Ihrer Startseite.")
+        if pinned
+        else _("„%(name)s“ wurde von Ihrer Startseite entfernt.")
+    )
+    messages.success(request, text % {"name": service.name})
+    return redirect(reverse("catalogue:service", args=[service.slug]))
+
+
+@login_required
+@require_GET
+def my_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The personal start page: pinned services and recent applications."""
+    return render(
+        request,
+        "catalogue/my_start.html",
+        {
+            "favourites": selectors.favourite_services(request.user.pk),
+            "applications": selectors.applications_of_user(request.user.pk)[:5],
+        },
+    )
+
+
+@require_GET
+def authority_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """An authority's branded start page on the shared portal."""
+    authority = get_object_or_404(Authority.objects.filter(is_active=True), slug=slug)
+    page = AuthorityPage.objects.filter(authority=authority).first()
+    featured = list(page.featured.filter(is_active=True)) if page else []
+    return render(
+        request,
+        "catalogue/authority_page.html",
+        {"authority": authority, "page": page, "featured": featured},
+    )
+
+
+# --- staff pages ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    applications = selectors.staff_applications(request.user)
+    status = request.GET.get("status", "")
+    if status in ApplicationStatus.values:
+        applications = applications.filter(status=status)
+    return render(
+        request,
+        "catalogue/staff_list.html",
+        {
+            "applications": applications.order_by("-created_at")[:200],
+            "status": status,
+            "statuses": ApplicationStatus.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Staff work an application: status, postbox reply, payment received. Staff of another
+    authority get a 404, as if the application did not exist."""
+    try:
+        application = selectors.application_for_staff(request.user, pk)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "status":
+                services.application_transition(
+                    application,
+                    to_status=request.POST.get("status", ""),
+                    by=request.user,
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("Der Status wurde geändert."))
+            elif action == "message":
+                services.message_send(
+                    application,
+                    sender=request.user,
+                    body=request.POST.get("body", ""),
+                    uploads=[
+                        services.Upload("files", f, f.name or "datei")
+                        for f in request.FILES.getlist("files")[:MAX_UPLOADS]
+                    ],
+                )
+                messages.success(request, _("Die Nachricht wurde gesendet."))
+            elif action == "paid":
+                payment = _payment_of(application)
+                if payment is None:
+                    raise ValidationError(_("Für diesen Antrag ist keine Gebühr offen."))
+                services.payment_mark_paid(
+                    payment, by=request.user, reference=request.POST.get("reference", "")
+                )
+                messages.success(request, _("Die Zahlung wurde verbucht."))
+            else:
+                raise ValidationError(_("Unbekannte Aktion."))
+        except services.ApplicationInvalid as exc:
+            errors = exc.errors
+        except ValidationError as exc:
+            errors = {"": list(exc.messages)}
+        except PermissionDenied as exc:
+            errors = {"": [str(exc)]}
+        if not errors:
+            return redirect("catalogue:staff-application", pk=pk)
+    allowed = services.APPLICATION_TRANSITIONS.get(application.status, frozenset())
+    return render(
+        request,
+        "catalogue/application_detail.html",
+        {
+            "application": application,
+            "events": list(application.events.all()),
+            "payment": _payment_of(application),
+            "errors": errors,
+            "staff_view": True,
+            "next_statuses": [(v, label) for v, label in ApplicationStatus.choices if v in allowed],
+            "form_fields": schema_forms.fields_of(
+                application.service.form_schema, application.data
+            ),
+        },
+        status=400 if errors else 200,
+    )
