@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from boundaries.api import LocateView
 from catalogue import api as catalogue_api
 from geo import api as geo_api
+from planning import api as planning_api
 from tracker import api as tracker_api
 from tracker import staff_api
 
@@ -39,6 +40,16 @@ urlpatterns = [
     path("staff/templates", staff_api.StaffTemplateListView.as_view(), name="staff-templates"),
     path("staff/authorities", staff_api.StaffAuthorityListView.as_view(), name="staff-authorities"),
     path("staff/me", staff_api.StaffMeView.as_view(), name="staff-me"),
+    # Planners (session or token auth; planning.scope): heatmap, hot spots, statistics, exports.
+    path("planning/bins", planning_api.BinsView.as_view(), name="planning-bins"),
+    path("planning/hotspots", planning_api.HotspotsView.as_view(), name="planning-hotspots"),
+    path("planning/roads", planning_api.RoadsView.as_view(), name="planning-roads"),
+    path("planning/stats", planning_api.StatsView.as_view(), name="planning-stats"),
+    path(
+        "planning/reports.<str:export_format>",
+        planning_api.ExportView.as_view(),
+        name="planning-export",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -6,12 +6,13 @@ from typing import Any
 
 import factory
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from boundaries.models import Authority, BoundarySet, Level
 from boundaries.sets import activate_set, store_boundary
 from geo.models import Asset, AssetType, RoadClass, RoadSegment
-from tracker.models import Category, ResponseTemplate, Team
+from tracker.models import Category, Report, ReportEvent, ResponseTemplate, Team
 
 
 def box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> MultiPolygon:
@@ -121,3 +122,50 @@ def staff(authority: Authority, *roles: str, email: str | None = None, **fields:
     for role in roles or (Role.DISPATCHER,):
         MembershipFactory.create(user=user, authority=authority, role=role)
     return user
+
+
+class ReportFactory(factory.django.DjangoModelFactory[Report]):
+    """A confirmed report. `created_at` may be given (auto_now_add is overridden after save)."""
+
+    class Meta:
+        model = Report
+
+    category = factory.SubFactory(CategoryFactory)
+    authority = factory.SubFactory(AuthorityFactory)
+    location = factory.LazyFunction(lambda: Point(10.0, 53.0, srid=4326))
+    description = "Schlagloch"
+    routing_reason = "boundary"
+    reporter_email = factory.Sequence(lambda n: f"melder{n}@example.org")
+    reporter_name = "Erika Mustermann"
+    reporter_phone = "+49 4131 123456"
+    confirmation_token = factory.Sequence(lambda n: f"confirm-{n:08d}")
+    tracking_token = factory.Sequence(lambda n: f"track-{n:08d}")
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class: type[Report], *args: Any, **kwargs: Any) -> Report:
+        created_at = kwargs.pop("created_at", None)
+        report = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            Report.objects.filter(pk=report.pk).update(created_at=created_at)
+            report.created_at = created_at
+        return report
+
+
+class ReportEventFactory(factory.django.DjangoModelFactory[ReportEvent]):
+    """A history entry; `created_at` may be given (auto_now_add is overridden after save)."""
+
+    class Meta:
+        model = ReportEvent
+
+    report = factory.SubFactory(ReportFactory)
+    kind = ReportEvent.Kind.STATUS
+
+    @classmethod
+    def _create(cls, model_class: type[ReportEvent], *args: Any, **kwargs: Any) -> ReportEvent:
+        created_at = kwargs.pop("created_at", None)
+        event = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            ReportEvent.objects.filter(pk=event.pk).update(created_at=created_at)
+            event.created_at = created_at
+        return event

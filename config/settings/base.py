@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tracker",
     "tracker.open311",
     "notifications",
+    "planning",
     "catalogue",
     "frontend",
     "data",
@@ -129,6 +130,7 @@ NODE_MODULES = BASE_DIR / "frontend" / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -152,6 +154,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Planners' statistics and heatmaps read a materialised view; beat refreshes it (planning.tasks).
+CELERY_BEAT_SCHEDULE = {
+    "planning-refresh-facts": {
+        "task": "planning.tasks.refresh_planning_facts",
+        "schedule": env.int("PLANNING_REFRESH_SECONDS", default=300),
+    },
+}
 
 # Shared cache (rate limits, throttles) in Redis. A Redis outage must not fail requests:
 # django-redis ignores connection errors, and rate limits fail open.

@@ -1,0 +1,399 @@
+"""Planner reads, all in SQL over the materialised view `planning_report_facts` (one narrow
+row per report, positions in EPSG:25832 metres; see the migration and docs/planning.md).
+
+* density bins (square cells or hexagons) that adapt to the zoom, as GeoJSON built in SQL,
+* hot spots: ST_ClusterDBSCAN with eps in metres,
+* road segments ranked by reports per km (length on the geography),
+* statistics: counts by category, status, authority and month, time to acknowledge and to
+  fix (median and 90th percentile), overdue share, per road ref.
+
+The view is refreshed by Celery beat (planning.tasks); figures lag by at most one interval.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.gis.geos import Polygon
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from tracker.models import OPEN_STATUSES
+
+from .filters import PlanningFilters
+
+FACTS = "planning_report_facts"
+METRIC_SRID = 25832
+REFRESHED_CACHE_KEY = "planning:facts-refreshed-at"
+# Cell edges to choose from (metres): "nice" numbers, so a cell means the same on every map.
+CELL_SIZES_M = (25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000)
+# A cell should be about this many screen pixels wide.
+CELL_PIXELS = 24
+# Hexagons are counted from square sub-cells this many times finer (see density_bins).
+HEX_SUBDIVISION = 8
+# Hot spots: DBSCAN over at most this many (newest) reports of the filter, top N clusters.
+HOTSPOT_MAX_POINTS = 100_000
+HOTSPOT_LIMIT = 50
+HOTSPOT_REPORT_IDS = 50
+ROAD_RANKING_LIMIT = 50
+
+
+def refresh_report_facts(*, concurrently: bool = True) -> None:
+    """Rebuild the facts view (Celery beat calls this; tests call it after creating data).
+    CONCURRENTLY keeps the view readable during the refresh (it has a unique index)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"REFRESH MATERIALIZED VIEW {'CONCURRENTLY ' if concurrently else ''}{FACTS}"
+        )
+    cache.set(REFRESHED_CACHE_KEY, timezone.now().isoformat(), None)
+
+
+def facts_refreshed_at() -> str | None:
+    """ISO time of the last refresh through refresh_report_facts (None when unknown)."""
+    value = cache.get(REFRESHED_CACHE_KEY)
+    return str(value) if value else None
+
+
+def cell_size_for_zoom(zoom: float, latitude: float = 51.0) -> int:
+    """The cell edge (metres) for a web map zoom level: about CELL_PIXELS screen pixels."""
+    metres_per_pixel = 156_543.03392 * math.cos(math.radians(latitude)) / (2**zoom)
+    wanted = metres_per_pixel * CELL_PIXELS
+    return min(CELL_SIZES_M, key=lambda size: abs(math.log(size / wanted)))
+
+
+def _bbox_sql(bbox: Polygon | None, alias: str = "f") -> tuple[str, list[Any]]:
+    if bbox is None:
+        return "TRUE", []
+    min_x, min_y, max_x, max_y = bbox.extent
+    # && on the expression the GiST index is built on (ST_MakePoint(x, y) in 25832)
+    return (
+        f"ST_SetSRID(ST_MakePoint({alias}.x, {alias}.y), {METRIC_SRID}) && "
+        f"ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), {METRIC_SRID})",
+        [min_x, min_y, max_x, max_y],
+    )
+
+
+@dataclass(frozen=True)
+class BinQuery:
+    sql: str
+    params: list[Any]
+
+
+def density_bins_query(
+    filters: PlanningFilters, *, bbox: Polygon | None, size_m: int, shape: str = "square"
+) -> BinQuery:
+    """The SQL of density_bins (also run raw by the benchmark)."""
+    where, params = filters.sql("f")
+    in_view, view_params = _bbox_sql(bbox, "f")
+    params = [*params, *view_params]
+    if shape == "hex":
+        # Points are first counted in square sub-cells (size/8, cheap arithmetic), whose
+        # centres are then matched to the ST_HexagonGrid cells covering them: one hexagon
+        # per sub-cell (DISTINCT ON), so the counts still add up to the filtered total.
+        sub = size_m / HEX_SUBDIVISION
+        sql = f"""
+            WITH sub AS (
+                SELECT (floor(f.x / %s) + 0.5) * %s AS cx, (floor(f.y / %s) + 0.5) * %s AS cy,
+                       count(*) AS n
+                FROM {FACTS} f WHERE {where} AND {in_view}
+                GROUP BY 1, 2
+            ), extent AS (
+                SELECT ST_SetSRID(ST_Extent(ST_MakePoint(cx, cy)), {METRIC_SRID}) AS box FROM sub
+            ), assigned AS (
+                SELECT DISTINCT ON (sub.cx, sub.cy) h.i, h.j, h.geom, sub.n
+                FROM sub, extent,
+                     LATERAL ST_HexagonGrid(%s, ST_Expand(extent.box, %s)) h
+                WHERE ST_Intersects(h.geom, ST_SetSRID(ST_MakePoint(sub.cx, sub.cy), {METRIC_SRID}))
+                ORDER BY sub.cx, sub.cy, h.i, h.j
+            ), cells AS (
+                SELECT geom, sum(n)::bigint AS n FROM assigned GROUP BY i, j, geom
+            )
+        """  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
+        params = [sub, sub, sub, sub, *params, size_m, size_m]
+    else:
+        # Square cells: floor(x / size) is ST_SnapToGrid with the grid shifted by half a
+        # cell, done on the two floats of the view instead of building a million geometries
+        # (0.2 s instead of 1.4 s for a whole Landkreis at 1M reports).
+        sql = f"""
+            WITH counted AS (
+                SELECT floor(f.x / %s) AS i, floor(f.y / %s) AS j, count(*) AS n
+                FROM {FACTS} f WHERE {where} AND {in_view}
+                GROUP BY 1, 2
+            ), cells AS (
+                SELECT ST_MakeEnvelope(i * %s, j * %s, (i + 1) * %s, (j + 1) * %s,
+                                       {METRIC_SRID}) AS geom, n
+                FROM counted
+            )
+        """  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
+        params = [size_m, size_m, *params, size_m, size_m, size_m, size_m]
+    sql += """
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'cell_size_m', %s::int,
+            'shape', %s::text,
+            'total', coalesce(sum(n), 0)::bigint,
+            'max', coalesce(max(n), 0)::bigint,
+            'features', coalesce(json_agg(json_build_object(
+                'type', 'Feature',
+                'geometry', ST_AsGeoJSON(ST_Transform(geom, 4326), 6)::json,
+                'properties', json_build_object('count', n)
+            ) ORDER BY n DESC), '[]'::json)
+        )::text
+        FROM cells
+    """
+    params += [size_m, shape]
+    return BinQuery(sql, params)
+
+
+def density_bins(
+    filters: PlanningFilters, *, bbox: Polygon | None, size_m: int, shape: str = "square"
+) -> str:
+    """Report counts per cell as a GeoJSON FeatureCollection (text, built in SQL), with
+    `cell_size_m`, `shape`, `total` (sum of the counts = the filtered reports in the view)
+    and `max` members. One query."""
+    query = density_bins_query(filters, bbox=bbox, size_m=size_m, shape=shape)
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, query.params)
+        row = cursor.fetchone()
+    return str(row[0]) if row else '{"type": "FeatureCollection", "features": []}'
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    rank: int
+    count: int
+    lon: float
+    lat: float
+    radius_m: float
+    category_id: int
+    report_ids: list[int]
+
+
+def hotspots(
+    filters: PlanningFilters,
+    *,
+    bbox: Polygon | None = None,
+    eps_m: float = 50.0,
+    min_points: int = 5,
+    limit: int = HOTSPOT_LIMIT,
+) -> list[Hotspot]:
+    """Clusters of reports within `eps_m` metres of each other (DBSCAN, at least `min_points`
+    reports), the largest first, with their centre, radius, most frequent category and (up to
+    HOTSPOT_REPORT_IDS, newest first) report ids. One query."""
+    where, params = filters.sql("f")
+    in_view, view_params = _bbox_sql(bbox, "f")
+    sql = f"""
+        WITH pts AS (
+            SELECT f.report_id, f.category_id, f.created_at,
+                   ST_SetSRID(ST_MakePoint(f.x, f.y), {METRIC_SRID}) AS geom
+            FROM {FACTS} f WHERE {where} AND {in_view}
+            ORDER BY f.created_at DESC LIMIT %s
+        ), clustered AS (
+            SELECT pts.*, ST_ClusterDBSCAN(geom, eps => %s, minpoints => %s) OVER () AS cid
+            FROM pts
+        ), clusters AS (
+            SELECT cid, count(*) AS n, ST_Centroid(ST_Collect(geom)) AS centre,
+                   mode() WITHIN GROUP (ORDER BY category_id) AS category_id,
+                   array_agg(report_id ORDER BY created_at DESC, report_id DESC) AS ids,
+                   ST_Collect(geom) AS points
+            FROM clustered WHERE cid IS NOT NULL GROUP BY cid
+        )
+        SELECT n, ST_X(ST_Transform(centre, 4326)), ST_Y(ST_Transform(centre, 4326)),
+               ST_MaxDistance(centre, points), category_id, ids[1:%s]
+        FROM clusters ORDER BY n DESC, cid LIMIT %s
+    """  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *params,
+                *view_params,
+                HOTSPOT_MAX_POINTS,
+                eps_m,
+                min_points,
+                HOTSPOT_REPORT_IDS,
+                limit,
+            ],
+        )
+        rows = cursor.fetchall()
+    return [
+        Hotspot(
+            rank=rank,
+            count=n,
+            lon=round(lon, 6),
+            lat=round(lat, 6),
+            radius_m=round(radius or 0.0, 1),
+            category_id=category_id,
+            report_ids=list(ids),
+        )
+        for rank, (n, lon, lat, radius, category_id, ids) in enumerate(rows, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class RoadRank:
+    road_id: int
+    ref: str
+    name: str
+    road_class: str
+    length_km: float
+    count: int
+    per_km: float
+    geometry: str  # GeoJSON (WGS84)
+
+
+def road_ranking(
+    filters: PlanningFilters, *, min_length_m: float = 100.0, limit: int = ROAD_RANKING_LIMIT
+) -> list[RoadRank]:
+    """Road segments with the most reports per km (reports snapped to the road at intake,
+    `Report.road`; length on the geography, in km). Segments shorter than `min_length_m` are
+    left out: one report on a 10 m stub would top every list. One query."""
+    where, params = filters.sql("f")
+    sql = f"""
+        WITH counted AS (
+            SELECT f.road_id, count(*) AS n FROM {FACTS} f
+            WHERE f.road_id IS NOT NULL AND {where} GROUP BY f.road_id
+        ), measured AS (
+            SELECT s.id, s.ref, s.name, s.road_class, s.geom, c.n,
+                   ST_Length(s.geom::geography) / 1000.0 AS km
+            FROM counted c JOIN geo_roadsegment s ON s.id = c.road_id
+        )
+        SELECT id, ref, name, road_class, km, n, n / km, ST_AsGeoJSON(geom, 6)
+        FROM measured WHERE km * 1000.0 >= %s
+        ORDER BY n / km DESC, n DESC, id LIMIT %s
+    """  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, min_length_m, limit])
+        rows = cursor.fetchall()
+    return [
+        RoadRank(
+            road_id=road_id,
+            ref=ref,
+            name=name,
+            road_class=road_class,
+            length_km=round(km, 3),
+            count=n,
+            per_km=round(per_km, 2),
+            geometry=geometry,
+        )
+        for road_id, ref, name, road_class, km, n, per_km, geometry in rows
+    ]
+
+
+@dataclass
+class Durations:
+    """Seconds; None when no report of the selection got there."""
+
+    ack_median: float | None
+    ack_p90: float | None
+    fix_median: float | None
+    fix_p90: float | None
+
+
+@dataclass
+class Statistics:
+    total: int
+    open: int
+    overdue: int
+    durations: Durations
+    by_category: list[tuple[int, int]]  # (category_id, count), largest first
+    by_status: list[tuple[str, int]]
+    by_authority: list[tuple[int, int]]
+    by_month: list[tuple[str, int]]  # ("2026-03", count), oldest first
+    by_road: list[dict[str, Any]]  # per road ref: count, open, overdue, fix median (s)
+
+    @property
+    def overdue_share(self) -> float | None:
+        """Overdue open reports / open reports."""
+        return self.overdue / self.open if self.open else None
+
+
+def statistics(filters: PlanningFilters) -> Statistics:
+    """Everything the statistics page shows, in three queries over the facts view."""
+    where, params = filters.sql("f")
+    open_statuses = [str(s) for s in OPEN_STATUSES]
+    with connection.cursor() as cursor:
+        # One scan, hashed grouping sets: counts per category, status, authority, month.
+        cursor.execute(
+            f"""
+            SELECT GROUPING(f.category_id, f.status, f.authority_id, month) AS g,
+                   f.category_id, f.status, f.authority_id, month, count(*)
+            FROM {FACTS} f,
+                 LATERAL (SELECT to_char(f.created_at AT TIME ZONE %s, 'YYYY-MM') AS month) m
+            WHERE {where}
+            GROUP BY GROUPING SETS ((f.category_id), (f.status), (f.authority_id), (month))
+            """,  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
+            [_time_zone(), *params],
+        )
+        by_category: list[tuple[int, int]] = []
+        by_status: list[tuple[str, int]] = []
+        by_authority: list[tuple[int, int]] = []
+        by_month: list[tuple[str, int]] = []
+        for g, category_id, status, authority_id, month, n in cursor.fetchall():
+            # GROUPING bits (category, status, authority, month): 0 = grouped by that column
+            if g == 0b0111:
+                by_category.append((category_id, n))
+            elif g == 0b1011:
+                by_status.append((status, n))
+            elif g == 0b1101:
+                by_authority.append((authority_id, n))
+            elif g == 0b1110:
+                by_month.append((month, n))
+        # Totals and the time percentiles (ordered-set aggregates ignore NULLs: reports that
+        # were never acknowledged / fixed do not count).
+        cursor.execute(
+            f"""
+            SELECT count(*),
+                   count(*) FILTER (WHERE f.status = ANY(%s)),
+                   count(*) FILTER (WHERE f.status = ANY(%s) AND f.due_at < now()),
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY f.ack_seconds),
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY f.fix_seconds)
+            FROM {FACTS} f WHERE {where}
+            """,  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
+            [open_statuses, open_statuses, *params],
+        )
+        total, open_count, overdue, ack, fix = cursor.fetchone() or (0, 0, 0, None, None)
+        cursor.execute(
+            f"""
+            SELECT min(f.road_ref), count(*),
+                   count(*) FILTER (WHERE f.status = ANY(%s)),
+                   count(*) FILTER (WHERE f.status = ANY(%s) AND f.due_at < now()),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY f.fix_seconds)
+            FROM {FACTS} f WHERE f.road_id IS NOT NULL AND f.road_ref_key <> '' AND {where}
+            GROUP BY f.road_ref_key ORDER BY count(*) DESC, f.road_ref_key LIMIT 100
+            """,  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
+            [open_statuses, open_statuses, *params],
+        )
+        by_road = [
+            {"ref": ref, "count": n, "open": n_open, "overdue": n_overdue, "fix_median": fix_med}
+            for ref, n, n_open, n_overdue, fix_med in cursor.fetchall()
+        ]
+    by_category.sort(key=lambda item: (-item[1], item[0]))
+    by_status.sort(key=lambda item: (-item[1], item[0]))
+    by_authority.sort(key=lambda item: (-item[1], item[0]))
+    by_month.sort()
+    return Statistics(
+        total=total,
+        open=open_count,
+        overdue=overdue,
+        durations=Durations(
+            ack_median=ack[0] if ack else None,
+            ack_p90=ack[1] if ack else None,
+            fix_median=fix[0] if fix else None,
+            fix_p90=fix[1] if fix else None,
+        ),
+        by_category=by_category,
+        by_status=by_status,
+        by_authority=by_authority,
+        by_month=by_month,
+        by_road=by_road,
+    )
+
+
+def _time_zone() -> str:
+    from django.conf import settings
+
+    return str(settings.TIME_ZONE)
