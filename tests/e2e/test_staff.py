@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from accounts.models import User
 from tests.e2e.conftest import assert_accessible
@@ -21,7 +21,7 @@ from tracker.models import Photo, Report, Status
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "geheim-Passwort-42"  # tests.factories.UserFactory's
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture
