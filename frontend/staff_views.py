@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -232,7 +232,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if not staff_queries.may_bulk(user):
         raise PermissionDenied(_("Ihre Rolle erlaubt keine Sammelaktionen."))
     # Back to the queue as it was filtered: only our own path plus a query string.
-    query = request.POST.get("query", "")
+    query = QueryDict(request.POST.get("query", "")).urlencode()
     target = reverse("frontend:staff-queue") + (f"?{query}" if query else "")
     form = BulkForm(request.POST, user=user)
     if not form.is_valid():

@@ -151,8 +151,8 @@ def test_dispatcher_filters_and_uses_bulk_actions_on_a_desktop(
     assert_accessible(page)
     assert Report.objects.get(pk=second.pk).status == Status.IN_PROGRESS
 
-    for report in (first, second):
-        page.get_by_label(f"Meldung {report.reference} auswählen").check()
+    page.get_by_label("Alle Meldungen dieser Seite auswählen").check()
+    expect(page.get_by_label(f"Meldung {second.reference} auswählen")).to_be_checked()
     page.locator("#id_bulk-team").select_option(str(world.team.pk))
     page.get_by_role("button", name="Zuweisen", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("für 2 Meldung(en) ausgeführt")

@@ -466,3 +466,50 @@ def test_superuser_sees_every_report(world: World) -> None:
     admin.is_superuser = True
     admin.save()
     assert client_for(admin).get(f"/arbeit/meldungen/{report.pk}/").status_code == 200
+
+
+def test_map_data_and_report_page_need_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    from tracker import services
+
+    client = client_for(world.crew)
+    report = world.report(status=Status.PLANNED, assigned_team=world.team)
+    client.get("/arbeit/")
+    with django_assert_max_num_queries(6):  # session, user, memberships, teams, reports
+        first = client.get("/arbeit/karte.json").json()
+    with django_assert_max_num_queries(20):
+        client.get(f"/arbeit/meldungen/{report.pk}/")
+    for number in range(10):
+        world.report(status=Status.PLANNED, assigned_team=world.team)
+        services.report_add_note(report, by=world.crew, text=f"Notiz {number}")
+    services.report_add_photo(report, by=world.crew, file=jpeg())
+    with django_assert_max_num_queries(6):
+        assert len(client.get("/arbeit/karte.json").json()["features"]) == 11
+    with django_assert_max_num_queries(20):
+        page = html(client.get(f"/arbeit/meldungen/{report.pk}/"))
+    assert "Notiz 9" in page and 'id="after-photos"' in page
+    assert len(first["features"]) == 1
+
+
+def test_bulk_redirect_keeps_only_a_query_string(world: World) -> None:
+    report = world.report()
+    response = client_for(world.dispatcher).post(
+        "/arbeit/sammelaktion/",
+        {
+            "reports": [report.pk],
+            "bulk-priority": Priority.HIGH,
+            "bulk_action": "priority",
+            "query": "status=alle&x=\r\nSet-Cookie: a=b&//evil.example",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/arbeit/?status=alle&")
+    assert "\n" not in response["Location"]
+
+
+def test_pages_render_in_english_too(world: World) -> None:
+    report = world.report()
+    client = client_for(world.dispatcher)
+    for path in ("/arbeit/", f"/arbeit/meldungen/{report.pk}/"):
+        assert client.get(path, HTTP_ACCEPT_LANGUAGE="en").status_code == 200
