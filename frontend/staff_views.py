@@ -35,6 +35,7 @@ from tracker.photos import PhotoRejected
 from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, TRANSITIONS_BY_ACTION, Transition
 
 from . import staff_queries
+from .signals import STAFF_NAV_SESSION_KEY
 from .staff_forms import (
     AssignForm,
     BulkForm,
@@ -66,6 +67,9 @@ def staff_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not permissions.is_staff_member(request.user):
             raise PermissionDenied(_("Nur für Mitarbeitende einer zuständigen Stelle."))
+        if not request.session.get(STAFF_NAV_SESSION_KEY):
+            # Became staff during this session: show the navigation link from now on.
+            request.session[STAFF_NAV_SESSION_KEY] = True
         response = view(request, *args, **kwargs)
         # Internal data: never kept in shared caches or the browser's back-forward cache.
         add_never_cache_headers(response)

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from accounts.models import User
 from tests.e2e.conftest import assert_accessible
+from tests.factories import ResponseTemplateFactory
 from tests.tracker.staff_fixtures import World, make_world
 from tracker.models import Photo, Report, Status
 
@@ -166,3 +167,26 @@ def test_dispatcher_filters_and_uses_bulk_actions_on_a_desktop(
         "aria-invalid", "true"
     )
     assert_accessible(page)
+
+
+def test_dispatcher_pages_pass_axe_on_a_phone(
+    live_server: Any, browser: Browser, world: World
+) -> None:
+    report = world.report(status=Status.IN_REVIEW)
+    ResponseTemplateFactory.create(
+        authority=world.kreis, status=Status.PLANNED, title="Eingeplant", text="Wir kommen."
+    )
+    context = browser.new_context(locale="de-DE", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, world.dispatcher)
+    expect(
+        page.get_by_role("group", name="Sammelaktion für die ausgewählten Meldungen")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + f"/arbeit/meldungen/{report.pk}/")
+    expect(page.get_by_role("button", name="Eingeplant")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Eingeplant").click()
+    expect(page.get_by_role("status").first).to_contain_text("angenommen / geplant")
+    expect(page.locator(".staff-timeline")).to_contain_text("Wir kommen.")
+    context.close()
