@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CatalogueConfig(AppConfig):
     name = "catalogue"
     verbose_name = _("Dienstleistungen")
+
+    def ready(self) -> None:
+        # An OpenID Connect login with a verified identity raises the account's level.
+        from .identity import connect_signals
+
+        connect_signals()

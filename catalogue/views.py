@@ -22,6 +22,7 @@ from boundaries.services import OutsideServiceArea, authorities_at
 from geo.api import search_places
 
 from . import schema_forms, selectors, services
+from .identity import step_up_url
 from .models import (
     Application,
     ApplicationStatus,
@@ -177,7 +178,13 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         return render(
             request,
             "catalogue/step_up.html",
-            {"service": service, "hint": services.step_up_hint(service.min_assurance)},
+            {
+                "service": service,
+                "hint": services.step_up_hint(service.min_assurance),
+                "step_up_url": step_up_url(request, request.get_full_path())
+                if service.min_assurance == "verified"
+                else None,
+            },
             status=403,
         )
     lookup = resolve_place(request)

@@ -68,6 +68,13 @@ if [ ! -f "$NPM_STAMP" ] || [ frontend/package-lock.json -nt "$NPM_STAMP" ]; the
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
   touch "$NPM_STAMP"
 fi
+# The test-only OpenID Connect provider (tests/catalogue/test_oidc.py starts it on loopback).
+OIDC_STAMP=tests/oidc/node_modules/.installed
+if [ "$MODE" = test ] && { [ ! -f "$OIDC_STAMP" ] || [ tests/oidc/package-lock.json -nt "$OIDC_STAMP" ]; }; then
+  log "Installing the test OpenID Connect provider from npm"
+  (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$OIDC_STAMP"
+fi
 
 # ---------------------------------------------------------------- 4. services
 if [ -z "${DATABASE_URL:-}" ]; then

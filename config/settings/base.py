@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "accounts",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "boundaries",
     "geo",
     "tracker",
@@ -250,6 +252,32 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("NUM_PROXIES", default=0)
 LOGIN_REDIRECT_URL = "/konto/anliegen/"
 LOGIN_URL = "/konto/login/"
+# Verified identity (BundID, a Land's service account) via OpenID Connect with django-allauth's
+# openid_connect provider; the provider's assurance claim raises User.assurance_level
+# (catalogue.identity, docs/catalogue.md). Configured here from the environment, or in the
+# admin as a "Social application" of type OpenID Connect.
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="bundid"),
+                "name": env.str("OIDC_PROVIDER_NAME", default="BundID"),
+                "client_id": env.str("OIDC_CLIENT_ID", default=""),
+                "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+                "settings": {
+                    "server_url": OIDC_SERVER_URL,
+                    "assurance_claim": env.str("OIDC_ASSURANCE_CLAIM", default="acr"),
+                    "verified_values": env.list("OIDC_VERIFIED_VALUES", default=[]),
+                },
+            }
+        ]
+        if OIDC_SERVER_URL
+        else [],
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 # Map defaults: the base layer is configurable so offline installations can point to their own
 # tile server; the vector layers (boundaries, roads, assets) always come from our own API.
