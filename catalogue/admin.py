@@ -1,0 +1,105 @@
+"""Django admin for the catalogue (superusers): services with their form schema checked on
+save, overrides, synonyms, fees and authority pages. Applications are read-only here: every
+state change goes through catalogue.services (the staff pages), so the history stays whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from jsonschema.exceptions import SchemaError
+
+from . import schema_forms
+from .models import (
+    Application,
+    ApplicationEvent,
+    AuthorityPage,
+    FeeRule,
+    SearchSynonym,
+    Service,
+    ServiceOverride,
+)
+
+
+class ServiceForm(forms.ModelForm[Service]):
+    class Meta:
+        model = Service
+        exclude: list[str] = []
+
+    def clean_form_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = self.cleaned_data["form_schema"] or {}
+        if schema:
+            try:
+                schema_forms.check_schema(schema)
+            except SchemaError as exc:
+                raise forms.ValidationError(
+                    _("Das Formular ist kein gültiges JSON Schema: %(error)s")
+                    % {"error": exc.message}
+                ) from exc
+        elif self.cleaned_data.get("is_online"):
+            raise forms.ValidationError(_("Eine Online-Leistung braucht ein Formular."))
+        return schema
+
+
+class OverrideInline(admin.TabularInline[ServiceOverride, Service]):
+    model = ServiceOverride
+    fk_name = "service"
+    extra = 0
+    autocomplete_fields = ("authority", "handled_by")
+
+
+class FeeRuleInline(admin.TabularInline[FeeRule, Service]):
+    model = FeeRule
+    extra = 0
+    autocomplete_fields = ("authority",)
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin[Service]):
+    form = ServiceForm
+    list_display = ("name", "level", "min_assurance", "is_online", "leika_key", "is_active")
+    list_filter = ("level", "min_assurance", "is_online", "is_active")
+    search_fields = ("name", "keywords", "leika_key")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (OverrideInline, FeeRuleInline)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin[SearchSynonym]):
+    list_display = ("term", "expansions")
+    search_fields = ("term", "expansions")
+
+
+@admin.register(AuthorityPage)
+class AuthorityPageAdmin(admin.ModelAdmin[AuthorityPage]):
+    list_display = ("authority",)
+    autocomplete_fields = ("authority",)
+    filter_horizontal = ("featured",)
+
+
+class EventInline(admin.TabularInline[ApplicationEvent, Application]):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "kind", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin[Application]):
+    list_display = ("reference", "service", "authority", "status", "created_at")
+    list_filter = ("status", "service")
+    search_fields = ("reference",)
+    inlines = (EventInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,153 @@
+"""Tenant pages, favourites, the personal start page, payment providers, the admin's schema
+check and bounded queries of the list pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from catalogue import payments
+from catalogue.admin import ServiceForm
+from catalogue.models import AuthorityPage, Favourite, Service
+from catalogue.services import application_submit
+from tests.catalogue.conftest import DOG_FORM, IN_STADT, Region
+from tests.factories import staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_branded_authority_page(
+    region: Region, catalogue: dict[str, Service], client: Client
+) -> None:
+    region.stadt.colour = "#7b2d8e"
+    region.stadt.save()
+    page = AuthorityPage.objects.create(
+        authority=region.stadt,
+        welcome="Willkommen in Frei!",
+        imprint_url="https://frei.example.org/impressum",
+        privacy_url="https://frei.example.org/datenschutz",
+    )
+    page.featured.set([catalogue["hundesteueranmeldung"], catalogue["kita-anmeldung"]])
+    response = client.get(f"/stelle/{region.stadt.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Stadt Frei</h1>" in html
+    assert "--tenant: #7b2d8e" in html
+    assert "Willkommen in Frei!" in html
+    assert "https://frei.example.org/impressum" in html and "Datenschutzerklärung" in html
+    assert html.index("Hundesteueranmeldung") < html.index("Kontakt")
+    # An authority without a page still gets a plain one; unknown slugs are 404.
+    assert client.get(f"/stelle/{region.kreis.slug}/").status_code == 200
+    assert client.get("/stelle/gibt-es-nicht/").status_code == 404
+
+
+def test_favourites_on_the_personal_start_page(
+    catalogue: dict[str, Service], citizen: User, client: Client
+) -> None:
+    assert client.post("/dienstleistungen/sperrmuell/merken/", {"pin": "1"}).status_code == 302
+    assert not Favourite.objects.exists()  # anonymous: redirected to the login
+    client.force_login(citizen)
+    response = client.post("/dienstleistungen/sperrmuell/merken/", {"pin": "1"})
+    assert response.status_code == 302
+    client.post("/dienstleistungen/sperrmuell/merken/", {"pin": "1"})  # twice: still once
+    assert Favourite.objects.filter(user=citizen).count() == 1
+    start = client.get("/dienstleistungen/meine/").content.decode()
+    assert "Sperrmüll anmelden" in start
+    detail = client.get("/dienstleistungen/sperrmuell/").content.decode()
+    assert "Von meiner Startseite entfernen" in detail
+    client.post("/dienstleistungen/sperrmuell/merken/", {"pin": "0"})
+    assert not Favourite.objects.exists()
+    assert client.get("/dienstleistungen/sperrmuell/merken/").status_code == 405
+
+
+def test_invoice_provider_is_the_default_and_providers_are_pluggable(settings: Any) -> None:
+    provider = payments.default_provider()
+    assert provider.key == "invoice"
+    assert isinstance(provider, payments.PaymentProvider)
+    settings.CATALOGUE_PAYMENT_PROVIDERS = ["tests.catalogue.test_pages.FakeEPayment"]
+    assert payments.default_provider().key == "fake-epay"
+    settings.CATALOGUE_PAYMENT_PROVIDERS = ["catalogue.models.Service"]
+    with pytest.raises(ImproperlyConfigured):
+        payments.providers()
+
+
+class FakeEPayment:
+    """What an e-payment provider looks like (docs/catalogue.md)."""
+
+    key = "fake-epay"
+    label = "E-Payment (Test)"
+
+    def prepare(self, payment: Any) -> None:
+        payment.external_reference = "session-123"
+
+    def start(self, payment: Any) -> payments.PaymentStart:
+        return payments.PaymentStart("https://pay.example.org/session-123", "Weiter zur Zahlung")
+
+
+def test_an_e_payment_provider_gets_new_payments(
+    region: Region, catalogue: dict[str, Service], settings: Any
+) -> None:
+    settings.CATALOGUE_PAYMENT_PROVIDERS = ["tests.catalogue.test_pages.FakeEPayment"]
+    verified = User.objects.create_user("v@example.org", assurance_level="verified")
+    application = application_submit(
+        catalogue["meldebescheinigung"], applicant=verified, point=IN_STADT, data={"art": "einfach"}
+    )
+    assert application.payment.provider == "fake-epay"
+    assert application.payment.external_reference == "session-123"
+    assert application.payment.invoice_number == ""
+
+
+def test_admin_form_refuses_a_broken_schema(catalogue: dict[str, Service]) -> None:
+    service = catalogue["hundesteueranmeldung"]
+    data = {
+        "name": service.name,
+        "slug": service.slug,
+        "level": service.level,
+        "min_assurance": service.min_assurance,
+        "is_online": "on",
+        "links": "[]",
+        "form_schema": '{"type": "object", "properties": {"x": {"type": "nonsense"}}}',
+    }
+    form = ServiceForm(data=data, instance=service)
+    assert not form.is_valid()
+    assert "kein gültiges JSON Schema" in str(form.errors["form_schema"])
+    form = ServiceForm(data={**data, "form_schema": "{}"}, instance=service)
+    assert not form.is_valid()
+    assert "braucht ein Formular" in str(form.errors["form_schema"])
+
+
+def test_list_pages_need_a_bounded_number_of_queries(
+    region: Region, catalogue: dict[str, Service], citizen: User, client: Client
+) -> None:
+    """The number of queries does not grow with the number of applications."""
+    worker = staff(region.stadt)
+
+    def counts() -> list[int]:
+        result = []
+        for user, url in (
+            (citizen, "/konto/anliegen/"),
+            (citizen, "/dienstleistungen/?q=Hund&ort=Frei"),
+            (worker, "/dienstleistungen/bearbeitung/"),
+        ):
+            client.force_login(user)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    application_submit(
+        catalogue["hundesteueranmeldung"], applicant=citizen, point=IN_STADT, data=DOG_FORM
+    )
+    few = counts()
+    for _ in range(5):
+        application_submit(
+            catalogue["hundesteueranmeldung"], applicant=citizen, point=IN_STADT, data=DOG_FORM
+        )
+    assert counts() == few
+    assert max(few) <= 15
