@@ -1,4 +1,5 @@
-"""Admin: issue and revoke API keys; edit each category's Open311 attributes."""
+"""Admin: issue and revoke API keys; edit each category's Open311 attributes; configure
+forwarding to authorities' own Open311 systems and read its log."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiKey, RequestAttributes, Service, ServiceAttribute
+from .models import (
+    ApiKey,
+    OutboundDelivery,
+    OutboundEndpoint,
+    RequestAttributes,
+    Service,
+    ServiceAttribute,
+)
+from .outbound import resend
 from .services import api_key_issue, api_key_revoke
 
 
@@ -94,3 +103,71 @@ class RequestAttributesAdmin(admin.ModelAdmin[RequestAttributes]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(OutboundEndpoint)
+class OutboundEndpointAdmin(admin.ModelAdmin[OutboundEndpoint]):
+    list_display = ("authority", "url", "jurisdiction_id", "send_contact", "is_active")
+    list_filter = ("is_active",)
+    list_select_related = ("authority",)
+    search_fields = ("authority__name", "url")
+    raw_id_fields = ("authority",)
+    fields = (
+        "authority",
+        "url",
+        "api_key",
+        "jurisdiction_id",
+        "service_codes",
+        "send_contact",
+        "is_active",
+    )
+
+
+@admin.register(OutboundDelivery)
+class OutboundDeliveryAdmin(admin.ModelAdmin[OutboundDelivery]):
+    """The log: read-only; the only action sends a given-up delivery once more."""
+
+    list_display = (
+        "report",
+        "endpoint",
+        "status",
+        "attempts",
+        "remote_id",
+        "response_status",
+        "next_attempt_at",
+        "sent_at",
+    )
+    list_filter = ("status", "endpoint")
+    list_select_related = ("report", "report__category", "endpoint", "endpoint__authority")
+    search_fields = ("remote_id", "remote_token", "report__id")
+    readonly_fields = (
+        "report",
+        "endpoint",
+        "status",
+        "attempts",
+        "remote_id",
+        "remote_token",
+        "response_status",
+        "response_excerpt",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Gescheiterte Übermittlungen erneut senden"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboundDelivery]) -> None:
+        count = sum(1 for delivery in queryset if resend(delivery))
+        self.message_user(request, _("%(n)d Übermittlung(en) erneut eingeplant.") % {"n": count})

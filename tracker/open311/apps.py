@@ -6,3 +6,16 @@ class Open311Config(AppConfig):
     name = "tracker.open311"
     label = "open311"
     verbose_name = _("Open311-Schnittstelle")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from tracker.models import ReportEvent
+
+        from . import signals
+
+        post_save.connect(
+            signals.forward_new_report,
+            sender=ReportEvent,
+            dispatch_uid="open311.forward_new_report",
+        )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -203,3 +203,127 @@ class Service(Category):
         proxy = True
         verbose_name = _("Open311-Dienst")
         verbose_name_plural = _("Open311-Dienste")
+
+
+def _validate_service_codes(value: Any) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise ValidationError(
+            _('Zuordnung als {"kategorie-kennung": "entfernter service_code", …} angeben.')
+        )
+
+
+class OutboundEndpoint(models.Model):
+    """An authority that runs its own Open311 system: its new reports (routed or forwarded to
+    it) are posted there as service requests (tracker.open311.outbound)."""
+
+    authority = models.ForeignKey(
+        "boundaries.Authority",
+        verbose_name=_("Stelle"),
+        on_delete=models.CASCADE,
+        related_name="open311_endpoints",
+    )
+    url = models.CharField(
+        _("Basis-URL"),
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_(
+            "z. B. https://fachverfahren.gemeinde.de/open311/v2/ — requests.xml wird angehängt."
+        ),
+    )
+    api_key = models.CharField(
+        _("API-Schlüssel beim Empfänger"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Wird im Klartext gespeichert: er muss bei jeder Übermittlung mitgesendet werden."
+        ),
+    )
+    jurisdiction_id = models.CharField(_("jurisdiction_id"), max_length=100, blank=True)
+    service_codes = models.JSONField(
+        _("Zuordnung der Kategorien"),
+        default=dict,
+        blank=True,
+        validators=[_validate_service_codes],
+        help_text=_(
+            'Kategorie-Kennung → service_code beim Empfänger, z. B. {"schlagloch": "POT"}. '
+            "Nicht aufgeführte Kategorien werden mit ihrer Kennung gesendet."
+        ),
+    )
+    send_contact = models.BooleanField(
+        _("Kontaktdaten mitsenden"),
+        default=True,
+        help_text=_("E-Mail, Name und Telefon der meldenden Person (die Stelle ist zuständig)."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311-Weiterleitung")
+        verbose_name_plural = _("Open311-Weiterleitungen")
+        ordering = ["authority__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority"],
+                condition=models.Q(is_active=True),
+                name="open311_one_active_endpoint_per_authority",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} → {self.url}"
+
+    def remote_code(self, category_slug: str) -> str:
+        return str((self.service_codes or {}).get(category_slug) or category_slug)
+
+
+class OutboundDelivery(models.Model):
+    """One report sent (or being sent) to one endpoint: the log of attempts and the remote id.
+    Unique per endpoint and report, so a report is never posted twice to the same endpoint."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartet")
+        RETRYING = "retrying", _("neuer Versuch geplant")
+        SENT = "sent", _("übermittelt")
+        FAILED = "failed", _("gescheitert")
+
+    endpoint = models.ForeignKey(
+        OutboundEndpoint,
+        verbose_name=_("Weiterleitung"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    report = models.ForeignKey(
+        "tracker.Report",
+        verbose_name=_("Meldung"),
+        on_delete=models.CASCADE,
+        related_name="open311_deliveries",
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    remote_id = models.CharField(_("service_request_id beim Empfänger"), max_length=200, blank=True)
+    remote_token = models.CharField(_("token beim Empfänger"), max_length=200, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("HTTP-Status"), null=True, blank=True)
+    response_excerpt = models.TextField(_("Antwort (Auszug)"), blank=True)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("übermittelt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Open311-Übermittlung")
+        verbose_name_plural = _("Open311-Übermittlungen")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "report"], name="open311_deliver_report_once"
+            )
+        ]
+        indexes = [models.Index(fields=["endpoint", "remote_id"], name="open311_delivery_remote")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.endpoint_id} ({self.status})"

@@ -1,0 +1,33 @@
+"""Signal receivers of the Open311 app: the tracker does not know about Open311, so the app
+listens instead of being called.
+
+* ReportEvent post_save, kind "created" or "forwarded": the report has just reached an
+  authority (routed at intake, or forwarded). If that authority has an active OutboundEndpoint
+  the report is queued for it (outbound.queue_delivery; the task runs on commit). A receiver
+  instead of a call in tracker.services keeps the workflow services free of Open311, and it
+  catches every way a report reaches an authority, present and future.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.models import ReportEvent
+
+from . import outbound
+
+
+def forward_new_report(
+    sender: type[ReportEvent],
+    instance: ReportEvent,
+    created: bool,
+    raw: bool = False,
+    **kwargs: Any,
+) -> None:
+    if not created or raw:
+        return
+    if instance.kind not in (ReportEvent.Kind.CREATED, ReportEvent.Kind.FORWARDED):
+        return
+    endpoint = outbound.endpoint_for_event(instance)
+    if endpoint is not None:
+        outbound.queue_delivery(endpoint, instance.report_id)
