@@ -90,13 +90,16 @@ def test_crew_member_takes_photographs_and_closes_on_a_phone(
     # … but only the own team's report can be taken.
     expect(page.locator(f"#report-{elsewhere.pk}").get_by_role("button")).to_have_count(0)
 
-    row.get_by_role("link", name=f"{report.reference} · Schlagloch").click()
-    expect(page).to_have_url(live_server.url + f"/arbeit/meldungen/{report.pk}/")
+    page.goto(live_server.url + f"/arbeit/meldungen/{report.pk}/")
     expect(page.get_by_role("button", name="ablehnen")).to_have_count(0)
     expect(page.get_by_role("button", name="Weiterleiten")).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("button", name="Übernehmen (mir zuweisen)").click()
+    # Take it straight from the queue; that leads to the report page.
+    breadcrumbs = page.get_by_role("navigation", name="Brotkrümelnavigation")
+    breadcrumbs.get_by_role("link", name="Arbeitsliste").click()
+    row.get_by_role("button", name=f"Meldung {report.reference} übernehmen").click()
+    expect(page).to_have_url(live_server.url + f"/arbeit/meldungen/{report.pk}/")
     expect(page.get_by_role("status").first).to_contain_text("Sie haben die Meldung übernommen.")
     expect(page.get_by_role("button", name="Übernehmen (mir zuweisen)")).to_have_count(0)
 
