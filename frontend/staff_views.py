@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker import permissions, selectors, services
@@ -56,6 +57,15 @@ MAX_MARKERS = 500
 BULK_RESULTS_SESSION_KEY = "staff_bulk_results"
 
 View = Callable[..., HttpResponse]
+
+# boundaries.services.Reason and the services' "forwarded", in words.
+ROUTING_REASONS = {
+    "asset_owner": _lazy("Eigentümer des Objekts"),
+    "road_owner": _lazy("Baulastträger der Straße"),
+    "boundary": _lazy("Gebiet"),
+    "fixed": _lazy("feste Stelle der Kategorie"),
+    "forwarded": _lazy("weitergeleitet"),
+}
 
 
 def staff_required(view: View) -> View:
@@ -363,6 +373,7 @@ def _render_detail(
     context = {
         "report": report,
         "category_label": category_name(report.category),
+        "routing_reason": ROUTING_REASONS.get(report.routing_reason, report.routing_reason),
         "allowed": allowed,
         "forms": page_forms,
         "error_form": error_form,
