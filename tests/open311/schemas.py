@@ -245,3 +245,19 @@ UPDATES: dict[str, Any] = {
         },
     },
 }
+
+# The answer to POST servicerequestupdates (mySociety open311-adapter's output schema).
+UPDATE_CREATED: dict[str, Any] = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["update_id"],
+        "additionalProperties": False,
+        "properties": {
+            "update_id": {"type": "string", "pattern": r"^\d+$"},
+            "account_id": _text_or_null,
+        },
+    },
+}

@@ -1,5 +1,6 @@
-"""Admin: issue and revoke API keys; edit each category's Open311 attributes; configure
-forwarding to authorities' own Open311 systems and read its log."""
+"""Admin: issue and revoke API keys (back-office keys acting as an account);
+edit each category's Open311 attributes; configure forwarding to authorities' own Open311
+systems and read its log; read the updates clients posted."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .models import (
     OutboundDelivery,
     OutboundEndpoint,
     RequestAttributes,
+    RequestUpdate,
     Service,
     ServiceAttribute,
 )
@@ -25,10 +27,28 @@ from .services import api_key_issue, api_key_revoke
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
-    list_display = ("name", "prefix", "contact", "is_active", "revoked_at", "last_used_at")
+    list_display = (
+        "name",
+        "prefix",
+        "contact",
+        "acts_as",
+        "is_active",
+        "revoked_at",
+        "last_used_at",
+    )
     list_filter = ("is_active",)
     search_fields = ("name", "contact", "prefix")
-    fields = ("name", "contact", "prefix", "is_active", "created_at", "last_used_at", "revoked_at")
+    fields = (
+        "name",
+        "contact",
+        "prefix",
+        "is_active",
+        "acts_as",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    raw_id_fields = ("acts_as",)
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
@@ -38,6 +58,9 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
             return
         # A new key is issued by the service; the plain key is shown this once only.
         issued, raw = api_key_issue(name=obj.name, contact=obj.contact)
+        if obj.acts_as_id is not None:
+            issued.acts_as_id = obj.acts_as_id
+            issued.save(update_fields=["acts_as"])
         obj.pk = issued.pk
         obj.key_hash, obj.prefix, obj.created_at = issued.key_hash, issued.prefix, issued.created_at
         obj._state.adding = False
@@ -171,3 +194,25 @@ class OutboundDeliveryAdmin(admin.ModelAdmin[OutboundDelivery]):
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutboundDelivery]) -> None:
         count = sum(1 for delivery in queryset if resend(delivery))
         self.message_user(request, _("%(n)d Übermittlung(en) erneut eingeplant.") % {"n": count})
+
+
+@admin.register(RequestUpdate)
+class RequestUpdateAdmin(admin.ModelAdmin[RequestUpdate]):
+    list_display = ("report", "api_key", "client_update_id", "status", "event", "created_at")
+    list_select_related = ("report", "report__category", "api_key")
+    search_fields = ("client_update_id", "report__id")
+    readonly_fields = (
+        "report",
+        "api_key",
+        "client_update_id",
+        "status",
+        "event",
+        "media_url",
+        "created_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

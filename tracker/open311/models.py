@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
@@ -32,6 +33,22 @@ class ApiKey(models.Model):
         help_text=_("Die ersten Zeichen, um einen Schlüssel wiederzuerkennen."),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # The back-office system of an authority changes the workflow status through
+    # POST servicerequestupdates in the name of this account (with its roles, checked by
+    # tracker.permissions like any staff member). Without it, updates are citizens' comments.
+    acts_as = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handelt als"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="open311_keys",
+        help_text=_(
+            "Nur für Fachverfahren einer Stelle: Statusänderungen per servicerequestupdates "
+            "laufen im Namen dieses Kontos (es braucht die Rolle Disposition bei der Stelle). "
+            "Leer: Aktualisierungen sind öffentliche Kommentare von Bürgerinnen und Bürgern."
+        ),
+    )
     revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("ausgestellt am"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True, editable=False)
@@ -203,6 +220,40 @@ class Service(Category):
         proxy = True
         verbose_name = _("Open311-Dienst")
         verbose_name_plural = _("Open311-Dienste")
+
+
+class RequestUpdate(models.Model):
+    """An update a client posted (POST servicerequestupdates): the client's own update_id,
+    unique per key, so a repeated POST finds the history entry it created the first time."""
+
+    api_key = models.ForeignKey(
+        ApiKey, verbose_name=_("API-Schlüssel"), on_delete=models.CASCADE, related_name="updates"
+    )
+    client_update_id = models.CharField(_("update_id des Clients"), max_length=100)
+    report = models.ForeignKey(
+        "tracker.Report", on_delete=models.CASCADE, related_name="open311_updates"
+    )
+    # The history entry the update became (the last one, when a status needed several steps).
+    event = models.ForeignKey(
+        "tracker.ReportEvent", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("Status (Client)"), max_length=40)
+    # Stored for staff, never fetched by us nor republished (as RequestAttributes.media_url).
+    media_url = models.URLField(_("Medien-URL"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311-Aktualisierung")
+        verbose_name_plural = _("Open311-Aktualisierungen")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_key", "client_update_id"], name="open311_update_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id}/{self.client_update_id}"
 
 
 def _validate_service_codes(value: Any) -> None:

@@ -28,8 +28,9 @@ from boundaries.services import OutsideServiceArea
 from geo.srid import InvalidCoordinates, wgs84_point
 from tracker.api import category_name
 from tracker.models import OPEN_STATUSES, Category, Report
+from tracker.permissions import NotPermitted
 from tracker.photos import PhotoRejected
-from tracker.services import MAX_PHOTOS, Contact
+from tracker.services import MAX_DESCRIPTION, MAX_PHOTOS, Contact
 
 from . import selectors
 from .attributes import parse_w3_datetime, raw_attributes, validate_attributes
@@ -40,6 +41,12 @@ from .services import (
     OutsideJurisdiction,
     api_key_authenticate,
     open311_request_create,
+)
+from .updates import (
+    FMS_UPDATE_STATUSES,
+    UpdateSubmission,
+    UpdateTargetNotFound,
+    open311_update_post,
 )
 
 logger = logging.getLogger(__name__)
@@ -523,10 +530,7 @@ FMS_STATUS = {
 }
 
 
-@open311_view("GET")
-def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
-    """FixMyStreet's extension: public updates of public requests in a time window (GET only;
-    receiving updates from FixMyStreet is not supported yet)."""
+def _get_updates(request: HttpRequest, fmt: str) -> HttpResponse:
     jurisdiction = _jurisdiction(request)
     start, end = _window(_date(request, "start_date"), _date(request, "end_date"), open_ended=False)
     ids_raw = _param(request, "service_request_id")
@@ -547,6 +551,86 @@ def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
         for event in events
     ]
     return render(fmt, "service_request_updates", items, item="request_update")
+
+
+MAX_UPDATE_ID = 100
+
+
+def _post_update(request: HttpRequest, fmt: str) -> HttpResponse:
+    api_key = api_key_authenticate(_param(request, "api_key"))
+    if api_key is None:
+        raise Open311Error(403, _("api_key fehlt oder ist ungültig."))
+    jurisdiction = _jurisdiction(request)
+    errors: list[str] = []
+    service_request_id = _param(request, "service_request_id")
+    if not service_request_id:
+        errors.append(_("service_request_id fehlt."))
+    update_id = _param(request, "update_id")
+    if not update_id:
+        errors.append(_("update_id fehlt."))
+    elif len(update_id) > MAX_UPDATE_ID:
+        errors.append(_("update_id: höchstens %(max)d Zeichen.") % {"max": MAX_UPDATE_ID})
+    status = _param(request, "status").upper()
+    if not status:
+        errors.append(_("status fehlt."))
+    elif status not in FMS_UPDATE_STATUSES:
+        errors.append(
+            _("status: „%(status)s“ ist unbekannt (erlaubt: %(allowed)s).")
+            % {"status": status[:40], "allowed": ", ".join(FMS_UPDATE_STATUSES)}
+        )
+    updated = _param(request, "updated_datetime")
+    if not updated:
+        errors.append(_("updated_datetime fehlt."))
+    elif parse_w3_datetime(updated) is None:
+        errors.append(
+            _("updated_datetime: Datum im W3C-Format erwartet, z. B. 2026-01-01T00:00:00Z.")
+        )
+    description = _param(request, "description")
+    if len(description) > MAX_DESCRIPTION:
+        errors.append(_("description: höchstens %(max)d Zeichen.") % {"max": MAX_DESCRIPTION})
+    # FixMyStreet may send several media_url fields; we keep the first one for staff.
+    media_urls = [u.strip() for u in request.POST.getlist("media_url") if u.strip()]
+    media_url = media_urls[0] if media_urls else ""
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            errors.append(_("media_url: keine gültige http(s)-URL."))
+    if errors:
+        raise Open311Error(400, *errors)
+
+    submission = UpdateSubmission(
+        service_request_id=service_request_id,
+        update_id=update_id,
+        status=status,
+        description=description,
+        media_url=media_url,
+    )
+    try:
+        record, _created = open311_update_post(
+            submission, api_key=api_key, jurisdiction=jurisdiction
+        )
+    except UpdateTargetNotFound as exc:
+        raise Open311Error(
+            404,
+            _("service_request_id „%(id)s“ wurde nicht gefunden.")
+            % {"id": service_request_id[:30]},
+        ) from exc
+    except NotPermitted as exc:
+        raise Open311Error(403, str(exc)) from exc
+    except ValidationError as exc:
+        raise Open311Error(400, *_messages(exc)) from exc
+    data = {"update_id": str(record.event_id)}
+    return render(fmt, "service_request_updates", [data], item="request_update")
+
+
+@open311_view("GET", "POST")
+def service_request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    """FixMyStreet's extension: GET lists public updates of public requests in a time window;
+    POST records a client's update (tracker.open311.updates)."""
+    if request.method == "POST":
+        return _post_update(request, fmt)
+    return _get_updates(request, fmt)
 
 
 @csrf_exempt
