@@ -1,4 +1,4 @@
-"""Admin: issue and revoke API keys (back-office keys acting as an account);
+"""Admin: issue and revoke API keys (trusted clients, back-office keys acting as an account);
 edit each category's Open311 attributes; configure forwarding to authorities' own Open311
 systems and read its log; read the updates clients posted."""
 
@@ -31,18 +31,20 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
         "name",
         "prefix",
         "contact",
+        "trusted",
         "acts_as",
         "is_active",
         "revoked_at",
         "last_used_at",
     )
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "trusted")
     search_fields = ("name", "contact", "prefix")
     fields = (
         "name",
         "contact",
         "prefix",
         "is_active",
+        "trusted",
         "acts_as",
         "created_at",
         "last_used_at",
@@ -58,9 +60,9 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
             return
         # A new key is issued by the service; the plain key is shown this once only.
         issued, raw = api_key_issue(name=obj.name, contact=obj.contact)
-        if obj.acts_as_id is not None:
-            issued.acts_as_id = obj.acts_as_id
-            issued.save(update_fields=["acts_as"])
+        if obj.trusted or obj.acts_as_id is not None:
+            issued.trusted, issued.acts_as_id = obj.trusted, obj.acts_as_id
+            issued.save(update_fields=["trusted", "acts_as"])
         obj.pk = issued.pk
         obj.key_hash, obj.prefix, obj.created_at = issued.key_hash, issued.prefix, issued.created_at
         obj._state.adding = False

@@ -11,6 +11,7 @@ class Open311Config(AppConfig):
         from django.db.models.signals import post_save
 
         from tracker.models import ReportEvent
+        from tracker.services import account_erasing
 
         from . import signals
 
@@ -19,3 +20,4 @@ class Open311Config(AppConfig):
             sender=ReportEvent,
             dispatch_uid="open311.forward_new_report",
         )
+        account_erasing.connect(signals.erase_client_ids, dispatch_uid="open311.erase_client_ids")

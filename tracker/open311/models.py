@@ -33,6 +33,16 @@ class ApiKey(models.Model):
         help_text=_("Die ersten Zeichen, um einen Schlüssel wiederzuerkennen."),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # A client that verified the citizen itself (e.g. a town's app with its own login): its
+    # reports are public at once instead of waiting for our confirmation e-mail.
+    trusted = models.BooleanField(
+        _("vertrauenswürdig"),
+        default=False,
+        help_text=_(
+            "Die Anwendung prüft die meldenden Personen selbst: ihre Meldungen sind sofort "
+            "bestätigt und öffentlich."
+        ),
+    )
     # The back-office system of an authority changes the workflow status through
     # POST servicerequestupdates in the name of this account (with its roles, checked by
     # tracker.permissions like any staff member). Without it, updates are citizens' comments.

@@ -108,7 +108,8 @@ def open311_request_create(
 
     Raises OutsideJurisdiction, and whatever report_create raises (ValidationError,
     OutsideServiceArea, PhotoRejected). The reporter is a guest: the report reaches the
-    authority at once and becomes public when the citizen confirms it from the e-mail.
+    authority at once and becomes public when the citizen confirms it from the e-mail, or
+    at once when the key is `trusted` (the client verified the citizen).
     """
     if jurisdiction is not None:
         check_jurisdiction(jurisdiction, submission.point, submission.category)
@@ -135,4 +136,8 @@ def open311_request_create(
             media_url=submission.media_url[:1000],
         )
         token = RequestToken.objects.create(token=secrets.token_urlsafe(24), report=report)
+        if api_key.trusted:
+            # The client verified the citizen itself: public at once, recorded in the history
+            # as the confirmation (the same service as the e-mail link).
+            report = tracker_services.report_confirm(report)
     return report, token
