@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.gis.geos import Polygon
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tracker.models import OPEN_STATUSES
@@ -39,6 +39,11 @@ HOTSPOT_MAX_POINTS = 100_000
 HOTSPOT_LIMIT = 50
 HOTSPOT_REPORT_IDS = 50
 ROAD_RANKING_LIMIT = 50
+# Viewports up to this area (m², 15 km x 15 km) use the GiST index, larger ones a plain scan.
+INDEXED_VIEW_M2 = 15_000 * 15_000
+# Memory for the statistics' sorts (percentiles of up to a million durations): in memory
+# instead of external merges on disk. Set for their transaction only.
+STATISTICS_WORK_MEM = "64MB"
 
 
 def refresh_report_facts(*, concurrently: bool = True) -> None:
@@ -65,15 +70,24 @@ def cell_size_for_zoom(zoom: float, latitude: float = 51.0) -> int:
 
 
 def _bbox_sql(bbox: Polygon | None, alias: str = "f") -> tuple[str, list[Any]]:
+    """The viewport as a filter on the view's metric x/y. Ranges on the two floats cost
+    nothing per row; the GiST index (on ST_MakePoint(x, y)) is offered only for views small
+    enough for it to pay off — walking it for a whole Landkreis took 1 s instead of 0.2 s."""
     if bbox is None:
         return "TRUE", []
-    min_x, min_y, max_x, max_y = bbox.extent
-    # && on the expression the GiST index is built on (ST_MakePoint(x, y) in 25832)
-    return (
-        f"ST_SetSRID(ST_MakePoint({alias}.x, {alias}.y), {METRIC_SRID}) && "
-        f"ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), {METRIC_SRID})",
-        [min_x, min_y, max_x, max_y],
-    )
+    if bbox.srid is None:
+        bbox = Polygon(bbox.exterior_ring, srid=4326)
+    metric = cast(Polygon, bbox.transform(METRIC_SRID, clone=True))
+    min_x, min_y, max_x, max_y = metric.extent
+    sql = f"{alias}.x BETWEEN %s AND %s AND {alias}.y BETWEEN %s AND %s"
+    params: list[Any] = [min_x, max_x, min_y, max_y]
+    if (max_x - min_x) * (max_y - min_y) <= INDEXED_VIEW_M2:
+        sql += (
+            f" AND ST_SetSRID(ST_MakePoint({alias}.x, {alias}.y), {METRIC_SRID})"
+            f" && ST_MakeEnvelope(%s, %s, %s, %s, {METRIC_SRID})"
+        )
+        params += [min_x, min_y, max_x, max_y]
+    return sql, params
 
 
 @dataclass(frozen=True)
@@ -312,21 +326,23 @@ class Statistics:
 
 
 def statistics(filters: PlanningFilters) -> Statistics:
-    """Everything the statistics page shows, in three queries over the facts view."""
+    """Everything the statistics page shows, in three queries over the facts view (in one
+    transaction that raises work_mem for its sorts)."""
     where, params = filters.sql("f")
     open_statuses = [str(s) for s in OPEN_STATUSES]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [STATISTICS_WORK_MEM])
         # One scan, hashed grouping sets: counts per category, status, authority, month.
         cursor.execute(
             f"""
-            SELECT GROUPING(f.category_id, f.status, f.authority_id, month) AS g,
-                   f.category_id, f.status, f.authority_id, month, count(*)
-            FROM {FACTS} f,
-                 LATERAL (SELECT to_char(f.created_at AT TIME ZONE %s, 'YYYY-MM') AS month) m
+            SELECT GROUPING(f.category_id, f.status, f.authority_id, f.month) AS g,
+                   f.category_id, f.status, f.authority_id, to_char(f.month, 'YYYY-MM'),
+                   count(*)
+            FROM {FACTS} f
             WHERE {where}
-            GROUP BY GROUPING SETS ((f.category_id), (f.status), (f.authority_id), (month))
+            GROUP BY GROUPING SETS ((f.category_id), (f.status), (f.authority_id), (f.month))
             """,  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
-            [_time_zone(), *params],
+            params,
         )
         by_category: list[tuple[int, int]] = []
         by_status: list[tuple[str, int]] = []
@@ -391,9 +407,3 @@ def statistics(filters: PlanningFilters) -> Statistics:
         by_month=by_month,
         by_road=by_road,
     )
-
-
-def _time_zone() -> str:
-    from django.conf import settings
-
-    return str(settings.TIME_ZONE)
