@@ -8,7 +8,7 @@ import functools
 import json
 import math
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -268,7 +268,7 @@ def lagebild(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("Diese Stelle gehört nicht zu Ihrem Bereich."))
     form = PlanningFilterForm(request.GET, scope=scope)
     filters = form.filters() if form.is_valid() else PlanningFilterForm({}, scope=scope).filters()
-    filters = PlanningFilters(**{**filters.__dict__, "authority_ids": (authority.pk,)})
+    filters = replace(filters, authority_ids=(authority.pk,))
     boundary = (
         Boundary.objects.filter(authority=authority, boundary_set__is_active=True)
         .values_list("geom", flat=True)

@@ -238,6 +238,7 @@ def stats_payload(filters: PlanningFilters) -> dict[str, Any]:
         )
     )
     labels = dict(Status.choices)
+    refreshed = selectors.facts_refreshed_at()
     return {
         "total": stats.total,
         "open": stats.open,
@@ -272,7 +273,7 @@ def stats_payload(filters: PlanningFilters) -> dict[str, Any]:
             }
             for road in stats.by_road
         ],
-        "refreshed_at": selectors.facts_refreshed_at(),
+        "refreshed_at": refreshed.isoformat() if refreshed else None,
     }
 
 

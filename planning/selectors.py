@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from django.contrib.gis.geos import Polygon
@@ -56,10 +57,13 @@ def refresh_report_facts(*, concurrently: bool = True) -> None:
     cache.set(REFRESHED_CACHE_KEY, timezone.now().isoformat(), None)
 
 
-def facts_refreshed_at() -> str | None:
-    """ISO time of the last refresh through refresh_report_facts (None when unknown)."""
+def facts_refreshed_at() -> datetime | None:
+    """Time of the last refresh through refresh_report_facts (None when unknown)."""
     value = cache.get(REFRESHED_CACHE_KEY)
-    return str(value) if value else None
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def cell_size_for_zoom(zoom: float, latitude: float = 51.0) -> int:

@@ -1,0 +1,32 @@
+"""The facts view is refreshed by Celery beat."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from planning.selectors import facts_refreshed_at
+from planning.tasks import refresh_planning_facts
+
+from .conftest import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_beat_schedules_the_refresh() -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["planning-refresh-facts"]
+    assert entry["task"] == "planning.tasks.refresh_planning_facts"
+    assert entry["schedule"] == 300
+
+
+def test_refresh_task_picks_up_new_reports(region: Region) -> None:
+    region.report(region.nord, 10.1, 53.3)
+    with connection.cursor() as cursor:
+        cursor.execute("REFRESH MATERIALIZED VIEW planning_report_facts")
+    region.report(region.nord, 10.1, 53.3)
+    refresh_planning_facts.delay()  # eager in tests; CONCURRENTLY, as beat runs it
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM planning_report_facts")
+        assert cursor.fetchone() == (2,)
+    assert facts_refreshed_at() is not None
