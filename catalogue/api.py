@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from boundaries.services import OutsideServiceArea, authorities_at
 
-from . import selectors
+from . import schema_forms, selectors, services
 from .models import Service
 from .responsibility import Responsibility, responsibilities
 from .search import QUERY_MAX_CHARS, search_services
@@ -24,15 +25,17 @@ from .search import QUERY_MAX_CHARS, search_services
 MAX_RESULTS = 50
 
 
-def _point(request: Request) -> Point | None:
-    lat, lon = request.query_params.get("lat"), request.query_params.get("lon")
+def _point(params: Any) -> Point | None:
+    """A point from `lat`/`lon` in query parameters or request data; None when both are
+    missing; ValidationError (400) with German messages when they are not numbers."""
+    lat, lon = params.get("lat"), params.get("lon")
     if lat is None and lon is None:
         return None
     errors: dict[str, list[str]] = {}
     values: dict[str, float] = {}
     for name, raw, limit in (("lat", lat, 90.0), ("lon", lon, 180.0)):
         try:
-            value = float(raw or "")
+            value = float(str(raw if raw is not None else "").replace(",", "."))
         except ValueError:
             errors[name] = [_("Bitte eine Zahl angeben (Dezimalpunkt).")]
             continue
@@ -100,7 +103,7 @@ class ServiceListView(APIView):
             raise ValidationError(
                 {"q": [_("Höchstens %(max)d Zeichen.") % {"max": QUERY_MAX_CHARS}]}
             )
-        point = _point(request)
+        point = _point(request.query_params)
         found = list(search_services(query)[:MAX_RESULTS])
         offices: dict[int, Responsibility] = {}
         outside = ""
@@ -141,8 +144,70 @@ class ServiceDetailView(APIView):
                 "form_schema": service.form_schema if service.is_online else None,
             }
         )
-        point = _point(request)
+        point = _point(request.query_params)
         if point is not None:
             covering = authorities_at(point)
             body["responsible"] = _office(responsibilities([service], covering).get(service.pk))
         return Response(body)
+
+
+class ApplicationCreateView(APIView):
+    """File an online application as the logged-in citizen (session or token): JSON or
+    multipart with the form's fields, `lat`/`lon` of the applicant's address, optional
+    `address`, and the form's documents as files. 201 with reference, office and status;
+    400 with German messages per field; 403 with a step-up hint below the service's level."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=dict, responses={201: dict, 400: dict, 403: dict})
+    def post(self, request: Request, slug: str) -> Response:
+        service = get_object_or_404(selectors.active_services(), slug=slug, is_online=True)
+        point = _point(request.data) if "lat" in request.data or "lon" in request.data else None
+        if point is None:
+            raise ValidationError({"lat": [_("Bitte geben Sie den Ort Ihrer Anschrift an.")]})
+        fields = {
+            name: request.data.get(name)
+            for name in service.form_schema.get("properties", {})
+            if name in request.data
+        }
+        extra = set(request.data) - set(fields) - {"lat", "lon", "address"}
+        extra -= {u["name"] for u in schema_forms.uploads_of(service.form_schema)}
+        if extra:
+            raise ValidationError({"": [_("Das Formular enthält unbekannte Felder.")]})
+        uploads = [
+            services.Upload(name, file, file.name or name)
+            for name in (u["name"] for u in schema_forms.uploads_of(service.form_schema))
+            for file in request.FILES.getlist(name)[:1]
+        ]
+        try:
+            application = services.application_submit(
+                service,
+                applicant=request.user,  # type: ignore[arg-type]
+                point=point,
+                address=str(request.data.get("address", ""))[:300],
+                data=fields,
+                uploads=uploads,
+            )
+        except services.AssuranceTooLow as exc:
+            return Response({"detail": exc.hint, "required_level": exc.required}, status=403)
+        except services.ApplicationInvalid as exc:
+            raise ValidationError(exc.errors) from exc
+        except OutsideServiceArea as exc:
+            raise ValidationError({"lat": [str(exc)]}) from exc
+        return Response(
+            {
+                "id": application.pk,
+                "reference": application.reference,
+                "status": application.status,
+                "authority": {
+                    "id": application.authority.pk,
+                    "name": application.authority.name,
+                    "slug": application.authority.slug,
+                },
+                "routing_detail": application.routing_detail,
+                "url": request.build_absolute_uri(
+                    reverse("catalogue:application", args=[application.pk])
+                ),
+            },
+            status=201,
+        )

@@ -25,6 +25,11 @@ urlpatterns = [
     path("places", geo_api.PlacesView.as_view(), name="places"),
     path("services", catalogue_api.ServiceListView.as_view(), name="services"),
     path("services/<slug:slug>", catalogue_api.ServiceDetailView.as_view(), name="service-detail"),
+    path(
+        "services/<slug:slug>/applications",
+        catalogue_api.ApplicationCreateView.as_view(),
+        name="service-applications",
+    ),
     # Staff (session or token auth; tracker.permissions): work queue, report actions, bulk.
     path("staff/reports", staff_api.StaffReportListView.as_view(), name="staff-reports"),
     path("staff/reports/bulk", staff_api.StaffBulkView.as_view(), name="staff-bulk"),

@@ -577,3 +577,77 @@ def test_not_offered_online_at_this_place(
     assert "bietet diese Leistung nicht online an" in response.content.decode()
     # On-site-only services have no form at all.
     assert client.get(apply_url("personalausweis")).status_code == 404
+
+
+# --- REST API ----------------------------------------------------------------------------------
+
+
+def test_api_application_json(
+    region: Region, catalogue: dict[str, Service], citizen: User, client: Client
+) -> None:
+    url = "/api/v1/services/hundesteueranmeldung/applications"
+    body = {**DOG_FORM, "gefaehrlich": True, "lat": IN_AUEDORF.y, "lon": IN_AUEDORF.x}
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    client.force_login(citizen)
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["authority"]["slug"] == "sg-aue"
+    assert created["status"] == "new"
+    application = Application.objects.get(reference=created["reference"])
+    assert application.data["gefaehrlich"] is True
+
+    bad = client.post(
+        url, {**body, "hund_name": "", "geburtsjahr": "alt"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "geburtsjahr": ["Bitte geben Sie eine ganze Zahl ein."],
+        "hund_name": ["Bitte füllen Sie dieses Feld aus."],
+    }
+    assert (
+        client.post(url, {**body, "lat": "x"}, content_type="application/json").status_code == 400
+    )
+    assert client.post(url, DOG_FORM, content_type="application/json").status_code == 400
+    unknown = client.post(url, {**body, "admin": True}, content_type="application/json")
+    assert unknown.status_code == 400
+    outside = client.post(url, {**body, "lat": 52.0, "lon": 11.5}, content_type="application/json")
+    assert outside.status_code == 400
+    assert "außerhalb" in outside.json()["lat"][0]
+
+
+def test_api_application_multipart_and_step_up(
+    region: Region, catalogue: dict[str, Service], citizen: User, client: Client
+) -> None:
+    client.force_login(citizen)
+    refused = client.post(
+        "/api/v1/services/meldebescheinigung/applications",
+        {"art": "einfach", "lat": IN_STADT.y, "lon": IN_STADT.x},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["required_level"] == "verified"
+    assert "Online-Ausweis" in refused.json()["detail"]
+
+    response = client.post(
+        "/api/v1/services/hundesteueranmeldung/applications",
+        {
+            **DOG_FORM,
+            "lat": str(IN_STADT.y),
+            "lon": str(IN_STADT.x),
+            "haftpflicht": SimpleUploadedFile("police.pdf", PDF_BYTES),
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert Attachment.objects.get().field == "haftpflicht"
+    bad_file = client.post(
+        "/api/v1/services/hundesteueranmeldung/applications",
+        {
+            **DOG_FORM,
+            "lat": str(IN_STADT.y),
+            "lon": str(IN_STADT.x),
+            "haftpflicht": SimpleUploadedFile("x.exe", b"MZ" + b"\x00" * 40),
+        },
+    )
+    assert bad_file.status_code == 400
+    assert "Dieser Dateityp" in bad_file.json()["haftpflicht"][0]
