@@ -12,6 +12,7 @@ The view is refreshed by Celery beat (planning.tasks); figures lag by at most on
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,8 @@ INDEXED_VIEW_M2 = 15_000 * 15_000
 # Memory for the statistics' sorts (percentiles of up to a million durations): in memory
 # instead of external merges on disk. Set for their transaction only.
 STATISTICS_WORK_MEM = "64MB"
+# Cached statistics live at most this long (the beat interval); a refresh changes the key.
+STATISTICS_CACHE_SECONDS = 300
 
 
 def refresh_report_facts(*, concurrently: bool = True) -> None:
@@ -329,9 +332,30 @@ class Statistics:
         return self.overdue / self.open if self.open else None
 
 
-def statistics(filters: PlanningFilters) -> Statistics:
+def statistics_cache_key(filters: PlanningFilters) -> str:
+    """Statistics depend only on the filter and the view's contents: the key names both (the
+    last refresh), so a refresh makes every cached answer stale at once."""
+    where, params = filters.sql("f")
+    digest = hashlib.sha256(repr((where, params)).encode()).hexdigest()[:32]
+    return f"planning:stats:{cache.get(REFRESHED_CACHE_KEY) or '-'}:{digest}"
+
+
+def statistics(filters: PlanningFilters, *, use_cache: bool = True) -> Statistics:
     """Everything the statistics page shows, in three queries over the facts view (in one
-    transaction that raises work_mem for its sorts)."""
+    transaction that raises work_mem for its sorts). Answers are cached until the next
+    refresh of the view (at most STATISTICS_CACHE_SECONDS): the view does not change in
+    between, so the second planner asking pays nothing."""
+    key = statistics_cache_key(filters)
+    if use_cache:
+        cached = cache.get(key)
+        if isinstance(cached, Statistics):
+            return cached
+    result = _statistics(filters)
+    cache.set(key, result, STATISTICS_CACHE_SECONDS)
+    return result
+
+
+def _statistics(filters: PlanningFilters) -> Statistics:
     where, params = filters.sql("f")
     open_statuses = [str(s) for s in OPEN_STATUSES]
     with transaction.atomic(), connection.cursor() as cursor:

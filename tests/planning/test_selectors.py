@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.contrib.gis.geos import Polygon
@@ -162,3 +163,17 @@ def test_empty_selection(region: Region) -> None:
     assert stats.durations.ack_median is None
     bins = json.loads(selectors.density_bins(filters_for(region), bbox=None, size_m=100))
     assert bins["features"] == [] and bins["total"] == 0
+
+
+def test_statistics_are_cached_until_the_next_refresh(
+    populated: Region, django_assert_num_queries: Any
+) -> None:
+    filters = filters_for(populated)
+    assert selectors.statistics(filters).total == 12
+    with django_assert_num_queries(0):
+        assert selectors.statistics(filters).total == 12
+    populated.report(populated.nord, 10.1, 53.3)
+    # still the view's old contents: nothing to recompute
+    assert selectors.statistics(filters).total == 12
+    selectors.refresh_report_facts(concurrently=False)
+    assert selectors.statistics(filters).total == 13
