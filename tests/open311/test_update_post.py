@@ -329,3 +329,41 @@ def test_revoked_key_and_lower_case_status(client: Client, region: dict, api_key
         client, "json", api_key=api_key, service_request_id=report.pk, update_id="2"
     )
     assert errors(response, "json", 403)[0]["code"] == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_update_posted_twice_at_once_is_stored_once(region: dict, api_key: str) -> None:
+    """FixMyStreet retries while the first POST is still running: the unique row makes the
+    second one wait and answer with the first one's entry."""
+    import threading
+
+    from django.db import connection
+
+    from tracker.open311.services import api_key_authenticate
+    from tracker.open311.updates import UpdateSubmission, open311_update_post
+
+    report = make_report(region["muell"])
+    key = api_key_authenticate(api_key)
+    assert key is not None
+    submission = UpdateSubmission(
+        service_request_id=str(report.pk), update_id="fms-77", status="OPEN", description="Hallo"
+    )
+    barrier = threading.Barrier(2)
+    answers: list[int | None] = []
+
+    def post() -> None:
+        try:
+            barrier.wait()
+            record, _created = open311_update_post(submission, api_key=key)
+            answers.append(record.event_id)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 2 and answers[0] == answers[1] is not None
+    assert ReportEvent.objects.filter(report=report, kind="comment").count() == 1
+    assert RequestUpdate.objects.count() == 1
