@@ -232,10 +232,17 @@ def test_back_office_statuses(client: Client, region: dict, back_office: tuple[s
     report.refresh_from_db()
     assert report.status == Status.REJECTED
     assert report.events.filter(kind="status", to_status="rejected", note="Privatgrund").exists()
-    # nothing to record: no status change and no text
+    # nothing to record: no status change (it is closed already) and no text
     assert errors(send(report, "CLOSED", ""), "json", 400)[0]["description"].startswith(
         "description"
     )
+    # reopened and on to the scheduled work in one update
+    assert send(report, "ACTION_SCHEDULED", "Wird doch gemacht").status_code == 200
+    report.refresh_from_db()
+    assert report.status == Status.PLANNED
+    assert list(
+        report.events.filter(kind="status").order_by("-id").values_list("to_status", flat=True)[:2]
+    ) == ["planned", "in_review"]
 
 
 def test_back_office_uses_its_own_ids_and_only_its_reports(

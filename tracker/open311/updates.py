@@ -70,7 +70,10 @@ _OPEN_TARGETS: dict[str, str | None] = {
     "DUPLICATE": None,
     "INTERNAL_REFERRAL": None,
 }
-_REOPENING = frozenset({"OPEN", "REOPEN", "IN_PROGRESS", "ACTION_SCHEDULED", "INVESTIGATING"})
+# The statuses that reopen a closed report (to in_review, then on to their target).
+_REOPENING = frozenset(
+    {"OPEN", "REOPEN", "INVESTIGATING", "FOR_TRIAGE", "ACTION_SCHEDULED", "IN_PROGRESS"}
+)
 
 
 class UpdateTargetNotFound(Exception):
@@ -150,15 +153,11 @@ def _steps(current: str, target: str) -> list[str]:
 def _back_office_update(report: Report, submission: UpdateSubmission, actor: User) -> ReportEvent:
     """Apply the status through the staff services, in the name of `actor`; returns the last
     history entry written."""
-    is_open = report.status in OPEN_STATUSES
-    target: str | None
-    if is_open:
-        target = _OPEN_TARGETS[submission.status]
-    else:
-        # A closed report (done, rejected, duplicate) is reopened by an "open" status only.
-        target = Status.IN_REVIEW if submission.status in _REOPENING else None
-        if submission.status in ("IN_PROGRESS", "ACTION_SCHEDULED"):
-            target = _OPEN_TARGETS[submission.status]
+    target = _OPEN_TARGETS[submission.status]
+    if report.status not in OPEN_STATUSES:
+        # A closed report (done, rejected, duplicate) is reopened by an "open" status only;
+        # FIXED, CLOSED, NO_FURTHER_ACTION … leave it closed and add the comment.
+        target = (target or Status.IN_REVIEW) if submission.status in _REOPENING else None
     description = submission.description
     if target == report.status:
         target = None
