@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.queue import enqueue_on_commit
 from tracker.models import Report, ReportEvent
 
 from .models import OutboundDelivery, OutboundEndpoint, RequestAttributes
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
-CONNECT_TIMEOUT = 30  # seconds, for connecting and for each read
+TIMEOUT_SECONDS = 30  # for connecting, and for each read of the answer
 MAX_RESPONSE_BYTES = 64 * 1024
 EXCERPT_CHARS = 2000
 
@@ -72,9 +73,7 @@ def endpoint_for_event(event: ReportEvent) -> OutboundEndpoint | None:
 def queue_delivery(endpoint: OutboundEndpoint, report_id: int) -> OutboundDelivery | None:
     """Record the delivery and queue its task on commit; None when this report was already
     handed to this endpoint (forwarded away and back again)."""
-    from notifications.queue import enqueue_on_commit
-
-    from . import tasks
+    from . import tasks  # tasks imports this module
 
     delivery, created = OutboundDelivery.objects.get_or_create(
         endpoint=endpoint, report_id=report_id
@@ -88,7 +87,7 @@ def queue_delivery(endpoint: OutboundEndpoint, report_id: int) -> OutboundDelive
 def resend(delivery: OutboundDelivery) -> bool:
     """Admin: send a given-up delivery again (after the endpoint was fixed), or push one whose
     retry got lost (e.g. Redis was down). A sent delivery is never sent again."""
-    from . import tasks
+    from . import tasks  # tasks imports this module
 
     with transaction.atomic():
         pending = OutboundDelivery.objects.filter(pk=delivery.pk).exclude(
@@ -195,7 +194,7 @@ def _call(url: str, data: list[tuple[str, str]] | None = None) -> Answer:
         method="POST" if data is not None else "GET",
     )
     try:
-        with urllib.request.urlopen(request, timeout=CONNECT_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
             raw = response.read(MAX_RESPONSE_BYTES)
             return Answer(response.status, raw.decode("utf-8", "replace"))
     except urllib.error.HTTPError as exc:
