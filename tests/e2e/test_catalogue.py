@@ -107,3 +107,55 @@ def test_citizen_finds_and_applies_for_the_dog_tax(
     expect(card).to_have_text(f"Antrag {application.reference}: Hundesteueranmeldung")
     expect(page.locator(".report-card", has=card).locator(".status")).to_have_text("neu")
     assert_accessible(page)
+
+
+def test_staff_work_the_application_and_the_citizen_reads_the_reply(
+    live_server: Any,
+    page: Page,
+    region: Region,  # noqa: F811
+    catalogue: dict[str, Service],  # noqa: F811
+    erika: User,
+) -> None:
+    from accounts.models import Role
+    from catalogue.models import AuthorityPage
+    from catalogue.services import application_submit
+    from tests.catalogue.conftest import DOG_FORM, IN_STADT
+    from tests.factories import staff
+
+    application = application_submit(
+        catalogue["hundesteueranmeldung"], applicant=erika, point=IN_STADT, data=DOG_FORM
+    )
+    worker = staff(region.stadt, Role.DISPATCHER, email="amt@example.org")
+    EmailAddress.objects.create(user=worker, email=worker.email, primary=True, verified=True)
+    AuthorityPage.objects.create(
+        authority=region.stadt,
+        welcome="Willkommen in Frei!",
+        imprint_url="https://frei.example.org/impressum",
+    ).featured.set([catalogue["hundesteueranmeldung"]])
+
+    # The town's branded start page.
+    page.goto(f"{live_server.url}/stelle/{region.stadt.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stadt Frei")
+    assert_accessible(page)
+
+    log_in(page, live_server, worker)
+    page.goto(f"{live_server.url}/dienstleistungen/bearbeitung/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anträge meiner Stelle")
+    assert_accessible(page)
+    page.get_by_role("link", name=application.reference).click()
+    assert_accessible(page)
+    page.get_by_label("Neuer Status").select_option("in_review")
+    page.get_by_label("Hinweis für die Antragstellerin / den Antragsteller").fill("Wird geprüft.")
+    page.get_by_role("button", name="Status ändern").click()
+    expect(page.locator(".facts .status").first).to_have_text("in Prüfung")
+    page.get_by_label("Ihre Nachricht").fill("Bitte senden Sie den Haftpflichtnachweis.")
+    page.get_by_role("button", name="Nachricht senden").click()
+    expect(page.get_by_role("status")).to_contain_text("Die Nachricht wurde gesendet.")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    log_in(page, live_server, erika)
+    page.get_by_role("link", name=f"Antrag {application.reference}: Hundesteueranmeldung").click()
+    expect(page.get_by_text("Bitte senden Sie den Haftpflichtnachweis.")).to_be_visible()
+    expect(page.locator(".facts .status").first).to_have_text("in Prüfung")
+    assert_accessible(page)
