@@ -275,8 +275,39 @@ def application_transition(
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         application.status = to_status
+        if to_status == ApplicationStatus.REJECTED:
+            # A refused application owes nothing: an open fee is cancelled with the refusal.
+            cancelled = Payment.objects.filter(application=locked, state=Payment.State.OPEN).update(
+                state=Payment.State.CANCELLED
+            )
+            if cancelled:
+                ApplicationEvent.objects.create(
+                    application=locked,
+                    kind=ApplicationEvent.Kind.PAYMENT,
+                    actor=by,
+                    note=_("Gebühr storniert"),
+                    authority=locked.authority,
+                )
         enqueue_on_commit(catalogue_tasks.application_updated, event.pk)
     return event
+
+
+def application_note(application: Application, *, by: User, text: str) -> ApplicationEvent:
+    """An internal note of the responsible authority's staff; the applicant never sees it."""
+    if not is_staff_of(by, application.authority_id):
+        raise PermissionDenied(_("Sie arbeiten nicht für die zuständige Stelle."))
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Bitte schreiben Sie eine Notiz."))
+    with transaction.atomic():
+        return ApplicationEvent.objects.create(
+            application=application,
+            kind=ApplicationEvent.Kind.NOTE,
+            actor=by,
+            note=text[:5000],
+            is_public=False,
+            authority=application.authority,
+        )
 
 
 def message_send(

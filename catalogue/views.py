@@ -433,6 +433,11 @@ def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     ],
                 )
                 messages.success(request, _("Die Nachricht wurde gesendet."))
+            elif action == "note":
+                services.application_note(
+                    application, by=request.user, text=request.POST.get("text", "")
+                )
+                messages.success(request, _("Die Notiz wurde gespeichert."))
             elif action == "paid":
                 payment = _payment_of(application)
                 if payment is None:

@@ -651,3 +651,29 @@ def test_api_application_multipart_and_step_up(
     )
     assert bad_file.status_code == 400
     assert "Dieser Dateityp" in bad_file.json()["haftpflicht"][0]
+
+
+def test_internal_notes_stay_internal_and_a_refusal_cancels_the_fee(
+    region: Region, catalogue: dict[str, Service], verified_citizen: User, client: Client
+) -> None:
+    application = application_submit(
+        catalogue["meldebescheinigung"],
+        applicant=verified_citizen,
+        point=IN_STADT,
+        data={"art": "einfach"},
+    )
+    worker = staff(region.stadt)
+    client.force_login(worker)
+    url = f"/dienstleistungen/bearbeitung/{application.pk}/"
+    assert client.post(url, {"action": "note", "text": "Akte liegt bei Frau M."}).status_code == 302
+    assert client.post(url, {"action": "note", "text": " "}).status_code == 400
+    assert "Akte liegt bei Frau M." in client.get(url).content.decode()
+    client.post(url, {"action": "status", "status": "rejected", "note": "Nicht gemeldet."})
+    application.payment.refresh_from_db()
+    assert application.payment.state == Payment.State.CANCELLED
+
+    client.force_login(verified_citizen)
+    page = client.get(f"/dienstleistungen/antraege/{application.pk}/").content.decode()
+    assert "Akte liegt bei Frau M." not in page
+    assert "Nicht gemeldet." in page
+    assert "storniert" in page
