@@ -405,3 +405,22 @@ class Favourite(models.Model):
         verbose_name_plural = _("Favoriten")
         ordering = ["created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "service"], name="favourite_once")]
+
+
+class SavedPlace(models.Model):
+    """The address a citizen keeps in the Bürgerkonto for the Zuständigkeitsfinder (deleted
+    with the account)."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="saved_place"
+    )
+    label = models.CharField(_("Anschrift"), max_length=200)
+    location = models.PointField(_("Ort"), srid=4326)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gespeicherte Anschrift")
+        verbose_name_plural = _("gespeicherte Anschriften")
+
+    def __str__(self) -> str:
+        return self.label

@@ -33,6 +33,7 @@ from .models import (
     Favourite,
     Message,
     Payment,
+    SavedPlace,
     Service,
 )
 from .payments import default_provider, fee_for
@@ -383,6 +384,20 @@ def favourite_set(user: User, service: Service, *, pinned: bool) -> None:
             Favourite.objects.get_or_create(user=user, service=service)
         else:
             Favourite.objects.filter(user=user, service=service).delete()
+
+
+def saved_place_set(user: User, *, label: str, point: Point) -> SavedPlace:
+    """Keep (or replace) the citizen's address for the Zuständigkeitsfinder."""
+    with transaction.atomic():
+        place, _created = SavedPlace.objects.update_or_create(
+            user=user, defaults={"label": label[:200], "location": point}
+        )
+    return place
+
+
+def saved_place_delete(user: User) -> None:
+    with transaction.atomic():
+        SavedPlace.objects.filter(user=user).delete()
 
 
 def user_assurance_raise(user: User, level: str) -> bool:

@@ -8,6 +8,7 @@ app_name = "catalogue"
 urlpatterns = [
     path("dienstleistungen/", views.service_list, name="services"),
     path("dienstleistungen/meine/", views.my_start, name="my-start"),
+    path("dienstleistungen/anschrift/", views.saved_place, name="saved-place"),
     path("dienstleistungen/bearbeitung/", views.staff_list, name="staff-applications"),
     path(
         "dienstleistungen/bearbeitung/<int:pk>/",

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from .models import (
     AuthorityPage,
     Favourite,
     Payment,
+    SavedPlace,
     Service,
 )
 from .payments import provider_for
@@ -98,9 +100,18 @@ def resolve_place(request: HttpRequest) -> PlaceLookup:
         return PlaceLookup(None, [], "")
     else:
         stored = request.session.get(SESSION_PLACE)
-        if not stored:
-            return PlaceLookup(None, [], "")
-        place = Place(str(stored["label"]), float(stored["lon"]), float(stored["lat"]))
+        if stored:
+            place = Place(str(stored["label"]), float(stored["lon"]), float(stored["lat"]))
+        else:
+            # A logged-in citizen's address from the Bürgerkonto, if one is kept there.
+            saved = (
+                SavedPlace.objects.filter(user_id=request.user.pk).first()
+                if request.user.is_authenticated
+                else None
+            )
+            if saved is None:
+                return PlaceLookup(None, [], "")
+            place = Place(saved.label, saved.location.x, saved.location.y)
     request.session[SESSION_PLACE] = {"label": place.label, "lon": place.lon, "lat": place.lat}
     return PlaceLookup(place, [], "")
 
@@ -354,6 +365,33 @@ def favourite_toggle(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
 
 
 @login_required
+@require_POST
+def saved_place(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Keep the place currently shown as the account's address, or forget it."""
+    if request.POST.get("forget") == "1":
+        services.saved_place_delete(request.user)
+        messages.success(request, _("Ihre Anschrift wurde aus dem Konto entfernt."))
+        return redirect("catalogue:my-start")
+    stored = request.session.get(SESSION_PLACE)
+    if not stored:
+        messages.error(request, _("Bitte wählen Sie zuerst einen Ort."))
+        return redirect("catalogue:services")
+    services.saved_place_set(
+        request.user,
+        label=str(stored["label"]),
+        point=Point(float(stored["lon"]), float(stored["lat"]), srid=4326),
+    )
+    messages.success(
+        request,
+        _("„%(label)s“ ist jetzt Ihre Anschrift im Bürgerkonto.") % {"label": stored["label"]},
+    )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = reverse("catalogue:services")
+    return redirect(next_url)
+
+
+@login_required
 @require_GET
 def my_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The personal start page: pinned services and recent applications."""
@@ -362,6 +400,7 @@ def my_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         "catalogue/my_start.html",
         {
             "favourites": selectors.favourite_services(request.user.pk),
+            "saved_place": SavedPlace.objects.filter(user_id=request.user.pk).first(),
             "applications": selectors.applications_of_user(request.user.pk)[:5],
         },
     )

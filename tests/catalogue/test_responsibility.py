@@ -168,3 +168,31 @@ def test_demo_region_routes_by_level() -> None:
     # Loading again creates nothing.
     assert sum(load_catalogue(commit=True).values()) == 0
     assert Service.objects.count() >= 25
+
+
+def test_a_citizen_keeps_an_address_in_the_account(
+    region: Region, catalogue: dict[str, Service], client: Client
+) -> None:
+    from catalogue.models import SavedPlace
+    from tests.factories import UserFactory
+
+    citizen = UserFactory.create()
+    client.force_login(citizen)
+    assert client.post("/dienstleistungen/anschrift/").status_code == 302  # no place chosen yet
+    assert not SavedPlace.objects.exists()
+    client.get("/dienstleistungen/", {"ort": "Lindenhof"})
+    response = client.post("/dienstleistungen/anschrift/", {"next": "https://evil.example.org/"})
+    assert response["Location"] == "/dienstleistungen/"
+    saved = SavedPlace.objects.get(user=citizen)
+    assert saved.label == "Gemeinde Lindenhof"
+
+    # A new session (another device): the kept address is used at once.
+    client.logout()
+    client.force_login(citizen)
+    page = client.get("/dienstleistungen/hundesteueranmeldung/").content.decode()
+    assert "Angezeigt für: <strong>Gemeinde Lindenhof</strong>" in page
+    assert "Samtgemeinde Aue" in page
+    assert "Gemeinde Lindenhof" in client.get("/dienstleistungen/meine/").content.decode()
+
+    client.post("/dienstleistungen/anschrift/", {"forget": "1"})
+    assert not SavedPlace.objects.exists()
