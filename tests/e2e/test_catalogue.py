@@ -159,3 +159,23 @@ def test_staff_work_the_application_and_the_citizen_reads_the_reply(
     expect(page.get_by_text("Bitte senden Sie den Haftpflichtnachweis.")).to_be_visible()
     expect(page.locator(".facts .status").first).to_have_text("in Prüfung")
     assert_accessible(page)
+
+
+def test_step_up_page_for_a_service_that_needs_verified_identity(
+    live_server: Any,
+    page: Page,
+    region: Region,  # noqa: F811
+    catalogue: dict[str, Service],  # noqa: F811
+    erika: User,
+) -> None:
+    log_in(page, live_server, erika)
+    page.goto(f"{live_server.url}/dienstleistungen/meldebescheinigung/?ort=Stadt+Frei")
+    expect(
+        page.get_by_text("Für diese Leistung ist eine geprüfte Identität nötig.")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Antrag stellen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Identität nachweisen")
+    expect(page.get_by_role("alert")).to_contain_text("Online-Ausweis")
+    assert_accessible(page)
+    assert not Application.objects.exists()
