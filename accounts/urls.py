@@ -20,6 +20,7 @@ own_patterns = [
 
 urlpatterns = [
     path("", include((own_patterns, "accounts"))),
+    path("benachrichtigungen/", include("notifications.urls")),
     # login/, logout/, signup/, confirm-email/, password/change/, password/reset/, email/ …
     path("", include("allauth.urls")),
 ]

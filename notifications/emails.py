@@ -1,92 +1,330 @@
-"""Building and sending emails, in the recipient's language, HTML and plain text."""
+"""Emails: who gets what, rendered in the recipient's language as HTML and plain text.
+
+Fan-out functions turn one event into one outbox row per recipient (idempotency key: event +
+recipient), rendered at fan-out time; `send_email` (the handler of those rows) only sends.
+Every mail carries a one-click unsubscribe link (RFC 8058 headers as well).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from tracker.models import Report, ReportEvent
+from tracker.models import Photo, Report, ReportEvent, Status, Team
+
+from . import outbox, tokens
+from .models import EmailOptOut, Follow, OutboxMessage
+
+LANGUAGES = {"de", "en"}
 
 
 def absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
     return f"{settings.PORTAL_URL}{path}"
 
 
-def _send(to: str, template: str, context: dict[str, object], language: str) -> None:
+def language_or_default(language: str | None) -> str:
+    return language if language in LANGUAGES else "de"
+
+
+def staff_report_url(report: Report) -> str:
+    try:
+        return absolute(reverse("frontend:staff-report", args=[report.pk]))
+    except NoReverseMatch:  # staff pages not installed
+        return absolute(reverse("frontend:report", args=[report.pk]))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str
+    role: str  # reporter, supporter, follower, authority, team, alert
+
+
+def opted_out(email: str, scopes: Iterable[str]) -> bool:
+    return EmailOptOut.objects.filter(email=email.lower(), scope__in=[*scopes, "all"]).exists()
+
+
+def render(
+    to: str, template: str, context: dict[str, Any], language: str, scope: str
+) -> dict[str, Any]:
+    """The outbox payload of one mail: everything needed to send it, nothing to look up."""
+    unsubscribe_url = absolute(tokens.unsubscribe_path(to, scope))
+    context = {**context, "unsubscribe_url": unsubscribe_url, "portal_url": settings.PORTAL_URL}
     with translation.override(language):
+        context["LANGUAGE_CODE"] = language
         subject = render_to_string(f"notifications/{template}_subject.txt", context).strip()
         text = render_to_string(f"notifications/{template}.txt", context)
         html = render_to_string(f"notifications/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    return {
+        "to": to,
+        "subject": " ".join(subject.split()),
+        "text": text,
+        "html": html,
+        "language": language,
+        "scope": scope,
+        "headers": {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    }
 
 
-def send_report_received(report_id: int) -> None:
-    report = Report.objects.select_related("category", "authority").get(pk=report_id)
-    context = {
+def queue(
+    parent: OutboxMessage | None,
+    key: str,
+    recipient: Recipient,
+    template: str,
+    context: dict[str, Any],
+    scope: str,
+) -> int | None:
+    """Store one mail for one recipient unless the address opted out of `scope`."""
+    if not recipient.email or opted_out(recipient.email, [scope]):
+        return None
+    payload = render(recipient.email, template, context, recipient.language, scope)
+    return outbox.store(
+        OutboxMessage.EMAIL, f"email:{key}:{recipient.email.lower()}", payload, parent=parent
+    )
+
+
+@outbox.handler(OutboxMessage.EMAIL)
+def send_email(message: OutboxMessage) -> Iterable[int]:
+    payload = message.payload
+    if opted_out(payload["to"], [payload.get("scope", "")]):
+        raise outbox.Cancelled("recipient unsubscribed")
+    mail = EmailMultiAlternatives(
+        payload["subject"],
+        payload["text"],
+        settings.DEFAULT_FROM_EMAIL,
+        [payload["to"]],
+        headers={**payload.get("headers", {}), "X-Maengelmelder-Id": message.idempotency_key},
+    )
+    mail.attach_alternative(payload["html"], "text/html")
+    mail.send()
+    return ()
+
+
+# ------------------------------------------------------------------------------ recipients
+
+
+def reporter(report: Report) -> Recipient | None:
+    if not report.reporter_email:
+        return None
+    user = report.reporter
+    language = user.preferred_language if user is not None else report.language
+    return Recipient(report.reporter_email.lower(), language_or_default(language), "reporter")
+
+
+def followers(report: Report) -> list[Recipient]:
+    """Supporters and explicit followers, each address once, never the reporter."""
+    seen = {report.reporter_email.lower()} if report.reporter_email else set()
+    found: list[Recipient] = []
+    for support in report.supports.select_related("user").order_by("pk"):
+        email = (support.user.email if support.user else support.email).lower()
+        language = support.user.preferred_language if support.user else "de"
+        if email and email not in seen:
+            seen.add(email)
+            found.append(Recipient(email, language_or_default(language), "supporter"))
+    for follow in Follow.objects.filter(report=report).select_related("user").order_by("pk"):
+        email = follow.user.email.lower()
+        if email and email not in seen:
+            seen.add(email)
+            found.append(
+                Recipient(email, language_or_default(follow.user.preferred_language), "follower")
+            )
+    return found
+
+
+def _report_context(report: Report) -> dict[str, Any]:
+    return {
         "report": report,
         "tracking_url": absolute(reverse("frontend:track", args=[report.tracking_token])),
         "confirm_url": absolute(reverse("frontend:confirm", args=[report.confirmation_token])),
+        "public_url": absolute(reverse("frontend:report", args=[report.pk])),
+        "staff_url": staff_report_url(report),
         "needs_confirmation": report.confirmed_at is None,
     }
-    if report.reporter_email:
-        _send(report.reporter_email, "report_received", context, report.language)
-    if report.authority.email:
-        _send(report.authority.email, "report_routed", context, "de")
 
 
-def send_report_updated(event_id: int) -> None:
-    """A public change (status, forwarding, public comment): tell the reporter (with the
-    tracking link) and the supporters (with the public page), one email each. Only confirmed
-    addresses are written to; internal notes never get here (public events only)."""
-    event = ReportEvent.objects.select_related(
-        "report__category", "report__authority", "to_authority"
+def _load_report(report_id: int) -> Report:
+    return Report.objects.select_related("category", "authority", "reporter").get(pk=report_id)
+
+
+def _load_event(event_id: int) -> ReportEvent:
+    return ReportEvent.objects.select_related(
+        "report__category", "report__authority", "report__reporter", "to_authority"
     ).get(pk=event_id)
+
+
+# ------------------------------------------------------------------------------ fan-outs
+
+
+def fan_out_received(parent: OutboxMessage, report_id: int) -> list[int]:
+    """The citizen: received, with the tracking link (guests: with the confirmation link).
+    The routed authority: the "new report" mail."""
+    report = _load_report(report_id)
+    context = _report_context(report)
+    ids: list[int | None] = []
+    citizen = reporter(report)
+    if citizen is not None:
+        ids.append(
+            queue(
+                parent,
+                f"received:{report.pk}",
+                citizen,
+                "report_received",
+                context,
+                f"report:{report.pk}",
+            )
+        )
+    if report.authority.email:
+        ids.append(
+            queue(
+                parent,
+                f"routed:{report.pk}:{report.authority_id}",
+                Recipient(report.authority.email, "de", "authority"),
+                "report_routed",
+                context,
+                "authority-new",
+            )
+        )
+    return [i for i in ids if i is not None]
+
+
+def _after_photo_url(report: Report) -> str:
+    photo = (
+        Photo.objects.filter(report=report, kind=Photo.Kind.AFTER, is_public=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return absolute(photo.image.url) if photo is not None else ""
+
+
+def fan_out_updated(parent: OutboxMessage, event_id: int) -> list[int]:
+    """A public change (status, forwarding, public comment): the reporter (with the tracking
+    link), supporters and followers (with the public page), one mail each. Only confirmed
+    reports; internal entries never get here (public events only)."""
+    event = _load_event(event_id)
     report = event.report
     if not event.is_public or report.confirmed_at is None:
-        return
-    with translation.override(report.language):
-        status_label = str(report.get_status_display())
-    context: dict[str, object] = {"report": report, "event": event, "report_status": status_label}
-    if report.reporter_email:
-        _send(
-            report.reporter_email,
-            "report_updated",
-            {
-                **context,
-                "is_reporter": True,
-                "report_url": absolute(reverse("frontend:track", args=[report.tracking_token])),
-            },
-            report.language,
+        return []
+    base: dict[str, Any] = {
+        **_report_context(report),
+        "event": event,
+        "is_done": event.to_status == Status.DONE,
+        "after_photo_url": _after_photo_url(report) if event.to_status == Status.DONE else "",
+    }
+    scope = f"report:{report.pk}"
+    ids: list[int | None] = []
+    recipients: list[tuple[Recipient, bool]] = []
+    citizen = reporter(report)
+    if citizen is not None:
+        recipients.append((citizen, True))
+    recipients.extend((follower, False) for follower in followers(report))
+    for recipient, is_reporter in recipients:
+        with translation.override(recipient.language):
+            status_label = str(Status(event.to_status or report.status).label)
+        context = {
+            **base,
+            "report_status": status_label,
+            "is_reporter": is_reporter,
+            "report_url": base["tracking_url"] if is_reporter else base["public_url"],
+        }
+        ids.append(
+            queue(parent, f"updated:{event.pk}", recipient, "report_updated", context, scope)
         )
-    public_url = absolute(reverse("frontend:report", args=[report.pk]))
-    for support in report.supports.select_related("user").exclude(email=report.reporter_email):
-        language = support.user.preferred_language if support.user else "de"
-        _send(
-            support.email,
-            "report_updated",
-            {**context, "is_reporter": False, "report_url": public_url},
-            language,
-        )
+    return [i for i in ids if i is not None]
 
 
-def send_report_forwarded(event_id: int) -> None:
-    """The receiving authority of a forwarded report gets the "new report" email."""
-    event = ReportEvent.objects.select_related(
-        "report__category", "report__authority", "to_authority"
-    ).get(pk=event_id)
+def fan_out_forwarded(parent: OutboxMessage, event_id: int) -> list[int]:
+    """The receiving authority of a forwarded report gets the "new report" mail."""
+    event = _load_event(event_id)
     authority = event.to_authority
     if authority is None or not authority.email:
-        return
-    report = event.report
-    context = {
-        "report": report,
-        "tracking_url": absolute(reverse("frontend:track", args=[report.tracking_token])),
-        "confirm_url": absolute(reverse("frontend:confirm", args=[report.confirmation_token])),
-        "needs_confirmation": report.confirmed_at is None,
-    }
-    _send(authority.email, "report_routed", context, "de")
+        return []
+    context = {**_report_context(event.report), "forwarded": True}
+    if event.is_public or event.to_authority_id == authority.pk:
+        context["forward_note"] = _forward_note(event)
+    found = queue(
+        parent,
+        f"forwarded:{event.pk}:{authority.pk}",
+        Recipient(authority.email, "de", "authority"),
+        "report_routed",
+        context,
+        "authority-new",
+    )
+    return [found] if found is not None else []
+
+
+def _forward_note(event: ReportEvent) -> str:
+    """The forwarding note is meant for the receiving authority, public or not: the public
+    entry carries it when public, otherwise the internal note written with it."""
+    if event.note:
+        return event.note
+    note = (
+        ReportEvent.objects.filter(
+            report_id=event.report_id,
+            kind=ReportEvent.Kind.NOTE,
+            to_authority_id=event.to_authority_id,
+            created_at__gte=event.created_at,
+        )
+        .order_by("pk")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return note or ""
+
+
+def queue_overdue_digests(day: date) -> list[int]:
+    """One mail per authority (and per team with its own address) listing its overdue open
+    reports; keyed by day, so a second run on the same day sends nothing."""
+    from tracker.selectors import overdue_q
+
+    overdue = (
+        Report.objects.filter(overdue_q())
+        .select_related("category", "authority", "assigned_team")
+        .order_by("due_at", "pk")
+    )
+    by_authority: dict[int, list[Report]] = {}
+    by_team: dict[int, list[Report]] = {}
+    for report in overdue:
+        by_authority.setdefault(report.authority_id, []).append(report)
+        if report.assigned_team_id is not None:
+            by_team.setdefault(report.assigned_team_id, []).append(report)
+    ids: list[int | None] = []
+    for reports in by_authority.values():
+        authority = reports[0].authority
+        if authority.email:
+            ids.append(
+                _queue_digest(
+                    day, f"authority:{authority.pk}", authority.name, authority.email, reports
+                )
+            )
+    teams = Team.objects.filter(pk__in=by_team).exclude(email="")
+    ids.extend(
+        _queue_digest(day, f"team:{team.pk}", team.name, team.email, by_team[team.pk])
+        for team in teams
+    )
+    return [i for i in ids if i is not None]
+
+
+def _queue_digest(day: date, who: str, name: str, email: str, reports: list[Report]) -> int | None:
+    items = [{"report": r, "staff_url": staff_report_url(r)} for r in reports]
+    return queue(
+        None,
+        f"digest:overdue:{who}:{day.isoformat()}",
+        Recipient(email, "de", "authority"),
+        "overdue_digest",
+        {"name": name, "items": items, "count": len(items), "day": day},
+        "digest",
+    )

@@ -1,25 +1,37 @@
-"""Queueing Celery tasks without ever failing the request that caused them.
+"""Queueing notification work without ever failing the request that caused it, or losing it.
 
-Services call `enqueue_on_commit(task, *ids)`: nothing is sent for a rolled-back change, and a
-broker outage is logged instead of turning a stored report into a 500.
+Services call `enqueue_on_commit(task, *ids)` inside their transaction. That writes an outbox
+row (notifications.outbox) in the same transaction, so the work exists exactly when the change
+exists: nothing for a rolled-back change, and nothing lost when Redis is down at commit time.
+After the commit the row id is published to Celery; if that fails, beat publishes it later.
 """
 
 from __future__ import annotations
 
-import logging
+import json
 from typing import Any
 
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from . import outbox
 
 
-def enqueue(task: Any, *args: Any) -> None:
-    try:
-        task.apply_async(args=args, retry=False)
-    except Exception:  # broker unreachable; the request must still succeed
-        logger.exception("could not queue %s%r", getattr(task, "name", task), args)
+def _task_name(task: Any) -> str:
+    return str(getattr(task, "name", task))
 
 
-def enqueue_on_commit(task: Any, *args: Any) -> None:
-    transaction.on_commit(lambda: enqueue(task, *args))
+def _key(name: str, args: tuple[Any, ...]) -> str:
+    return f"{name}:{json.dumps(list(args), separators=(',', ':'), default=str)}"
+
+
+def enqueue_on_commit(task: Any, *args: Any) -> int:
+    """Store `task(*args)` in the outbox now, publish it after the commit. The same task with
+    the same arguments is stored once (tasks here take event or object ids). Returns the row
+    id."""
+    name = _task_name(task)
+    message_id = outbox.store(name, _key(name, args), {"args": list(args)})
+    outbox.publish_on_commit(message_id)
+    return message_id
+
+
+def enqueue(task: Any, *args: Any) -> int:
+    """The same, for code that is not inside a transaction (the row is committed at once)."""
+    return enqueue_on_commit(task, *args)

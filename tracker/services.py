@@ -190,6 +190,7 @@ def report_confirm(report: Report) -> Report:
                 kind=ReportEvent.Kind.CONFIRMED,
                 note=_("E-Mail-Adresse bestätigt, Meldung veröffentlicht"),
             )
+            enqueue_on_commit(tasks.report_confirmed, locked.pk)  # area alerts (now public)
     return locked
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "notifications.middleware.ReportSeenMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,6 +150,20 @@ EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="maengelmelder@localhost")
+# SMTP (with DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend). A timeout, so a
+# hanging mail server makes a delivery fail and retry instead of blocking a worker.
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
+# Notification outbox (docs/notifications.md): retries with exponential backoff.
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=6 * 3600)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=15)
+NOTIFICATIONS_PUBLISH_GRACE_SECONDS = env.int("NOTIFICATIONS_PUBLISH_GRACE_SECONDS", default=60)
+NOTIFICATIONS_BROKER_PAUSE_SECONDS = env.int("NOTIFICATIONS_BROKER_PAUSE_SECONDS", default=15)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -161,6 +177,23 @@ CELERY_BEAT_SCHEDULE = {
     "planning-refresh-facts": {
         "task": "planning.tasks.refresh_planning_facts",
         "schedule": env.int("PLANNING_REFRESH_SECONDS", default=300),
+    },
+    # Notifications: publish due outbox rows (retries, Redis outages), daily digests.
+    "notifications-publish-due": {
+        "task": "notifications.publish_due",
+        "schedule": env.int("NOTIFICATIONS_OUTBOX_SECONDS", default=30),
+    },
+    "notifications-overdue-digest": {
+        "task": "notifications.overdue_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-area-alert-digest": {
+        "task": "notifications.area_alert_digest",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    "notifications-purge-outbox": {
+        "task": "notifications.purge_outbox",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

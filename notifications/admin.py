@@ -1,0 +1,114 @@
+"""Admin: webhooks and their delivery log for authority admins (scoped to their authorities
+with accounts.admin_scope), the whole outbox, opt-outs and area alerts for superusers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_scope import AuthorityScopedAdmin
+
+from .models import AreaAlert, EmailOptOut, OutboxMessage, WebhookDelivery, WebhookEndpoint
+
+
+class RetryMixin:
+    @admin.action(description=_("Erneut zustellen"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        queryset.exclude(status=OutboxMessage.Status.SENT).update(
+            status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+        )
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(AuthorityScopedAdmin):
+    list_display = ["url", "authority", "is_active", "description"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "description"]
+    fields = ["authority", "url", "events", "is_active", "description", "secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(RetryMixin, AuthorityScopedAdmin):
+    """The delivery log: what was sent where, what came back, how often it was tried."""
+
+    authority_field = "webhook__authority"
+    read_only_for_scoped = True
+    actions = ["retry"]
+    list_display = [
+        "created_at",
+        "webhook",
+        "event",
+        "status",
+        "attempts",
+        "response_status",
+        "sent_at",
+        "next_attempt_at",
+    ]
+    list_filter = ["status"]
+    readonly_fields = [
+        "webhook",
+        "idempotency_key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "response_status",
+        "response_excerpt",
+        "last_error",
+        "payload",
+        "created_at",
+    ]
+    exclude = ["kind", "parent"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(kind=OutboxMessage.WEBHOOK)
+            .select_related("webhook__authority")
+        )
+
+    @admin.display(description=_("Ereignis"))
+    def event(self, obj: OutboxMessage) -> str:
+        return str(obj.payload.get("event", ""))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Read-only for everyone; the retry action is allowed to whoever may view.
+        return False
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        if not self.has_view_permission(request):
+            return {}
+        return actions
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(RetryMixin, admin.ModelAdmin):
+    list_display = ["created_at", "kind", "idempotency_key", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["idempotency_key"]
+    actions = ["retry"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+
+@admin.register(EmailOptOut)
+class EmailOptOutAdmin(admin.ModelAdmin):
+    list_display = ["email", "scope", "created_at"]
+    search_fields = ["email"]
+
+
+@admin.register(AreaAlert)
+class AreaAlertAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "authority", "category", "frequency", "is_active"]
+    list_filter = ["frequency", "is_active"]
+    raw_id_fields = ["user"]
+    exclude = ["area"]

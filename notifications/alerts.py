@@ -1,0 +1,203 @@
+"""Area alerts: new public reports inside a Gemeinde or a circle, per category (optional),
+at once or as a daily digest. Matching is one PostGIS ST_Covers on the stored area."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from boundaries.models import Authority, Boundary
+from tracker.models import Category, Report
+
+from . import emails
+from .models import AreaAlert, OutboxMessage
+
+MAX_RADIUS_M = 20_000
+MAX_ALERTS_PER_USER = 20
+
+
+def circle(point: Point, radius_m: int) -> MultiPolygon:
+    """A circle of `radius_m` metres (on the geography, not in degrees) as a WGS84 polygon."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_AsEWKB(ST_Multi(ST_Buffer(ST_SetSRID(ST_MakePoint(%s, %s), 4326)"
+            "::geography, %s, 32)::geometry))",
+            [point.x, point.y, radius_m],
+        )
+        row = cursor.fetchone()
+    geom = GEOSGeometry(memoryview(bytes(row[0])))
+    geom.srid = 4326
+    if not isinstance(geom, MultiPolygon):
+        raise ValidationError(_("Der Umkreis konnte nicht berechnet werden."))
+    return geom
+
+
+def territory(authority: Authority) -> MultiPolygon:
+    boundary = (
+        Boundary.objects.filter(authority=authority, boundary_set__is_active=True)
+        .only("geom")
+        .first()
+    )
+    if boundary is None:
+        raise ValidationError({"authority": [_("Für diese Gemeinde ist kein Gebiet bekannt.")]})
+    return boundary.geom
+
+
+def alert_create(
+    *,
+    user: User,
+    name: str,
+    authority: Authority | None = None,
+    point: Point | None = None,
+    radius_m: int | None = None,
+    category: Category | None = None,
+    frequency: str = AreaAlert.Frequency.INSTANT,
+) -> AreaAlert:
+    """Subscribe `user` to new reports in a Gemeinde or in a circle around a point."""
+    name = (name or "").strip()[:100]
+    if (authority is None) == (point is None):
+        raise ValidationError(
+            _("Bitte wählen Sie entweder eine Gemeinde oder einen Punkt mit Radius.")
+        )
+    if AreaAlert.objects.filter(user=user).count() >= MAX_ALERTS_PER_USER:
+        raise ValidationError(
+            _("Sie können höchstens %(max)d Benachrichtigungen anlegen.")
+            % {"max": MAX_ALERTS_PER_USER}
+        )
+    if frequency not in AreaAlert.Frequency.values:
+        raise ValidationError({"frequency": [_("Unbekannte Häufigkeit.")]})
+    if authority is not None:
+        area = territory(authority)
+        name = name or authority.name
+    elif point is not None:
+        if radius_m is None or not 10 <= radius_m <= MAX_RADIUS_M:
+            raise ValidationError(
+                {
+                    "radius_m": [
+                        _("Der Radius muss zwischen 10 und %(max)d m liegen.")
+                        % {"max": MAX_RADIUS_M}
+                    ]
+                }
+            )
+        area = circle(point, radius_m)
+        name = name or _("Umkreis von %(radius)d m") % {"radius": radius_m}
+    else:  # excluded above; keeps the type checker sure that `area` is set
+        raise ValidationError(_("Bitte wählen Sie eine Gemeinde oder einen Punkt mit Radius."))
+    return AreaAlert.objects.create(
+        user=user,
+        name=name,
+        area=area,
+        authority=authority,
+        radius_m=radius_m if authority is None else None,
+        category=category,
+        frequency=frequency,
+    )
+
+
+def alert_delete(alert: AreaAlert, *, user: User) -> None:
+    AreaAlert.objects.filter(pk=alert.pk, user=user).delete()
+
+
+def alerts_of_user(user: User) -> QuerySet[AreaAlert]:
+    return AreaAlert.objects.filter(user=user).select_related("authority", "category")
+
+
+def matching_alerts(report: Report, *, frequency: str) -> QuerySet[AreaAlert]:
+    """Active alerts whose area covers the report (PostGIS ST_Covers, GiST index on area)."""
+    return (
+        AreaAlert.objects.filter(
+            is_active=True,
+            frequency=frequency,
+            area__covers=report.location,
+            user__is_active=True,
+        )
+        .filter(Q(category__isnull=True) | Q(category_id=report.category_id))
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _alert_context(alert: AreaAlert, reports: list[Report]) -> dict[str, object]:
+    return {
+        "alert": alert,
+        "items": [
+            {"report": r, "url": emails.absolute(reverse("frontend:report", args=[r.pk]))}
+            for r in reports
+        ],
+        "count": len(reports),
+        "settings_url": emails.absolute(reverse("notifications:alerts")),
+    }
+
+
+def fan_out_instant(parent: OutboxMessage, report_id: int) -> list[int]:
+    """A report became public: one mail per matching instant alert (once per alert and
+    report, however often this runs)."""
+    report = Report.objects.select_related("category", "authority").get(pk=report_id)
+    if report.confirmed_at is None:
+        return []
+    ids: list[int | None] = []
+    for alert in matching_alerts(report, frequency=AreaAlert.Frequency.INSTANT):
+        if report.reporter_id is not None and report.reporter_id == alert.user_id:
+            continue  # nobody needs an alert about their own report
+        ids.append(
+            emails.queue(
+                parent,
+                f"alert:{alert.pk}:report:{report.pk}",
+                emails.Recipient(
+                    alert.user.email,
+                    emails.language_or_default(alert.user.preferred_language),
+                    "alert",
+                ),
+                "area_alert",
+                _alert_context(alert, [report]),
+                f"alert:{alert.pk}",
+            )
+        )
+    return [i for i in ids if i is not None]
+
+
+def queue_daily_digests(day: date) -> list[int]:
+    """One mail per daily alert with the reports made public since its last digest."""
+    ids: list[int | None] = []
+    now = timezone.now()
+    alerts = AreaAlert.objects.filter(
+        is_active=True, frequency=AreaAlert.Frequency.DAILY, user__is_active=True
+    ).select_related("user")
+    for alert in alerts:
+        reports = list(
+            Report.objects.filter(
+                location__coveredby=alert.area,
+                confirmed_at__gt=alert.digest_since,
+                confirmed_at__lte=now,
+            )
+            .filter(Q() if alert.category_id is None else Q(category_id=alert.category_id))
+            .exclude(reporter_id=alert.user_id)
+            .select_related("category", "authority")
+            .order_by("confirmed_at", "pk")[:100]
+        )
+        with transaction.atomic():
+            if reports:
+                ids.append(
+                    emails.queue(
+                        None,
+                        f"alert-digest:{alert.pk}:{day.isoformat()}",
+                        emails.Recipient(
+                            alert.user.email,
+                            emails.language_or_default(alert.user.preferred_language),
+                            "alert",
+                        ),
+                        "area_alert",
+                        {**_alert_context(alert, reports), "digest": True},
+                        f"alert:{alert.pk}",
+                    )
+                )
+            AreaAlert.objects.filter(pk=alert.pk).update(digest_since=now)
+    return [i for i in ids if i is not None]

@@ -1,0 +1,251 @@
+"""The transactional outbox: store work in the database first, deliver it afterwards.
+
+* `store()` writes an `OutboxMessage` inside the caller's transaction; its idempotency key is
+  unique, so storing the same work twice stores it once.
+* `deliver(id)` locks the row (`SELECT … FOR UPDATE SKIP LOCKED`), runs the handler for its
+  kind, and marks it sent in the same transaction. A row that is sent, failed for good or
+  being delivered by someone else right now is skipped, so a redelivered Celery task or a
+  second `deliver_outbox` run never sends twice. A handler error (SMTP down, webhook server
+  down, anything) leaves the row pending with exponential backoff in `next_attempt_at`.
+* `publish()` hands a row id to Celery; `publish_due()` (Celery beat, `deliver_outbox`)
+  re-publishes every pending row whose time has come, e.g. after a Redis outage.
+
+Why an outbox and not only Celery's retries: Celery retries start once a task is in the
+broker. When Redis is down at commit time there is no task to retry, and the message would be
+lost; the row is not. See docs/notifications.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# kind -> handler(message) returning ids of follow-up rows (fan-out) to deliver right after.
+Handler = Callable[[OutboxMessage], Iterable[int]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def grace_seconds() -> int:
+    """How long a freshly stored row waits for its immediate publish before beat takes over."""
+    return _setting("NOTIFICATIONS_PUBLISH_GRACE_SECONDS", 60)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential: base, 2 * base, 4 * base … capped (defaults: 30 s … 6 h)."""
+    base = _setting("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+    cap = _setting("NOTIFICATIONS_RETRY_MAX_SECONDS", 6 * 3600)
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def max_attempts() -> int:
+    return _setting("NOTIFICATIONS_MAX_ATTEMPTS", 15)
+
+
+def store(
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    *,
+    parent: OutboxMessage | None = None,
+    webhook_id: int | None = None,
+) -> int:
+    """Store work once (by `key`) and return the row id. Call it inside the transaction of the
+    change it belongs to."""
+    row = OutboxMessage(
+        kind=kind,
+        idempotency_key=key[:255],
+        payload=payload,
+        parent=parent,
+        webhook_id=webhook_id,
+        next_attempt_at=timezone.now() + timedelta(seconds=grace_seconds()),
+    )
+    # ON CONFLICT DO NOTHING: a repeated fan-out or a second enqueue adds nothing.
+    OutboxMessage.objects.bulk_create([row], ignore_conflicts=True)
+    return int(OutboxMessage.objects.values_list("pk", flat=True).get(idempotency_key=key[:255]))
+
+
+# Circuit breaker: connecting to a dead Redis costs seconds (redis-py retries). After one
+# failure, this process stops trying for a while; its rows wait in the outbox for beat.
+_broker_down_until = 0.0
+
+
+def publish(message_id: int) -> bool:
+    """Queue the delivery task. A broker outage is logged, never raised: the row stays pending
+    and beat (or `deliver_outbox`) publishes it again later."""
+    global _broker_down_until
+    from .tasks import deliver_message
+
+    eager = bool(deliver_message.app.conf.task_always_eager)
+    if not eager and time.monotonic() < _broker_down_until:
+        return False
+    try:
+        deliver_message.apply_async(args=(message_id,), retry=False)
+    except Exception:  # broker unreachable; the request that caused this must still succeed
+        logger.warning("outbox: could not publish message %s, beat will retry", message_id)
+        _broker_down_until = time.monotonic() + _setting("NOTIFICATIONS_BROKER_PAUSE_SECONDS", 15)
+        return False
+    return True
+
+
+def reset_circuit() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def publish_on_commit(message_id: int) -> None:
+    transaction.on_commit(lambda: publish(message_id))
+
+
+def deliver(message_id: int) -> str:
+    """Deliver one row if it is pending and nobody else holds it. Returns what happened."""
+    follow_ups: list[int] = []
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .first()
+        )
+        if message is None:
+            return "skipped"
+        run = HANDLERS.get(message.kind, _publish_task)
+        try:
+            # A savepoint, so a database error inside the handler cannot poison the row update.
+            with transaction.atomic():
+                follow_ups = list(run(message))
+        except Cancelled as reason:
+            message.status = OutboxMessage.Status.CANCELLED
+            message.last_error = str(reason)[:2000]
+            message.save(update_fields=["status", "last_error"])
+            return "cancelled"
+        except Exception as exc:
+            _record_failure(message, exc)
+            return "failed"
+        message.status = OutboxMessage.Status.SENT
+        message.attempts += 1
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "sent_at",
+                "last_error",
+                "response_status",
+                "response_excerpt",
+            ]
+        )
+    # After the commit: children are stored for good, deliver them now (each on its own).
+    for child_id in follow_ups:
+        deliver(child_id)
+    return "sent"
+
+
+class Cancelled(Exception):
+    """Raised by a handler when the work no longer applies (e.g. the address opted out)."""
+
+
+def _record_failure(message: OutboxMessage, exc: Exception) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= max_attempts():
+        message.status = OutboxMessage.Status.FAILED
+        logger.error("outbox: giving up on %s after %d attempts", message, message.attempts)
+    else:
+        message.next_attempt_at = timezone.now() + backoff(message.attempts)
+        logger.warning(
+            "outbox: %s failed (attempt %d), next at %s: %s",
+            message.idempotency_key,
+            message.attempts,
+            message.next_attempt_at,
+            message.last_error,
+        )
+    message.save(
+        update_fields=[
+            "attempts",
+            "last_error",
+            "status",
+            "next_attempt_at",
+            "response_status",
+            "response_excerpt",
+        ]
+    )
+
+
+def _publish_task(message: OutboxMessage) -> Iterable[int]:
+    """Rows for Celery tasks that are not outbox-aware (e.g. the catalogue's): delivering them
+    means getting them into the broker. They are not lost in a Redis outage; their own task
+    decides about duplicates."""
+    from celery import current_app
+
+    args = message.payload.get("args", [])
+    task = current_app.tasks.get(message.kind)
+    if task is not None:  # apply_async honours CELERY_TASK_ALWAYS_EAGER (tests)
+        task.apply_async(args=args, retry=False)
+    else:
+        current_app.send_task(message.kind, args=args, retry=False)
+    return ()
+
+
+def due_ids(limit: int = 500) -> list[int]:
+    return list(
+        OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def publish_due(limit: int = 500) -> int:
+    """Beat: publish every due pending row. Each published row is leased (its next attempt
+    moves into the future) so a backlog is not published again every beat."""
+    ids = due_ids(limit)
+    if not ids:
+        return 0
+    lease = timezone.now() + timedelta(seconds=max(grace_seconds(), 1) * 5)
+    OutboxMessage.objects.filter(pk__in=ids, status=OutboxMessage.Status.PENDING).update(
+        next_attempt_at=lease
+    )
+    published = 0
+    for message_id in ids:
+        if not publish(message_id):
+            # Broker gone: give the rest back at once, the next beat tries again.
+            OutboxMessage.objects.filter(
+                pk__in=ids[published:], status=OutboxMessage.Status.PENDING
+            ).update(next_attempt_at=timezone.now())
+            break
+        published += 1
+    return published
+
+
+def purge_sent(days: int = 30) -> int:
+    """Sent and cancelled rows hold addresses and texts: keep them only a while (DSGVO)."""
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = OutboxMessage.objects.filter(
+        status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.CANCELLED],
+        created_at__lt=cutoff,
+    ).delete()
+    return deleted

@@ -1,0 +1,158 @@
+"""Webhooks: signed JSON POSTs to an authority's back-office system on report events.
+
+Each delivery is an outbox row (kind "webhook") with the exact body that is signed and sent,
+so a retry sends byte-for-byte the same request. Signature (docs/notifications.md):
+
+    X-Maengelmelder-Timestamp: <unix seconds>
+    X-Maengelmelder-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>
+
+The payload holds what the receiving authority's staff may see of the report, never contact
+data, and never an internal note of another authority.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from tracker.models import Report, ReportEvent
+
+from . import outbox
+from .emails import absolute, staff_report_url
+from .models import OutboxMessage, WebhookEndpoint
+
+TIMEOUT_SECONDS = 10
+EXCERPT_CHARS = 500
+USER_AGENT = "Maengelmelder-Webhooks/1"
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={mac.hexdigest()}"
+
+
+def verify(secret: str, timestamp: str, body: bytes, header: str, *, tolerance: int = 300) -> bool:
+    """What a receiver does (also used by the tests): constant-time compare, fresh timestamp."""
+    if abs(time.time() - int(timestamp)) > tolerance:
+        return False
+    return hmac.compare_digest(signature(secret, timestamp, body), header)
+
+
+def _report_data(report: Report) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "reference": report.reference,
+        "status": report.status,
+        "category": {"slug": report.category.slug, "name": report.category.name},
+        "authority": {"slug": report.authority.slug, "name": report.authority.name},
+        "location": {"type": "Point", "coordinates": [report.location.x, report.location.y]},
+        "address": report.address,
+        "description": report.description,
+        "priority": report.priority,
+        "created_at": report.created_at.isoformat(),
+        "due_at": report.due_at.isoformat() if report.due_at else None,
+        "confirmed": report.confirmed_at is not None,
+        "public_url": absolute(f"/meldungen/{report.pk}/"),
+        "staff_url": staff_report_url(report),
+    }
+
+
+def _event_data(event: ReportEvent | None, endpoint: WebhookEndpoint) -> dict[str, Any] | None:
+    if event is None:
+        return None
+    # A note is included when it is public, or when it was written by / for this authority.
+    own = endpoint.authority_id in {event.authority_id, event.to_authority_id}
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "note": event.note if (event.is_public or own) else "",
+        "from_authority": event.from_authority.slug if event.from_authority else None,
+        "to_authority": event.to_authority.slug if event.to_authority else None,
+        "created_at": event.created_at.isoformat(),
+    }
+
+
+def queue_for(
+    parent: OutboxMessage,
+    name: str,
+    report: Report,
+    authority_ids: Iterable[int],
+    event: ReportEvent | None = None,
+) -> list[int]:
+    """One delivery row per active endpoint of the authorities that wants `name`."""
+    ids: list[int] = []
+    endpoints = WebhookEndpoint.objects.filter(
+        authority_id__in=set(authority_ids), is_active=True
+    ).order_by("pk")
+    for endpoint in endpoints:
+        if not endpoint.wants(name):
+            continue
+        key = f"webhook:{endpoint.pk}:{name}:{event.pk if event else report.pk}"
+        body = {
+            "id": key,
+            "event": name,
+            "sent_at": timezone.now().isoformat(),
+            "report": _report_data(report),
+            "change": _event_data(event, endpoint),
+        }
+        ids.append(
+            outbox.store(
+                OutboxMessage.WEBHOOK,
+                key,
+                {"body": json.dumps(body, ensure_ascii=False, sort_keys=True), "event": name},
+                parent=parent,
+                webhook_id=endpoint.pk,
+            )
+        )
+    return ids
+
+
+class WebhookFailed(Exception):
+    pass
+
+
+@outbox.handler(OutboxMessage.WEBHOOK)
+def post(message: OutboxMessage) -> Iterable[int]:
+    endpoint = message.webhook
+    if endpoint is None or not endpoint.is_active:
+        raise outbox.Cancelled("webhook removed or inactive")
+    body = message.payload["body"].encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(  # noqa: S310 - the URL field only takes http(s)
+        endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            "X-Maengelmelder-Event": message.payload.get("event", ""),
+            "X-Maengelmelder-Delivery": message.idempotency_key,
+            "X-Maengelmelder-Timestamp": timestamp,
+            "X-Maengelmelder-Signature": signature(endpoint.secret, timestamp, body),
+        },
+    )
+    timeout = getattr(settings, "NOTIFICATIONS_WEBHOOK_TIMEOUT", TIMEOUT_SECONDS)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            message.response_status = response.status
+            message.response_excerpt = response.read(EXCERPT_CHARS).decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:  # a non-2xx answer: log it, retry with backoff
+        message.response_status = exc.code
+        message.response_excerpt = exc.read(EXCERPT_CHARS).decode("utf-8", "replace")
+        raise WebhookFailed(f"HTTP {exc.code}") from exc
+    except OSError:  # refused, timeout, DNS: nothing answered
+        message.response_status = None
+        message.response_excerpt = ""
+        raise
+    return ()
