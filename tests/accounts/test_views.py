@@ -99,9 +99,10 @@ def test_my_reports_needs_a_fixed_number_of_queries(
             tracking_token=f"t{number}",
         )
 
-    # session, user, count for the paginator, the page of reports with their joins, and the
-    # applications of the Serviceportal (catalogue) with theirs
-    with django_assert_num_queries(5):  # type: ignore[operator]
+    # session, user, count for the paginator, the page of reports with their joins, the
+    # unread updates of the page (notifications), and the applications of the Serviceportal
+    # (catalogue) with theirs
+    with django_assert_num_queries(6):  # type: ignore[operator]
         response = client.get("/konto/anliegen/")
 
     assert len(response.context["reports"]) == 8
