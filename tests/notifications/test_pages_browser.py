@@ -1,0 +1,61 @@
+"""The notification pages in a real browser (Playwright + chromium, axe-core): area alerts in
+the Bürgerkonto, the unread badge on Meine Anliegen, the unsubscribe confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from notifications import tokens
+from tests.e2e.conftest import assert_accessible, browser, page  # noqa: F401 - fixtures
+from tests.tracker.staff_fixtures import make_world
+from tracker import services
+from tracker.models import Report, Status
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+EMAIL = "erika@example.org"
+PASSWORD = "Sicheres-Passwort-2025"
+
+
+def test_alert_page_badge_and_unsubscribe_are_accessible(
+    live_server: Any,
+    page: Page,  # noqa: F811
+) -> None:
+    world = make_world()
+    user = User.objects.create_user(EMAIL, PASSWORD)
+    EmailAddress.objects.create(user=user, email=EMAIL, primary=True, verified=True)
+    report = world.report(email=EMAIL)
+    Report.objects.filter(pk=report.pk).update(reporter=user)
+    services.report_transition(report, Status.IN_REVIEW, by=world.dispatcher)
+
+    page.goto(live_server.url + "/konto/benachrichtigungen/")
+    page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+    page.get_by_label("Passwort:", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Anmelden").click()
+    expect(page).to_have_url(live_server.url + "/konto/benachrichtigungen/")
+    assert_accessible(page)
+
+    page.get_by_label("Bezeichnung").fill("Vor der Haustür")
+    page.get_by_label("Breitengrad des Mittelpunkts").fill("53.05")
+    page.get_by_label("Längengrad des Mittelpunkts").fill("10.1")
+    page.get_by_label("Radius in Metern").fill("400")
+    page.get_by_label("täglich (Zusammenfassung)").check()
+    page.get_by_role("button", name="Benachrichtigung einrichten").click()
+    expect(page.get_by_text("Die Benachrichtigung ist eingerichtet.")).to_be_visible()
+    expect(page.locator(".alert-list")).to_contain_text("Vor der Haustür")
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/konto/anliegen/")
+    expect(page.locator(".badge--unread")).to_have_text("1 neue Aktualisierung")
+    assert_accessible(page)
+
+    page.goto(live_server.url + tokens.unsubscribe_path(EMAIL, f"report:{report.pk}"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, abbestellen").click()
+    expect(page.get_by_role("status")).to_contain_text("erhält keine E-Mails mehr")
+    assert_accessible(page)
