@@ -198,7 +198,32 @@ def fan_out_received(parent: OutboxMessage, report_id: int) -> list[int]:
                 "authority-new",
             )
         )
+    ids.extend(_queue_teams(parent, f"routed:{report.pk}", report, report.authority_id, context))
     return [i for i in ids if i is not None]
+
+
+def _queue_teams(
+    parent: OutboxMessage,
+    key: str,
+    report: Report,
+    authority_id: int,
+    context: dict[str, Any],
+) -> list[int | None]:
+    """The authority's teams with their own address that work on the report's category."""
+    teams = Team.objects.filter(authority_id=authority_id, categories=report.category_id).exclude(
+        email=""
+    )
+    return [
+        queue(
+            parent,
+            f"{key}:team:{team.pk}",
+            Recipient(team.email, "de", "team"),
+            "report_routed",
+            context,
+            "authority-new",
+        )
+        for team in teams.order_by("pk")
+    ]
 
 
 def _after_photo_url(report: Report) -> str:
@@ -247,23 +272,31 @@ def fan_out_updated(parent: OutboxMessage, event_id: int) -> list[int]:
 
 
 def fan_out_forwarded(parent: OutboxMessage, event_id: int) -> list[int]:
-    """The receiving authority of a forwarded report gets the "new report" mail."""
+    """The receiving authority of a forwarded report (and its teams for the category) get the
+    "new report" mail, with the forwarding note meant for them."""
     event = _load_event(event_id)
     authority = event.to_authority
-    if authority is None or not authority.email:
+    if authority is None:
         return []
-    context = {**_report_context(event.report), "forwarded": True}
-    if event.is_public or event.to_authority_id == authority.pk:
-        context["forward_note"] = _forward_note(event)
-    found = queue(
-        parent,
-        f"forwarded:{event.pk}:{authority.pk}",
-        Recipient(authority.email, "de", "authority"),
-        "report_routed",
-        context,
-        "authority-new",
-    )
-    return [found] if found is not None else []
+    context = {
+        **_report_context(event.report),
+        "forwarded": True,
+        "forward_note": _forward_note(event),
+    }
+    found = [
+        queue(
+            parent,
+            f"forwarded:{event.pk}:{authority.pk}",
+            Recipient(authority.email, "de", "authority"),
+            "report_routed",
+            context,
+            "authority-new",
+        )
+        if authority.email
+        else None,
+        *_queue_teams(parent, f"forwarded:{event.pk}", event.report, authority.pk, context),
+    ]
+    return [i for i in found if i is not None]
 
 
 def _forward_note(event: ReportEvent) -> str:

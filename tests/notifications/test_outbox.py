@@ -359,3 +359,31 @@ def test_account_deletion_erases_queued_mail_and_alerts(world: World) -> None:
     tracker_services.account_delete(user)
     assert not OutboxMessage.objects.filter(payload__to="weg@example.org").exists()
     assert not AreaAlert.objects.exists()
+
+
+def test_teams_of_the_category_get_new_reports(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    world.team.email = "nord@example.org"
+    world.team.save()
+    world.team.categories.add(world.category)
+    world.other_team.email = "sued@example.org"  # another category: no mail
+    world.other_team.save()
+    world.gemeinde_team.email = "bauhof@example.org"
+    world.gemeinde_team.save()
+    world.gemeinde_team.categories.add(world.category)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = world.report()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "buerger@example.org",
+        "kreis@example.org",
+        "nord@example.org",
+    ]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        tracker_services.report_forward_to_authority(
+            report, authority=world.gemeinde, by=world.dispatcher, note="Ihre Straße"
+        )
+    staff_mails = sorted(m.to[0] for m in mail.outbox if "Ihre Straße" in m.body)
+    assert staff_mails == ["bauhof@example.org", "gemeinde@example.org"]
