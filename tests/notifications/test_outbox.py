@@ -387,3 +387,51 @@ def test_teams_of_the_category_get_new_reports(
         )
     staff_mails = sorted(m.to[0] for m in mail.outbox if "Ihre Straße" in m.body)
     assert staff_mails == ["bauhof@example.org", "gemeinde@example.org"]
+
+
+def test_webhook_log_in_the_admin_is_scoped_to_the_authority(world: World) -> None:
+    kreis_hook = WebhookEndpoint.objects.create(
+        authority=world.kreis, url="https://kreis.example.org/hook"
+    )
+    gemeinde_hook = WebhookEndpoint.objects.create(
+        authority=world.gemeinde, url="https://moor.example.org/hook"
+    )
+    own = outbox.store(
+        "webhook", "k1", {"body": "{}", "event": "report.created"}, webhook_id=kreis_hook.pk
+    )
+    foreign = outbox.store(
+        "webhook", "g1", {"body": "{}", "event": "report.created"}, webhook_id=gemeinde_hook.pk
+    )
+    OutboxMessage.objects.filter(pk=own).update(response_status=502, response_excerpt="Bad GW")
+    client = Client()
+    client.force_login(world.admin)  # admin of the Kreis
+    listing = client.get("/admin/notifications/webhookdelivery/")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "kreis.example.org" in body and "moor.example.org" not in body
+    assert client.get(f"/admin/notifications/webhookdelivery/{own}/change/").status_code == 200
+    assert client.get(f"/admin/notifications/webhookdelivery/{foreign}/change/").status_code in (
+        302,
+        403,
+        404,
+    )
+    endpoints = client.get("/admin/notifications/webhookendpoint/").content.decode()
+    assert "kreis.example.org" in endpoints and "moor.example.org" not in endpoints
+    # The whole outbox (all authorities' mails) is for superusers only.
+    assert client.get("/admin/notifications/outboxmessage/").status_code == 403
+
+
+def test_done_mail_links_the_public_after_photo(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.tracker.staff_fixtures import jpeg
+
+    report = world.report()
+    tracker_services.report_add_photo(report, by=world.dispatcher, file=jpeg(), public=True)
+    tracker_services.report_transition(report, Status.PLANNED, by=world.dispatcher)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        tracker_services.report_close(report, by=world.dispatcher, note="Repariert.")
+    done = next(m for m in mail.outbox if m.to == ["buerger@example.org"])
+    photo = report.photos.get(kind="after")
+    assert f"http://127.0.0.1:8000{photo.image.url}" in done.body
