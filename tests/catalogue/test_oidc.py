@@ -42,8 +42,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def oidc_issuer(live_server: Any) -> Iterator[str]:
+def oidc_issuer(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Start the provider for this live server's callback URL; stop it afterwards."""
+    # Loopback only: allauth's server-side requests must never go through a proxy.
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
@@ -88,6 +90,12 @@ def bundid(oidc_issuer: str) -> SocialApp:
     )
 
 
+def _session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # no proxies from the environment for loopback
+    return session
+
+
 def _csrf(session: requests.Session, url: str) -> str:
     page = session.get(url, timeout=10)
     page.raise_for_status()
@@ -127,7 +135,7 @@ def test_eid_login_raises_the_level_and_the_application_goes_through(
     erika = UserFactory.create(email="erika@example.org")
     EmailAddress.objects.create(user=erika, email=erika.email, primary=True, verified=True)
     base = live_server.url
-    session = requests.Session()
+    session = _session()
     _log_in(session, base, erika)
 
     apply = f"{base}/dienstleistungen/meldebescheinigung/antrag/?lat={IN_STADT.y}&lon={IN_STADT.x}"
@@ -167,7 +175,7 @@ def test_password_login_at_the_provider_does_not_verify(
 ) -> None:
     erika = UserFactory.create(email="erika@example.org")
     EmailAddress.objects.create(user=erika, email=erika.email, primary=True, verified=True)
-    session = requests.Session()
+    session = _session()
     _log_in(session, live_server.url, erika)
     path = "/konto/oidc/bundid/login/?process=connect&next=/konto/anliegen/"
     done = _connect(session, live_server.url, path, "password")
@@ -181,7 +189,7 @@ def test_password_login_at_the_provider_does_not_verify(
 def test_first_login_with_eid_creates_a_verified_account(
     live_server: Any, bundid: SocialApp
 ) -> None:
-    session = requests.Session()
+    session = _session()
     path = "/konto/oidc/bundid/login/?process=login&next=/konto/anliegen/"
     done = _connect(session, live_server.url, path, "eid")
     assert done.status_code == 200, done.text[:500]
