@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
@@ -135,7 +136,7 @@ def deliver(message_id: int) -> str:
             # A savepoint, so a database error inside the handler cannot poison the row update.
             with transaction.atomic():
                 follow_ups = list(run(message))
-        except Cancelled as reason:
+        except (Cancelled, ObjectDoesNotExist) as reason:  # nothing left to notify about
             message.status = OutboxMessage.Status.CANCELLED
             message.last_error = str(reason)[:2000]
             message.save(update_fields=["status", "last_error"])

@@ -435,3 +435,13 @@ def test_done_mail_links_the_public_after_photo(
     done = next(m for m in mail.outbox if m.to == ["buerger@example.org"])
     photo = report.photos.get(kind="after")
     assert f"http://127.0.0.1:8000{photo.image.url}" in done.body
+
+
+def test_work_for_a_deleted_report_is_cancelled_not_retried(world: World) -> None:
+    message_id = outbox.store(
+        "notifications.report_received",
+        "notifications.report_received:[999999]",
+        {"args": [999999]},
+    )
+    assert outbox.deliver(message_id) == "cancelled"
+    assert OutboxMessage.objects.get(pk=message_id).status == "cancelled"
