@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from boundaries.services import OutsideServiceArea, authorities_at
@@ -151,6 +153,15 @@ class ServiceDetailView(APIView):
         return Response(body)
 
 
+class ApplicationThrottle(UserRateThrottle):
+    """The same per-account limit as the form (CATALOGUE_POST_RATE_PER_USER, default 30/h)."""
+
+    scope = "catalogue_application"
+
+    def get_rate(self) -> str:
+        return str(getattr(settings, "CATALOGUE_POST_RATE_PER_USER", "30/h"))
+
+
 class ApplicationCreateView(APIView):
     """File an online application as the logged-in citizen (session or token): JSON or
     multipart with the form's fields, `lat`/`lon` of the applicant's address, optional
@@ -158,6 +169,7 @@ class ApplicationCreateView(APIView):
     400 with German messages per field; 403 with a step-up hint below the service's level."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ApplicationThrottle]
 
     @extend_schema(request=dict, responses={201: dict, 400: dict, 403: dict})
     def post(self, request: Request, slug: str) -> Response:

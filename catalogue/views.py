@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from boundaries.models import Authority
@@ -39,12 +41,25 @@ from .responsibility import Responsibility, responsibilities
 from .search import search_services
 
 SESSION_PLACE = "catalogue:place"
+# Abuse protection for filing applications and postbox messages, per account (settings).
+DEFAULT_POST_RATE = "30/h"
 MAX_RESULTS = 50
 MAX_UPLOADS = 10
 
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
+
+
+def post_rate(group: str, request: HttpRequest) -> str:
+    return str(getattr(settings, "CATALOGUE_POST_RATE_PER_USER", DEFAULT_POST_RATE))
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    """The friendly 429 page of the report form, when this account posted too often."""
+    if getattr(request, "limited", False):
+        return render(request, "frontend/rate_limited.html", status=429)
+    return None
 
 
 @dataclass(frozen=True)
@@ -181,9 +196,12 @@ def _uploads_from(request: HttpRequest, names: list[str]) -> list[services.Uploa
 
 
 @login_required
+@ratelimit(key="user", rate=post_rate, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The online form of a service, generated from its JSON Schema."""
+    if (limited := _rate_limited(request)) is not None:
+        return limited
     service = get_object_or_404(selectors.active_services(), slug=slug, is_online=True)
     if not services.meets_assurance(request.user, service.min_assurance):
         return render(
@@ -253,9 +271,12 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 
 
 @login_required
+@ratelimit(key="user", rate=post_rate, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The citizen's view of an application: status, history, fee and the postbox."""
+    if (limited := _rate_limited(request)) is not None:
+        return limited
     try:
         application = selectors.application_for_applicant(request.user, pk)
     except Application.DoesNotExist as exc:

@@ -677,3 +677,28 @@ def test_internal_notes_stay_internal_and_a_refusal_cancels_the_fee(
     assert "Akte liegt bei Frau M." not in page
     assert "Nicht gemeldet." in page
     assert "storniert" in page
+
+
+def test_posting_is_rate_limited_per_account(
+    region: Region, catalogue: dict[str, Service], citizen: User, client: Client, settings: Any
+) -> None:
+    settings.CATALOGUE_POST_RATE_PER_USER = "2/h"
+    client.force_login(citizen)
+    for _ in range(2):
+        assert submit(client, "hundesteueranmeldung", DOG_FORM).status_code == 302
+    limited = submit(client, "hundesteueranmeldung", DOG_FORM)
+    assert limited.status_code == 429
+    assert Application.objects.count() == 2
+    api = client.post(
+        "/api/v1/services/hundesteueranmeldung/applications",
+        {**DOG_FORM, "lat": IN_STADT.y, "lon": IN_STADT.x},
+        content_type="application/json",
+    )
+    assert api.status_code in (201, 429)  # DRF counts its own requests
+    for _ in range(2):
+        api = client.post(
+            "/api/v1/services/hundesteueranmeldung/applications",
+            {**DOG_FORM, "lat": IN_STADT.y, "lon": IN_STADT.x},
+            content_type="application/json",
+        )
+    assert api.status_code == 429
