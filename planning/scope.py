@@ -79,7 +79,11 @@ def planning_scope(user: Any) -> PlanningScope:
     """The viewer's scope (see the module docstring for the rule)."""
     if permissions.is_superuser(user):
         return PlanningScope(everything=True, authority_ids=frozenset())
-    own = permissions.authority_ids(user, PLANNING_ROLES)
+    return scope_for_authorities(permissions.authority_ids(user, PLANNING_ROLES))
+
+
+def scope_for_authorities(own: set[int]) -> PlanningScope:
+    """The scope of someone planning for these authorities (the rule above)."""
     if not own:
         return PlanningScope(everything=False, authority_ids=frozenset())
     return PlanningScope(everything=False, authority_ids=frozenset(own | _regions(own)))
