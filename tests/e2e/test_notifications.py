@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from notifications import tokens
-from tests.e2e.conftest import assert_accessible, browser, page  # noqa: F401 - fixtures
+from tests.e2e.conftest import assert_accessible
 from tests.tracker.staff_fixtures import make_world
 from tracker import services
 from tracker.models import Report, Status
@@ -22,10 +22,7 @@ EMAIL = "erika@example.org"
 PASSWORD = "Sicheres-Passwort-2025"
 
 
-def test_alert_page_badge_and_unsubscribe_are_accessible(
-    live_server: Any,
-    page: Page,  # noqa: F811
-) -> None:
+def test_alert_page_badge_and_unsubscribe_are_accessible(live_server: Any, page: Page) -> None:
     world = make_world()
     user = User.objects.create_user(EMAIL, PASSWORD)
     EmailAddress.objects.create(user=user, email=EMAIL, primary=True, verified=True)
