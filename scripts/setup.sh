@@ -118,7 +118,7 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 
 # ---------------------------------------------------------------- 5. translations
-for po in locale/*/LC_MESSAGES/django.po notifications/locale/*/LC_MESSAGES/django.po; do
+for po in locale/*/LC_MESSAGES/django.po; do
   [ -f "$po" ] || continue
   mo="${po%.po}.mo"
   if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then msgfmt --check -o "$mo" "$po"; fi
