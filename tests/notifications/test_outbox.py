@@ -445,3 +445,13 @@ def test_work_for_a_deleted_report_is_cancelled_not_retried(world: World) -> Non
     )
     assert outbox.deliver(message_id) == "cancelled"
     assert OutboxMessage.objects.get(pk=message_id).status == "cancelled"
+
+
+def test_staff_queue_shows_unread_updates(world: World, client: Client) -> None:
+    report = world.report()
+    tracker_services.report_transition(report, Status.IN_REVIEW, by=world.dispatcher)
+    client.force_login(world.crew)
+    queue = client.get("/arbeit/").content.decode()
+    assert "1 neue Aktualisierung" in queue  # the dispatcher's change, unseen by the crew
+    assert client.get(f"/arbeit/meldungen/{report.pk}/").status_code == 200
+    assert "neue Aktualisierung" not in client.get("/arbeit/").content.decode()
