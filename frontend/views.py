@@ -339,7 +339,21 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approx_lat": lat,
             "approx_lon": lon,
             "map_config": config,
+            "following": _is_following(request, report),
         },
+    )
+
+
+def _is_following(request: HttpRequest, report: Report) -> bool:
+    """Whether the signed-in person follows this report's updates (supporters do too)."""
+    from notifications.models import Follow
+
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return (
+        Follow.objects.filter(report=report, user=user).exists()
+        or report.supports.filter(user=user).exists()
     )
 
 

@@ -440,3 +440,23 @@ def test_home_page_has_the_two_entry_points_and_account_links(client: Client, re
     page = html(client.get("/"))
     assert 'action="/konto/logout/"' in page and "Abmelden" in page
     assert 'href="/konto/login/"' not in page
+
+
+def test_a_signed_in_citizen_follows_and_unfollows_from_the_public_page(
+    client: Client, region: dict
+) -> None:
+    from notifications.models import Follow
+
+    report = make_report(region)
+    anonymous = html(client.get(f"/meldungen/{report.pk}/"))
+    assert "Melden Sie sich an, um Neuigkeiten" in anonymous
+    user = User.objects.create_user("neugierig@example.org", "geheim-passwort-123")
+    client.force_login(user)
+    page = client.get(f"/meldungen/{report.pk}/")
+    assert "Neuigkeiten per E-Mail erhalten" in html(page)
+    action = f"/konto/benachrichtigungen/meldungen/{report.pk}/folgen/"
+    assert client.post(action).status_code == 302
+    assert Follow.objects.filter(report=report, user=user).exists()
+    assert "Keine Neuigkeiten mehr erhalten" in html(client.get(f"/meldungen/{report.pk}/"))
+    client.post(action, {"unfollow": "1"})
+    assert not Follow.objects.filter(report=report, user=user).exists()
