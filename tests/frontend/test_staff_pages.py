@@ -87,7 +87,9 @@ def test_unknown_action_is_404_and_get_is_405(world: World) -> None:
 
 def test_nav_shows_the_work_queue_to_staff_only(world: World) -> None:
     assert "Arbeitsliste" in html(client_for(world.crew).get("/"))
+    assert 'href="/dienstleistungen/bearbeitung/"' in html(client_for(world.crew).get("/"))
     assert "Arbeitsliste" not in html(client_for(UserFactory.create()).get("/"))
+    assert "/dienstleistungen/bearbeitung/" not in html(client_for(UserFactory.create()).get("/"))
     assert "Arbeitsliste" not in html(Client().get("/"))
 
 
