@@ -24,12 +24,11 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from tracker.photos import PhotoRejected, process_photo
+from tracker.photos import PhotoRejected, process_photo, read_upload
 
 DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
 _PDF_MAGIC: Final = b"%PDF-"
 _ACTIVE_CONTENT: Final = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
-_READ_CHUNK: Final = 1024 * 1024
 
 
 class AttachmentRejected(ValueError):
@@ -66,22 +65,10 @@ def max_bytes() -> int:
 
 
 def _read_limited(fileobj: IO[bytes], limit: int, filename: str | None) -> bytes:
-    declared = getattr(fileobj, "size", None)
-    if isinstance(declared, int) and declared > limit:
+    data = read_upload(fileobj, limit)
+    if data is None:
         raise _too_large(limit, filename)
-    if fileobj.seekable():
-        fileobj.seek(0)
-    chunks: list[bytes] = []
-    remaining = limit + 1
-    while remaining > 0:
-        chunk = fileobj.read(min(remaining, _READ_CHUNK))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    if remaining <= 0:
-        raise _too_large(limit, filename)
-    return b"".join(chunks)
+    return data
 
 
 def _too_large(limit: int, filename: str | None) -> AttachmentRejected:

@@ -283,11 +283,12 @@ def _unidentified(data: bytes, filename: str | None) -> PhotoRejected:
 # --- reading and opening ----------------------------------------------------------------
 
 
-def _read_limited(fileobj: IO[bytes], max_bytes: int, filename: str | None) -> bytes:
-    """Read the whole upload, but never more than `max_bytes + 1` bytes of it."""
+def read_upload(fileobj: IO[bytes], max_bytes: int) -> bytes | None:
+    """The whole upload, reading never more than `max_bytes + 1` bytes of it; None when it is
+    larger than `max_bytes`. Shared by every upload check (photos, catalogue attachments)."""
     declared = getattr(fileobj, "size", None)  # Django's UploadedFile knows it already
     if isinstance(declared, int) and declared > max_bytes:
-        raise _too_large(max_bytes, filename)
+        return None
     # Django may have read the upload before (e.g. to validate it); start at the beginning.
     if fileobj.seekable():
         fileobj.seek(0)
@@ -300,9 +301,13 @@ def _read_limited(fileobj: IO[bytes], max_bytes: int, filename: str | None) -> b
             break
         chunks.append(chunk)
         remaining -= len(chunk)
-    if remaining <= 0:
+    return None if remaining <= 0 else b"".join(chunks)
+
+
+def _read_limited(fileobj: IO[bytes], max_bytes: int, filename: str | None) -> bytes:
+    data = read_upload(fileobj, max_bytes)
+    if data is None:
         raise _too_large(max_bytes, filename)
-    data = b"".join(chunks)
     if not data:
         raise _rejected("not_an_image", _("Die Datei ist leer."), filename)
     return data
