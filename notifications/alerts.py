@@ -3,9 +3,11 @@ at once or as a daily digest. Matching is one PostGIS ST_Covers on the stored ar
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -22,6 +24,9 @@ from .models import AreaAlert, OutboxMessage
 
 MAX_RADIUS_M = 20_000
 MAX_ALERTS_PER_USER = 20
+# A drawn area: at most this big (a Landkreis is 1,000–2,000 km²) and this detailed.
+MAX_DRAWN_AREA_KM2 = 2_500
+MAX_DRAWN_VERTICES = 1_000
 
 
 def circle(point: Point, radius_m: int) -> MultiPolygon:
@@ -37,6 +42,49 @@ def circle(point: Point, radius_m: int) -> MultiPolygon:
     geom.srid = 4326
     if not isinstance(geom, MultiPolygon):
         raise ValidationError(_("Der Umkreis konnte nicht berechnet werden."))
+    return geom
+
+
+def drawn_area(geojson: str) -> MultiPolygon:
+    """A polygon drawn on the map (GeoJSON geometry or Feature, WGS84), checked: polygonal,
+    valid, not absurdly large or detailed. Raises ValidationError with a message for people."""
+    invalid = ValidationError({"area": [_("Das gezeichnete Gebiet ist keine gültige Fläche.")]})
+    try:
+        data = json.loads(geojson)
+        if isinstance(data, dict) and data.get("type") == "Feature":
+            data = data.get("geometry")
+        geom = GEOSGeometry(json.dumps(data))
+    except (ValueError, TypeError, GEOSException, GDALException) as exc:
+        raise invalid from exc
+    if isinstance(geom, Polygon):
+        geom = MultiPolygon(geom)
+    if not isinstance(geom, MultiPolygon) or geom.empty or not geom.valid:
+        raise invalid
+    geom.srid = 4326
+    min_x, min_y, max_x, max_y = geom.extent
+    if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
+        raise invalid
+    if geom.num_coords > MAX_DRAWN_VERTICES:
+        raise ValidationError(
+            {
+                "area": [
+                    _("Das Gebiet hat zu viele Eckpunkte (höchstens %(max)d).")
+                    % {"max": MAX_DRAWN_VERTICES}
+                ]
+            }
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_Area(ST_GeomFromEWKB(%s)::geography) / 1e6", [bytes(geom.ewkb)])
+        (area_km2,) = cursor.fetchone() or (0.0,)
+    if area_km2 > MAX_DRAWN_AREA_KM2:
+        raise ValidationError(
+            {
+                "area": [
+                    _("Das Gebiet ist zu groß (höchstens %(max)d km²).")
+                    % {"max": MAX_DRAWN_AREA_KM2}
+                ]
+            }
+        )
     return geom
 
 
@@ -58,14 +106,16 @@ def alert_create(
     authority: Authority | None = None,
     point: Point | None = None,
     radius_m: int | None = None,
+    drawn: MultiPolygon | None = None,
     category: Category | None = None,
     frequency: str = AreaAlert.Frequency.INSTANT,
 ) -> AreaAlert:
-    """Subscribe `user` to new reports in a Gemeinde or in a circle around a point."""
+    """Subscribe `user` to new reports in a Gemeinde, in a circle around a point, or in an
+    area drawn on the map (see `drawn_area`)."""
     name = (name or "").strip()[:100]
-    if (authority is None) == (point is None):
+    if [authority is not None, point is not None, drawn is not None].count(True) != 1:
         raise ValidationError(
-            _("Bitte wählen Sie entweder eine Gemeinde oder einen Punkt mit Radius.")
+            _("Bitte wählen Sie entweder eine Gemeinde, einen Punkt mit Radius oder ein Gebiet.")
         )
     if AreaAlert.objects.filter(user=user).count() >= MAX_ALERTS_PER_USER:
         raise ValidationError(
@@ -74,7 +124,10 @@ def alert_create(
         )
     if frequency not in AreaAlert.Frequency.values:
         raise ValidationError({"frequency": [_("Unbekannte Häufigkeit.")]})
-    if authority is not None:
+    if drawn is not None:
+        area = drawn
+        name = name or _("Gezeichnetes Gebiet")
+    elif authority is not None:
         area = territory(authority)
         name = name or authority.name
     elif point is not None:
@@ -96,7 +149,7 @@ def alert_create(
         name=name,
         area=area,
         authority=authority,
-        radius_m=radius_m if authority is None else None,
+        radius_m=radius_m if point is not None else None,
         category=category,
         frequency=frequency,
     )

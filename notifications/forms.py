@@ -1,4 +1,5 @@
-"""The area alert form: a Gemeinde, or a circle around a point (latitude, longitude, radius)."""
+"""The area alert form: a Gemeinde, a circle around a point (latitude, longitude, radius), or an
+area drawn on the map."""
 
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ class AreaAlertForm(forms.Form):
         max_value=MAX_RADIUS_M,
         initial=500,
     )
+    # Filled by the map (static/js/alert-draw.js): a drawn polygon as GeoJSON. Without a
+    # mouse or JavaScript, the Gemeinde or the circle are the ways to choose an area.
+    area = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100_000)
     category = forms.ModelChoiceField(
         label=_("Kategorie"),
         queryset=Category.objects.none(),
@@ -70,13 +74,20 @@ class AreaAlertForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_point = data.get("lat") is not None and data.get("lon") is not None
-        if data.get("authority") is None and not has_point:
+        chosen = [data.get("authority") is not None, has_point, bool(data.get("area"))]
+        if not any(chosen):
             raise forms.ValidationError(
-                _("Bitte wählen Sie eine Gemeinde oder geben Sie einen Mittelpunkt an.")
+                _(
+                    "Bitte wählen Sie eine Gemeinde, geben Sie einen Mittelpunkt an oder "
+                    "zeichnen Sie ein Gebiet in die Karte."
+                )
             )
-        if data.get("authority") is not None and has_point:
+        if chosen.count(True) > 1:
             raise forms.ValidationError(
-                _("Bitte wählen Sie entweder eine Gemeinde oder einen Mittelpunkt, nicht beides.")
+                _(
+                    "Bitte wählen Sie nur eines: eine Gemeinde, einen Mittelpunkt oder ein "
+                    "gezeichnetes Gebiet."
+                )
             )
         if has_point and data.get("radius_m") is None:
             self.add_error("radius_m", _("Bitte geben Sie einen Radius an."))

@@ -32,16 +32,17 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AreaAlertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        point = (
-            Point(data["lon"], data["lat"], srid=4326) if data.get("authority") is None else None
-        )
+        has_point = data.get("lat") is not None and data.get("lon") is not None
+        point = Point(data["lon"], data["lat"], srid=4326) if has_point else None
         try:
+            drawn = alerts.drawn_area(data["area"]) if data.get("area") else None
             alerts.alert_create(
                 user=request.user,
                 name=data.get("name") or "",
                 authority=data.get("authority"),
                 point=point,
                 radius_m=data.get("radius_m") if point is not None else None,
+                drawn=drawn,
                 category=data.get("category"),
                 frequency=data["frequency"],
             )
@@ -54,9 +55,23 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/alerts.html",
-        {"form": form, "alerts": alerts.alerts_of_user(request.user)},
+        {
+            "form": form,
+            "alerts": alerts.alerts_of_user(request.user),
+            "map_config": _map_config(),
+            "draw_strings": {
+                "drawn": _("Gebiet gezeichnet. Es wird beim Einrichten verwendet."),
+                "cleared": _("Gezeichnetes Gebiet entfernt."),
+            },
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _map_config() -> dict[str, object]:
+    from frontend.views import map_config  # the pages' shared map set-up (tiles, layers)
+
+    return map_config()
 
 
 @login_required

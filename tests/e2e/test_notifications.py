@@ -56,3 +56,28 @@ def test_alert_page_badge_and_unsubscribe_are_accessible(live_server: Any, page:
     page.get_by_role("button", name="Ja, abbestellen").click()
     expect(page.get_by_role("status")).to_contain_text("erhält keine E-Mails mehr")
     assert_accessible(page)
+
+
+def test_an_area_drawn_on_the_map_becomes_an_alert(live_server: Any, page: Page) -> None:
+    make_world()
+    user = User.objects.create_user(EMAIL, PASSWORD)
+    EmailAddress.objects.create(user=user, email=EMAIL, primary=True, verified=True)
+    page.goto(live_server.url + "/konto/benachrichtigungen/")
+    page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+    page.get_by_label("Passwort:", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Anmelden").click()
+    expect(page.locator("#alert-map")).to_be_visible()
+    page.get_by_role("button", name="Polygon zeichnen").click()
+    box = page.locator("#alert-map").bounding_box()
+    assert box is not None
+    corners = [(0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7)]
+    for fx, fy in corners:
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+    # closing the ring on the first corner finishes the polygon
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    expect(page.locator("#alert-draw-status")).to_contain_text("Gebiet gezeichnet")
+    assert "Polygon" in (page.locator("#id_area").input_value() or "")
+    assert_accessible(page)
+    page.get_by_role("button", name="Benachrichtigung einrichten").click()
+    expect(page.get_by_text("Die Benachrichtigung ist eingerichtet.")).to_be_visible()
+    expect(page.locator(".alert-list")).to_contain_text("gezeichnetes Gebiet")
