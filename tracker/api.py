@@ -284,6 +284,8 @@ class FeaturePagination(BasePagination):
 
     page_size = 500
     max_page_size = 2000
+    # Deep pages are a scan of everything before them (and a huge number overflows OFFSET).
+    max_page = 10_000
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
@@ -291,6 +293,15 @@ class FeaturePagination(BasePagination):
         self.request = request
         self.page = self._positive_int("page", 1)
         self.size = min(self._positive_int("page_size", self.page_size), self.max_page_size)
+        if self.page > self.max_page:
+            raise ValidationError(
+                {
+                    "page": [
+                        _("Höchstens Seite %(max)d; bitte den Ausschnitt verkleinern.")
+                        % {"max": self.max_page}
+                    ]
+                }
+            )
         offset = (self.page - 1) * self.size
         rows = list(queryset[offset : offset + self.size + 1])
         self.has_next = len(rows) > self.size

@@ -323,3 +323,11 @@ def test_a_category_offered_only_elsewhere_is_refused_here(client: Client, regio
     assert not Report.objects.exists()
     region["category"].available_in.add(region["gemeinde"])
     assert post_report(client).status_code == 201
+
+
+def test_absurd_page_numbers_are_a_400_not_a_crash(client: Client, region: dict) -> None:
+    for page in ("9999999999999999999999", "10001", "0", "abc"):
+        response = client.get("/api/v1/reports", {"page": page})
+        assert response.status_code == 400, page
+        assert "page" in response.json()
+    assert client.get("/api/v1/reports", {"page": "10000"}).status_code == 200
