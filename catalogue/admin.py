@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from jsonschema.exceptions import SchemaError
 
+from accounts.admin_scope import AuthorityScopedAdmin, is_superuser
+
 from . import schema_forms
 from .models import (
     Application,
@@ -74,10 +76,38 @@ class SearchSynonymAdmin(admin.ModelAdmin[SearchSynonym]):
 
 
 @admin.register(AuthorityPage)
-class AuthorityPageAdmin(admin.ModelAdmin[AuthorityPage]):
+class AuthorityPageAdmin(AuthorityScopedAdmin):
+    """Each authority's admins edit their own start page (superusers: all)."""
+
     list_display = ("authority",)
-    autocomplete_fields = ("authority",)
     filter_horizontal = ("featured",)
+
+
+@admin.register(ServiceOverride)
+class ServiceOverrideAdmin(AuthorityScopedAdmin):
+    """How an authority offers a service: online or not, handled by another office (e.g. its
+    Samtgemeinde), own contact. Authority admins edit their own authority's rows."""
+
+    list_display = ("service", "authority", "handled_by", "offered_online")
+    list_filter = ("offered_online",)
+    search_fields = ("service__name", "authority__name")
+    list_select_related = ("service", "authority", "handled_by")
+
+
+@admin.register(FeeRule)
+class FeeRuleAdmin(AuthorityScopedAdmin):
+    """An authority's fees for a service (its admins edit their own)."""
+
+    list_display = ("service", "authority", "label", "amount")
+    search_fields = ("service__name", "authority__name", "label")
+    list_select_related = ("service", "authority")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # A rule without authority is the default everywhere: superusers only.
+        if db_field.name == "authority" and not is_superuser(request):
+            field.required = True
+        return field
 
 
 class EventInline(admin.TabularInline[ApplicationEvent, Application]):
