@@ -25,3 +25,6 @@ CACHES = {
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = BASE_DIR / ".run" / "test-media"
+# No collectstatic before tests: WhiteNoise looks files up per request instead of warning
+# about the missing STATIC_ROOT (as in development).
+WHITENOISE_AUTOREFRESH = True
