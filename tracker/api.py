@@ -501,7 +501,13 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = create_report_from(request, serializer.validated_data, Report.Source.API)
+        # Our own report page posts here with its CSRF cookie and header; count those reports
+        # as filed on the web (the source is a statistic, not a permission).
+        from_page = bool(
+            request.COOKIES.get(settings.CSRF_COOKIE_NAME) and request.headers.get("X-CSRFToken")
+        )
+        source = Report.Source.WEB if from_page else Report.Source.API
+        report = create_report_from(request, serializer.validated_data, source)
         # The citizen page posts here too. Clients without cookies (apps, scripts) get no
         # session row just for this.
         if request.COOKIES:

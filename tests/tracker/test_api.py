@@ -331,3 +331,14 @@ def test_absurd_page_numbers_are_a_400_not_a_crash(client: Client, region: dict)
         assert response.status_code == 400, page
         assert "page" in response.json()
     assert client.get("/api/v1/reports", {"page": "10000"}).status_code == 200
+
+
+def test_reports_from_our_page_count_as_web_and_others_as_api(client: Client, region: dict) -> None:
+    assert Report.objects.get(pk=post_report(client).json()["id"]).source == "api"
+    client.cookies["csrftoken"] = "a" * 32
+    response = client.post(
+        "/api/v1/reports",
+        {**INSIDE, "category": "wilder-muell", "description": "Vom Formular", "email": "a@b.de"},
+        HTTP_X_CSRFTOKEN="a" * 32,
+    )
+    assert Report.objects.get(pk=response.json()["id"]).source == "web"
