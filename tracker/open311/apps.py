@@ -8,7 +8,7 @@ class Open311Config(AppConfig):
     verbose_name = _("Open311-Schnittstelle")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from tracker.models import ReportEvent
         from tracker.services import account_erasing
@@ -20,4 +20,13 @@ class Open311Config(AppConfig):
             sender=ReportEvent,
             dispatch_uid="open311.forward_new_report",
         )
+        from . import outbound
+        from .models import OutboundEndpoint
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                outbound.forget_endpoints,
+                sender=OutboundEndpoint,
+                dispatch_uid=f"open311.forget_endpoints.{signal is post_save}",
+            )
         account_erasing.connect(signals.erase_client_ids, dispatch_uid="open311.erase_client_ids")

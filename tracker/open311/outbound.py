@@ -27,6 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,9 +54,31 @@ def backoff(attempts: int) -> timedelta:
 # --- queueing (called from the ReportEvent signal, see signals.py) ---------------------------
 
 
+_ENDPOINTS_CACHE_KEY = "open311:outbound-authorities"
+
+
+def authorities_with_endpoints() -> frozenset[int]:
+    """Authorities with an active outbound endpoint. Asked on every intake, and almost always
+    empty, so it is cached (cleared whenever an endpoint is saved or deleted)."""
+    cached = cache.get(_ENDPOINTS_CACHE_KEY)
+    if cached is None:
+        cached = frozenset(
+            OutboundEndpoint.objects.filter(is_active=True).values_list("authority_id", flat=True)
+        )
+        cache.set(_ENDPOINTS_CACHE_KEY, cached, timeout=300)
+    return frozenset(cached)
+
+
+def forget_endpoints(**kwargs: Any) -> None:
+    """Signal receiver: an endpoint changed."""
+    cache.delete(_ENDPOINTS_CACHE_KEY)
+
+
 def endpoint_for_event(event: ReportEvent) -> OutboundEndpoint | None:
     """The active endpoint of the authority a report just reached: routed to at intake, or
     forwarded to."""
+    if not authorities_with_endpoints():
+        return None
     authority_id: int | None
     if event.kind == ReportEvent.Kind.CREATED:
         authority_id = event.authority_id or Report.objects.values_list(
