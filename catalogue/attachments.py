@@ -2,7 +2,7 @@
 
 Two kinds are accepted, decided by the content, never by the file name or the browser's type:
 
-* photos: exactly the report photo pipeline (tracker.photos.process_photo) — size limit,
+* photos: exactly the report photo pipeline (core.images.process_photo) — size limit,
   accepted formats, decompression-bomb and pixel checks, re-encoded as JPEG without metadata;
 * PDFs: at most ATTACHMENT_MAX_BYTES (default 10 MB), starting with the magic bytes `%PDF-`,
   ending with an `%%EOF` marker (a truncated upload is refused), and without active content
@@ -24,7 +24,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from tracker.photos import PhotoRejected, process_photo, read_upload
+from core.images import PhotoRejected, process_photo, read_upload
 
 DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
 _PDF_MAGIC: Final = b"%PDF-"

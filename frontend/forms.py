@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.api import Place, search_places
 from geo.srid import InvalidCoordinates, wgs84_point
-from tracker.api import category_name
 from tracker.models import Category
 from tracker.services import MAX_DESCRIPTION, MAX_PHOTOS
 
@@ -28,7 +27,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultiplePhotoField(forms.FileField):
     """Up to MAX_PHOTOS files from one `<input type=file multiple>`. The photo pipeline
-    (tracker.photos) decides what is an acceptable image."""
+    (core.images) decides what is an acceptable image."""
 
     widget = MultipleFileInput
 
@@ -43,7 +42,7 @@ class MultiplePhotoField(forms.FileField):
 
 class CategoryChoiceField(forms.ModelChoiceField[Category]):
     def label_from_instance(self, obj: Category) -> str:
-        return category_name(obj)
+        return obj.localized_name()
 
 
 def place_choice_value(place: Place) -> str:

@@ -31,8 +31,6 @@ from planning.filters import PlanningFilterForm, PlanningFilters
 from planning.scope import can_plan, planning_scope
 from tracker.models import Category
 
-from .views import map_config
-
 View = Callable[..., HttpResponse]
 
 EPS_CHOICES = (25, 50, 100, 200)
@@ -114,20 +112,19 @@ def _common(request: HttpRequest, form: PlanningFilterForm, current: str) -> dic
 def heatmap(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     shape = request.GET.get("shape", "square")
-    config = map_config()
-    config["api"]["bins"] = reverse("api:planning-bins")
-    config["filters"] = form.query_params() if filters else {}
-    config["shape"] = shape if shape in ("square", "hex") else "square"
-    config["strings"].update(
-        {
+    config: dict[str, Any] = {
+        "api": {"bins": reverse("api:planning-bins")},
+        "filters": form.query_params() if filters else {},
+        "shape": shape if shape in ("square", "hex") else "square",
+        "strings": {
             "binsLoading": _("Dichte wird berechnet …"),
             "binsLoaded": _("%(total)s Meldungen in %(cells)s Zellen zu je %(size)s m."),
             "binsFailed": _("Die Dichte konnte nicht geladen werden."),
             "binTitle": _("%(count)s Meldungen"),
-        }
-    )
+        },
+    }
     context = _common(request, form, "heatmap")
-    context.update({"map_config": config, "shape": config["shape"]})
+    context.update({"map_extra": config, "shape": config["shape"]})
     return render(request, "frontend/planning/heatmap.html", context)
 
 

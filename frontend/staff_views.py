@@ -28,11 +28,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core.images import PhotoRejected
 from tracker import permissions, selectors, services
-from tracker.api import category_name
 from tracker.models import Photo, Report, ResponseTemplate
 from tracker.permissions import NotPermitted
-from tracker.photos import PhotoRejected
 from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, TRANSITIONS_BY_ACTION, Transition
 
 from . import staff_queries
@@ -50,7 +49,6 @@ from .staff_forms import (
     TransitionForm,
     person_label,
 )
-from .views import map_config
 
 QUEUE_PAGE_SIZE = 25
 MAX_MARKERS = 500
@@ -123,9 +121,9 @@ def _navigation(report: Report) -> dict[str, str]:
 
 
 def staff_map_config(**extra: Any) -> dict[str, Any]:
-    config = map_config()
-    config["strings"].update(
-        {
+    """The staff maps' additions to the shared map configuration (frontend.maps)."""
+    config: dict[str, Any] = {
+        "strings": {
             "myLocation": _("Mein Standort"),
             "locating": _("Ihr Standort wird ermittelt …"),
             "located": _("Ihr Standort ist auf der Karte markiert."),
@@ -137,7 +135,7 @@ def staff_map_config(**extra: Any) -> dict[str, Any]:
             "overdue": _("überfällig"),
             "reportLocation": _("Ort der Meldung"),
         }
-    )
+    }
     config.update(extra)
     return config
 
@@ -182,7 +180,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "report": report,
-            "category": category_name(report.category),
+            "category": report.category.localized_name(),
             "actions": permissions.allowed_actions(user, report),
             "navigation": _navigation(report),
         }
@@ -199,7 +197,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "may_bulk": may_bulk,
         "bulk_form": BulkForm(user=user) if may_bulk else None,
         "bulk_results": bulk_results,
-        "map_config": staff_map_config(
+        "map_extra": staff_map_config(
             markers=reverse("frontend:staff-map-data") + (f"?{query}" if query else "")
         ),
     }
@@ -223,7 +221,7 @@ def queue_map_data(request: HttpRequest) -> JsonResponse:
             "geometry": {"type": "Point", "coordinates": [report.location.x, report.location.y]},
             "properties": {
                 "reference": report.reference,
-                "category_name": category_name(report.category),
+                "category_name": report.category.localized_name(),
                 "status": report.status,
                 "status_label": report.get_status_display(),
                 "priority_label": report.get_priority_display(),
@@ -372,7 +370,7 @@ def _render_detail(
     original_visible = original is not None and permissions.can_view(user, original)
     context = {
         "report": report,
-        "category_label": category_name(report.category),
+        "category_label": report.category.localized_name(),
         "routing_reason": ROUTING_REASONS.get(report.routing_reason, report.routing_reason),
         "allowed": allowed,
         "forms": page_forms,
@@ -390,7 +388,7 @@ def _render_detail(
         "show_contact": permissions.can_view(user, report),
         "assigned_to_label": person_label(report.assigned_to) if report.assigned_to else "",
         "navigation": _navigation(report),
-        "map_config": staff_map_config(
+        "map_extra": staff_map_config(
             report={
                 "lat": report.location.y,
                 "lon": report.location.x,

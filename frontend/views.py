@@ -12,8 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.db.models import Extent
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,11 +25,9 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from boundaries.models import Boundary
 from tracker import selectors, services
 from tracker.api import (
     SESSION_CREATED_REPORTS,
-    category_name,
     create_report_from,
     remember_created_report,
 )
@@ -39,139 +35,8 @@ from tracker.models import OPEN_STATUSES, Category, Report, Status
 
 from .forms import ReportForm
 
-# Germany, for a portal without any active boundary yet.
-FALLBACK_BOUNDS = [[47.27, 5.87], [55.06, 15.04]]
-SERVICE_AREA_CACHE_KEY = "frontend:service-area-bounds"
-SERVICE_AREA_CACHE_SECONDS = 600
 MAP_LIST_PAGE_SIZE = 25
 PERIOD_DAYS = ("7", "30", "365")
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def service_area_bounds() -> list[list[float]]:
-    """[[south, west], [north, east]] of all active boundaries: the map's first view."""
-    bounds = cache.get(SERVICE_AREA_CACHE_KEY)
-    if bounds is None:
-        extent = Boundary.objects.filter(boundary_set__is_active=True).aggregate(
-            extent=Extent("geom")
-        )["extent"]
-        if extent:
-            min_x, min_y, max_x, max_y = extent
-            bounds = [[min_y, min_x], [max_y, max_x]]
-        else:
-            bounds = FALLBACK_BOUNDS
-        cache.set(SERVICE_AREA_CACHE_KEY, bounds, SERVICE_AREA_CACHE_SECONDS)
-    return list(bounds)
-
-
-def map_config() -> dict[str, Any]:
-    """What every map page's JavaScript needs, handed over with json_script."""
-    return {
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "bounds": service_area_bounds(),
-        "api": {
-            "boundaries": reverse("api:boundaries"),
-            "roads": reverse("api:roads"),
-            "assets": reverse("api:assets"),
-            "places": reverse("api:places"),
-            "locate": reverse("api:locate"),
-            "categories": reverse("api:categories"),
-            "reports": reverse("api:reports"),
-            "nearby": reverse("api:reports-nearby"),
-            "photoLocation": reverse("api:photo-location"),
-            # "0" is replaced with a report id in JavaScript.
-            "support": reverse("api:report-support", args=[0]),
-        },
-        "strings": js_strings(),
-    }
-
-
-def js_strings() -> dict[str, str]:
-    """Texts the scripts show, translated here like every other string of the pages."""
-    return {
-        "mapLabel": _("Karte: mit den Pfeiltasten verschieben, mit Plus und Minus zoomen"),
-        "zoomIn": _("Vergrößern"),
-        "zoomOut": _("Verkleinern"),
-        "searching": _("Suche läuft …"),
-        "noPlaces": _(
-            "Keinen passenden Ort gefunden. Tippen Sie auf die Karte oder ändern Sie die Suche."
-        ),
-        "placesFound": _("%(count)s Orte gefunden. Bitte wählen Sie einen aus der Liste."),
-        "onePlaceFound": _("Ein Ort gefunden."),
-        "searchFailed": _("Die Suche ist gerade nicht möglich."),
-        "locationSet": _("Ort gewählt: %(place)s. Sie können die Markierung verschieben."),
-        "locationCoords": _("Position %(lat)s, %(lon)s"),
-        "markerTitle": _("Gewählter Ort (verschiebbar)"),
-        "chooseCategory": _("Wählen Sie eine Kategorie, dann sehen Sie, wer zuständig ist."),
-        "responsible": _("Zuständig: %(authority)s"),
-        "locating": _("Zuständigkeit wird ermittelt …"),
-        "locateFailed": _("Die Zuständigkeit konnte gerade nicht ermittelt werden."),
-        "categoryNotHere": _(
-            "Die gewählte Kategorie wird an diesem Ort nicht angeboten. Bitte wählen Sie eine "
-            "andere."
-        ),
-        "needLocation": _(
-            "Bitte wählen Sie den Ort: Tippen Sie auf die Karte oder wählen Sie ein Suchergebnis."
-        ),
-        "needCategory": _("Bitte wählen Sie eine Kategorie."),
-        "needDescription": _("Bitte beschreiben Sie das Problem."),
-        "needEmail": _("Ohne Konto brauchen wir Ihre E-Mail-Adresse für die Bestätigung."),
-        "badEmail": _("Bitte geben Sie eine gültige E-Mail-Adresse an."),
-        "geolocating": _("Ihr Standort wird ermittelt …"),
-        "geolocationFailed": _(
-            "Ihr Standort konnte nicht ermittelt werden. Bitte suchen Sie den Ort oder tippen "
-            "Sie auf die Karte."
-        ),
-        "myLocation": _("Mein Standort"),
-        "mapCentre": _("Kartenmitte"),
-        "assetChosen": _("%(type)s %(id)s gewählt."),
-        "nearbyHeading": _("Schon gemeldet? Offene Meldungen in der Nähe"),
-        "nearbyIntro": _(
-            "Wenn Ihr Anliegen schon dabei ist, unterstützen Sie die bestehende Meldung, statt "
-            "eine neue zu erstellen."
-        ),
-        "metresAway": _("%(m)s m entfernt"),
-        "reportedOn": _("gemeldet am %(date)s"),
-        "supporters": _("%(count)s Personen betroffen"),
-        "supportersOne": _("1 Person betroffen"),
-        "alsoAffected": _("Ich bin auch betroffen"),
-        "viewReport": _("Meldung ansehen (neuer Tab)"),
-        "supportEmail": _("Ihre E-Mail-Adresse für Nachrichten zu dieser Meldung"),
-        "supportNeedsEmail": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
-        "supportDone": _(
-            "Danke! Sie unterstützen jetzt die Meldung %(ref)s. Betroffene Personen: %(count)s. "
-            "Sie erhalten Nachrichten zum Bearbeitungsstand. Eine neue Meldung ist dafür nicht "
-            "nötig."
-        ),
-        "supportFailed": _("Das hat nicht geklappt. Bitte versuchen Sie es erneut."),
-        "newReportAnyway": _("Doch eine neue Meldung erstellen"),
-        "photoLimit": _("Höchstens %(max)s Fotos pro Meldung."),
-        "photoAlt": _("Ausgewähltes Foto %(n)s: %(name)s"),
-        "removePhoto": _("Foto %(n)s entfernen"),
-        "photoHasLocation": _("Ort aus Foto übernehmen"),
-        "photoLocationUsed": _("Ort aus dem Foto übernommen."),
-        "sending": _("Meldung wird gesendet …"),
-        "errorSummary": _("Bitte prüfen Sie Ihre Angaben"),
-        "tooMany": _("Zu viele Meldungen in kurzer Zeit. Bitte versuchen Sie es später erneut."),
-        "sendFailed": _(
-            "Die Meldung konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und "
-            "versuchen Sie es erneut."
-        ),
-        "reportsInView": _("%(count)s Meldungen im Kartenausschnitt"),
-        "reportsInViewOne": _("1 Meldung im Kartenausschnitt"),
-        "reportsCapped": _(
-            "Es werden die neuesten %(count)s angezeigt. Vergrößern Sie die Karte für mehr."
-        ),
-        "noReports": _("Keine Meldungen im Kartenausschnitt für diese Auswahl."),
-        "loading": _("Meldungen werden geladen …"),
-        "loadFailed": _("Die Meldungen konnten nicht geladen werden."),
-        "details": _("Details"),
-        "reportNumber": _("Nr. %(ref)s"),
-        "reportsCount": _("%(count)s Meldungen"),
-    }
 
 
 def _report_rate_per_ip(group: str, request: HttpRequest) -> str:
@@ -246,8 +111,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if form.errors:
         form.focus_first_error()
     categories = Category.objects.filter(is_active=True).prefetch_related("available_in")
-    config = map_config()
-    config["maxPhotos"] = services.MAX_PHOTOS
+    config: dict[str, Any] = {"maxPhotos": services.MAX_PHOTOS}
     config["user"] = (
         {"authenticated": True, "email": request.user.email}
         if request.user.is_authenticated
@@ -261,7 +125,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         "frontend/report_new.html",
         {
             "form": form,
-            "map_config": config,
+            "map_extra": config,
             "hints": ReportForm.hints,
             "photos_sent": bool(request.FILES.getlist("photos")),
         },
@@ -309,7 +173,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "filter_query": query,
-            "categories": [(c.slug, category_name(c)) for c in categories],
+            "categories": [(c.slug, c.localized_name()) for c in categories],
             "statuses": [(str(value), str(label)) for value, label in Status.choices],
             "periods": [
                 ("7", _("letzte 7 Tage")),
@@ -317,7 +181,6 @@ def public_map(request: HttpRequest) -> HttpResponse:
                 ("365", _("letzte 12 Monate")),
             ],
             "open_statuses": ",".join(str(s) for s in OPEN_STATUSES),
-            "map_config": map_config(),
         },
     )
 
@@ -326,19 +189,18 @@ def public_map(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.public_reports(), pk=pk)
     lat, lon = _public_position(report)
-    config = map_config()
-    config["report"] = {"lat": lat, "lon": lon, "status": report.status}
+    config = {"report": {"lat": lat, "lon": lon, "status": report.status}}
     return render(
         request,
         "frontend/report_detail.html",
         {
             "report": report,
-            "category_label": category_name(report.category),
+            "category_label": report.category.localized_name(),
             "history": selectors.public_history(report),
             "photos": report.public_photos,  # type: ignore[attr-defined]
             "approx_lat": lat,
             "approx_lon": lon,
-            "map_config": config,
+            "map_extra": config,
             "following": _is_following(request, report),
         },
     )
@@ -368,7 +230,7 @@ def report_thanks(request: HttpRequest, pk: int) -> HttpResponse:
         "frontend/report_thanks.html",
         {
             "report": report,
-            "category_label": category_name(report.category),
+            "category_label": report.category.localized_name(),
             "tracking_url": request.build_absolute_uri(
                 reverse("frontend:track", args=[report.tracking_token])
             ),
@@ -389,7 +251,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         "frontend/track.html",
         {
             "report": report,
-            "category_label": category_name(report.category),
+            "category_label": report.category.localized_name(),
             "history": selectors.public_history(report),
             "photos": list(report.photos.all()),
         },

@@ -29,9 +29,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from boundaries.models import TERRITORIAL_LEVELS, Boundary, Level
-from tracker.api import parse_bbox
 
 from .models import Asset, AssetType, RoadClass, RoadSegment
+from .params import parse_bbox
 from .srid import WGS84
 
 # Roads and assets: a bbox larger than this (degrees, each side) is refused with a 400.

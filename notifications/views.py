@@ -58,7 +58,6 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "alerts": alerts.alerts_of_user(request.user),
-            "map_config": _map_config(),
             "draw_strings": {
                 "drawn": _("Gebiet gezeichnet. Es wird beim Einrichten verwendet."),
                 "cleared": _("Gezeichnetes Gebiet entfernt."),
@@ -66,12 +65,6 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _map_config() -> dict[str, object]:
-    from frontend.views import map_config  # the pages' shared map set-up (tiles, layers)
-
-    return map_config()
 
 
 @login_required

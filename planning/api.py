@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.api import parse_bbox
+from geo.params import parse_bbox
 from tracker.models import Category
 
 from . import exports, selectors

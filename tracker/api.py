@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
@@ -29,16 +28,14 @@ from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from boundaries.services import OutsideServiceArea
+from core.errors import error_dict
+from core.images import PhotoRejected, read_gps
+from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
 
 from . import selectors, services
 from .models import Category, Report, Status
-from .photos import PhotoRejected, read_gps
 from .selectors import PUBLIC_GRID_DEGREES  # noqa: F401 - re-exported for the pages
-
-
-def category_name(category: Category) -> str:
-    return category.name_en if get_language() == "en" and category.name_en else category.name
 
 
 class CategorySerializer(serializers.ModelSerializer[Category]):
@@ -58,7 +55,7 @@ class CategorySerializer(serializers.ModelSerializer[Category]):
         )
 
     def get_name(self, category: Category) -> str:
-        return category_name(category)
+        return category.localized_name()
 
 
 class CategoryListView(generics.ListAPIView[Category]):
@@ -188,7 +185,7 @@ class PublicReportSerializer(GeoFeatureModelSerializer):
             lon=report.public_lon,  # type: ignore[attr-defined]
             lat=report.public_lat,  # type: ignore[attr-defined]
             category_slug=report.category.slug,
-            category_name=category_name(report.category),
+            category_name=report.category.localized_name(),
             status=report.status,
             authority=report.authority.name,
             description=report.description,
@@ -204,7 +201,7 @@ class PublicReportSerializer(GeoFeatureModelSerializer):
         return {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
 
     def get_category_name(self, report: Report) -> str:
-        return category_name(report.category)
+        return report.category.localized_name()
 
     def get_photos(self, report: Report) -> list[dict[str, str]]:
         photos = getattr(report, "public_photos", None)
@@ -258,23 +255,6 @@ class ReportCreateSerializer(PointCategorySerializer):
         if value:
             raise ValidationError(_("Dieses Feld muss leer bleiben."))
         return value
-
-
-def parse_bbox(raw: str) -> Polygon:
-    """`minLon,minLat,maxLon,maxLat` → Polygon, with a 400 for anything else."""
-    parts = raw.split(",")
-    if len(parts) != 4:
-        raise ValidationError(
-            {"bbox": [_("bbox braucht vier Zahlen: minLon,minLat,maxLon,maxLat")]}
-        )
-    try:
-        min_corner = wgs84_point(parts[0], parts[1])
-        max_corner = wgs84_point(parts[2], parts[3])
-    except InvalidCoordinates as exc:
-        raise ValidationError({"bbox": [str(exc)]}) from exc
-    if min_corner.x >= max_corner.x or min_corner.y >= max_corner.y:
-        raise ValidationError({"bbox": [_("bbox: die Minima müssen kleiner als die Maxima sein.")]})
-    return Polygon.from_bbox((min_corner.x, min_corner.y, max_corner.x, max_corner.y))
 
 
 class FeaturePagination(BasePagination):
@@ -363,15 +343,6 @@ class ReportCreateUserThrottle(UserRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
-def _validation_error_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            field: [str(m) for e in errs for m in e.messages]
-            for field, errs in exc.error_dict.items()
-        }
-    return {"non_field_errors": [str(m) for m in exc.messages]}
-
-
 def report_created_body(report: Report) -> dict[str, Any]:
     return {
         "id": report.pk,
@@ -407,7 +378,7 @@ def create_report_from(request: HttpRequest | Request, data: dict[str, Any], sou
             language=get_language() or "de",
         )
     except DjangoValidationError as exc:
-        raise ValidationError(_validation_error_dict(exc)) from exc
+        raise ValidationError(error_dict(exc)) from exc
     except OutsideServiceArea as exc:
         raise ValidationError({"lat": [str(exc)], "lon": [str(exc)]}) from exc
     except PhotoRejected as exc:
@@ -566,7 +537,7 @@ class SupportView(APIView):
                 email=serializer.validated_data.get("email", ""),
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_validation_error_dict(exc)) from exc
+            raise ValidationError(error_dict(exc)) from exc
         report.refresh_from_db(fields=["supporter_count"])
         return Response({"id": report.pk, "supporter_count": report.supporter_count})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Level
@@ -102,6 +103,10 @@ class Category(models.Model):
         verbose_name = _("Kategorie")
         verbose_name_plural = _("Kategorien")
         ordering = ["sort_order", "name"]
+
+    def localized_name(self) -> str:
+        """The name in the active language (English where an English name is set)."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
     def __str__(self) -> str:
         return self.name

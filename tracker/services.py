@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from boundaries.models import Authority
 from boundaries.services import authorities_at, route
+from core.images import ProcessedPhoto, process_photo
 from notifications import tasks
 from notifications.queue import enqueue_on_commit
 
 from . import permissions
 from .models import Category, Photo, Priority, Report, ReportEvent, Status, Support, Team
 from .permissions import NotPermitted
-from .photos import ProcessedPhoto, process_photo
 from .workflow import SPECIAL_ACTIONS, Transition, WorkflowError, check_action, transition_for
 
 MAX_PHOTOS = 5
@@ -98,7 +98,7 @@ def report_create(
     """File a report: validate, route, store it with its photos, and queue the notifications.
 
     Raises ValidationError (field-level messages), boundaries.services.OutsideServiceArea, or
-    tracker.photos.PhotoRejected. On any failure nothing is stored: no report, no photo file.
+    core.images.PhotoRejected. On any failure nothing is stored: no report, no photo file.
     """
     contact = contact or Contact()
     errors: dict[str, list[str]] = {}
@@ -679,7 +679,7 @@ def report_add_photo(
     kind: str = Photo.Kind.AFTER,
     public: bool = False,
 ) -> Photo:
-    """A staff photo (by default "after"), cleaned like citizens' photos (tracker.photos).
+    """A staff photo (by default "after"), cleaned like citizens' photos (core.images).
     Raises PhotoRejected for unusable files; nothing is stored then."""
     if kind not in Photo.Kind.values:
         raise WorkflowError({"kind": [_("Unbekannte Fotoart.")]})

@@ -33,12 +33,14 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from accounts.models import User
 from boundaries.models import Authority
+from core.errors import error_dict
+from core.images import PhotoRejected
+from geo.params import parse_bbox
 
 from . import permissions, selectors, services
-from .api import FeaturePagination, _validation_error_dict, category_name, parse_bbox
+from .api import FeaturePagination
 from .models import Photo, Priority, Report, ReportEvent, ResponseTemplate, Status, Team
 from .permissions import NotPermitted
-from .photos import PhotoRejected
 
 PRIORITY_KEYS: dict[str, int] = {p.name.lower(): int(p.value) for p in Priority}
 PRIORITY_NAMES: dict[int, str] = {value: key for key, value in PRIORITY_KEYS.items()}
@@ -141,7 +143,7 @@ class StaffReportSerializer(GeoFeatureModelSerializer):
         fields: tuple[str, ...] = QUEUE_FIELDS
 
     def get_category_name(self, report: Report) -> str:
-        return category_name(report.category)
+        return report.category.localized_name()
 
     @extend_schema_field(serializers.ChoiceField(choices=list(PRIORITY_KEYS)))
     def get_priority(self, report: Report) -> str:
@@ -333,9 +335,8 @@ class StaffQuerySerializer(serializers.Serializer[dict[str, Any]]):
     def validate_bbox(self, raw: str) -> Any:
         try:
             return parse_bbox(raw)
-        except ValidationError as exc:
-            detail: Any = exc.detail
-            raise ValidationError(detail.get("bbox", detail)) from exc
+        except DjangoValidationError as exc:
+            raise ValidationError(error_dict(exc).get("bbox", exc.messages)) from exc
 
 
 class StaffReportListView(generics.ListAPIView[Report]):
@@ -499,7 +500,7 @@ class ReportActionView(APIView):
         except NotPermitted as exc:
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
-            raise ValidationError(_validation_error_dict(exc)) from exc
+            raise ValidationError(error_dict(exc)) from exc
         except PhotoRejected as exc:
             raise ValidationError({"photo": [str(exc)]}) from exc
         return self.respond(report, request.user)

@@ -231,6 +231,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Services' errors (Django ValidationError, PermissionDenied, domain errors) → API errors.
+    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "report_create_ip": REPORT_RATE_PER_IP,
         "report_create_user": REPORT_RATE_PER_USER,
@@ -257,7 +259,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Photos of reports (tracker.photos): size and pixel limits, stored size, moderation.
+# Photos of reports (core.images): size and pixel limits, stored size, moderation.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from core.images import PhotoRejected
 from tests.factories import CategoryFactory, TeamFactory, UserFactory
 from tracker import selectors, services
 from tracker.models import Photo, Priority, Report, ReportEvent, Status, Support
 from tracker.permissions import NotPermitted
-from tracker.photos import PhotoRejected
 from tracker.workflow import TRANSITIONS, WorkflowError
 
 from .staff_fixtures import World, jpeg

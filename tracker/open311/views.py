@@ -25,11 +25,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from boundaries.models import Authority, Level
 from boundaries.services import OutsideServiceArea
+from core.images import PhotoRejected
 from geo.srid import InvalidCoordinates, wgs84_point
-from tracker.api import category_name
 from tracker.models import OPEN_STATUSES, Category, Report
 from tracker.permissions import NotPermitted
-from tracker.photos import PhotoRejected
 from tracker.services import MAX_DESCRIPTION, MAX_PHOTOS, Contact
 
 from . import selectors
@@ -166,7 +165,7 @@ def service_data(category: Category) -> dict[str, Any]:
     attributes: list[ServiceAttribute] = getattr(category, "attribute_list", [])
     return {
         "service_code": category.slug,
-        "service_name": category_name(category),
+        "service_name": category.localized_name(),
         "description": category.description,
         "metadata": bool(attributes),
         "type": "realtime",
@@ -222,7 +221,7 @@ def request_data(request: HttpRequest, report: Report, *, extensions: bool) -> d
         "service_request_id": str(report.pk),
         "status": "open" if is_open else "closed",
         "status_notes": getattr(report, "status_notes", None) or None,
-        "service_name": category_name(report.category),
+        "service_name": report.category.localized_name(),
         "service_code": report.category.slug,
         "description": report.description,
         "agency_responsible": report.authority.name,
@@ -245,7 +244,7 @@ def request_data(request: HttpRequest, report: Report, *, extensions: bool) -> d
     if extensions:
         data["extended_attributes"] = {
             "detailed_status": report.status,
-            "title": f"{category_name(report.category)} ({report.reference})",
+            "title": f"{report.category.localized_name()} ({report.reference})",
             "media_urls": media_urls,
         }
     return data

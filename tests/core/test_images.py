@@ -19,8 +19,8 @@ from PIL import ExifTags, Image, ImageCms, ImageFile
 from PIL.TiffImagePlugin import IFDRational
 from pytest_django import Settings
 
-from tracker import photos
-from tracker.photos import GpsLocation, PhotoRejected, process_photo, read_gps
+from core import images as photos
+from core.images import GpsLocation, PhotoRejected, process_photo, read_gps
 
 # Strings planted in every metadata slot of the test JPEG; none may survive processing.
 MARKERS = (b"MARKER-MAKE", b"MARKER-ARTIST", b"MARKER-DATUM", b"MARKER-COMMENT", b"MARKER-XMP")
