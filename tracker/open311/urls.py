@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import update_views, views
 
 app_name = "open311"
 
@@ -19,7 +19,7 @@ urlpatterns = [
     ),
     re_path(
         r"^servicerequestupdates" + _FMT,
-        views.service_request_updates,
+        update_views.service_request_updates,
         name="servicerequestupdates",
     ),
     re_path(r"^tokens/(?P<token>[^/]+?)" + _FMT, views.token_detail, name="token"),
