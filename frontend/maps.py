@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.gis.db.models import Extent
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Boundary
 
@@ -68,86 +68,89 @@ def map_config(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return config
 
 
+# Texts the scripts show, translated per request like every other string of the pages.
+JS_STRINGS: dict[str, Any] = {
+    "mapLabel": _("Karte: mit den Pfeiltasten verschieben, mit Plus und Minus zoomen"),
+    "zoomIn": _("Vergrößern"),
+    "zoomOut": _("Verkleinern"),
+    "searching": _("Suche läuft …"),
+    "noPlaces": _(
+        "Keinen passenden Ort gefunden. Tippen Sie auf die Karte oder ändern Sie die Suche."
+    ),
+    "placesFound": _("%(count)s Orte gefunden. Bitte wählen Sie einen aus der Liste."),
+    "onePlaceFound": _("Ein Ort gefunden."),
+    "searchFailed": _("Die Suche ist gerade nicht möglich."),
+    "locationSet": _("Ort gewählt: %(place)s. Sie können die Markierung verschieben."),
+    "locationCoords": _("Position %(lat)s, %(lon)s"),
+    "markerTitle": _("Gewählter Ort (verschiebbar)"),
+    "chooseCategory": _("Wählen Sie eine Kategorie, dann sehen Sie, wer zuständig ist."),
+    "responsible": _("Zuständig: %(authority)s"),
+    "locating": _("Zuständigkeit wird ermittelt …"),
+    "locateFailed": _("Die Zuständigkeit konnte gerade nicht ermittelt werden."),
+    "categoryNotHere": _(
+        "Die gewählte Kategorie wird an diesem Ort nicht angeboten. Bitte wählen Sie eine andere."
+    ),
+    "needLocation": _(
+        "Bitte wählen Sie den Ort: Tippen Sie auf die Karte oder wählen Sie ein Suchergebnis."
+    ),
+    "needCategory": _("Bitte wählen Sie eine Kategorie."),
+    "needDescription": _("Bitte beschreiben Sie das Problem."),
+    "needEmail": _("Ohne Konto brauchen wir Ihre E-Mail-Adresse für die Bestätigung."),
+    "badEmail": _("Bitte geben Sie eine gültige E-Mail-Adresse an."),
+    "geolocating": _("Ihr Standort wird ermittelt …"),
+    "geolocationFailed": _(
+        "Ihr Standort konnte nicht ermittelt werden. Bitte suchen Sie den Ort oder tippen "
+        "Sie auf die Karte."
+    ),
+    "myLocation": _("Mein Standort"),
+    "mapCentre": _("Kartenmitte"),
+    "assetChosen": _("%(type)s %(id)s gewählt."),
+    "nearbyHeading": _("Schon gemeldet? Offene Meldungen in der Nähe"),
+    "nearbyIntro": _(
+        "Wenn Ihr Anliegen schon dabei ist, unterstützen Sie die bestehende Meldung, statt "
+        "eine neue zu erstellen."
+    ),
+    "metresAway": _("%(m)s m entfernt"),
+    "reportedOn": _("gemeldet am %(date)s"),
+    "supporters": _("%(count)s Personen betroffen"),
+    "supportersOne": _("1 Person betroffen"),
+    "alsoAffected": _("Ich bin auch betroffen"),
+    "viewReport": _("Meldung ansehen (neuer Tab)"),
+    "supportEmail": _("Ihre E-Mail-Adresse für Nachrichten zu dieser Meldung"),
+    "supportNeedsEmail": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
+    "supportDone": _(
+        "Danke! Sie unterstützen jetzt die Meldung %(ref)s. Betroffene Personen: %(count)s. "
+        "Sie erhalten Nachrichten zum Bearbeitungsstand. Eine neue Meldung ist dafür nicht "
+        "nötig."
+    ),
+    "supportFailed": _("Das hat nicht geklappt. Bitte versuchen Sie es erneut."),
+    "newReportAnyway": _("Doch eine neue Meldung erstellen"),
+    "photoLimit": _("Höchstens %(max)s Fotos pro Meldung."),
+    "photoAlt": _("Ausgewähltes Foto %(n)s: %(name)s"),
+    "removePhoto": _("Foto %(n)s entfernen"),
+    "photoHasLocation": _("Ort aus Foto übernehmen"),
+    "photoLocationUsed": _("Ort aus dem Foto übernommen."),
+    "sending": _("Meldung wird gesendet …"),
+    "errorSummary": _("Bitte prüfen Sie Ihre Angaben"),
+    "tooMany": _("Zu viele Meldungen in kurzer Zeit. Bitte versuchen Sie es später erneut."),
+    "sendFailed": _(
+        "Die Meldung konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und "
+        "versuchen Sie es erneut."
+    ),
+    "reportsInView": _("%(count)s Meldungen im Kartenausschnitt"),
+    "reportsInViewOne": _("1 Meldung im Kartenausschnitt"),
+    "reportsCapped": _(
+        "Es werden die neuesten %(count)s angezeigt. Vergrößern Sie die Karte für mehr."
+    ),
+    "noReports": _("Keine Meldungen im Kartenausschnitt für diese Auswahl."),
+    "loading": _("Meldungen werden geladen …"),
+    "loadFailed": _("Die Meldungen konnten nicht geladen werden."),
+    "details": _("Details"),
+    "reportNumber": _("Nr. %(ref)s"),
+    "reportsCount": _("%(count)s Meldungen"),
+}
+
+
 def js_strings() -> dict[str, str]:
-    """Texts the scripts show, translated here like every other string of the pages."""
-    return {
-        "mapLabel": _("Karte: mit den Pfeiltasten verschieben, mit Plus und Minus zoomen"),
-        "zoomIn": _("Vergrößern"),
-        "zoomOut": _("Verkleinern"),
-        "searching": _("Suche läuft …"),
-        "noPlaces": _(
-            "Keinen passenden Ort gefunden. Tippen Sie auf die Karte oder ändern Sie die Suche."
-        ),
-        "placesFound": _("%(count)s Orte gefunden. Bitte wählen Sie einen aus der Liste."),
-        "onePlaceFound": _("Ein Ort gefunden."),
-        "searchFailed": _("Die Suche ist gerade nicht möglich."),
-        "locationSet": _("Ort gewählt: %(place)s. Sie können die Markierung verschieben."),
-        "locationCoords": _("Position %(lat)s, %(lon)s"),
-        "markerTitle": _("Gewählter Ort (verschiebbar)"),
-        "chooseCategory": _("Wählen Sie eine Kategorie, dann sehen Sie, wer zuständig ist."),
-        "responsible": _("Zuständig: %(authority)s"),
-        "locating": _("Zuständigkeit wird ermittelt …"),
-        "locateFailed": _("Die Zuständigkeit konnte gerade nicht ermittelt werden."),
-        "categoryNotHere": _(
-            "Die gewählte Kategorie wird an diesem Ort nicht angeboten. Bitte wählen Sie eine "
-            "andere."
-        ),
-        "needLocation": _(
-            "Bitte wählen Sie den Ort: Tippen Sie auf die Karte oder wählen Sie ein Suchergebnis."
-        ),
-        "needCategory": _("Bitte wählen Sie eine Kategorie."),
-        "needDescription": _("Bitte beschreiben Sie das Problem."),
-        "needEmail": _("Ohne Konto brauchen wir Ihre E-Mail-Adresse für die Bestätigung."),
-        "badEmail": _("Bitte geben Sie eine gültige E-Mail-Adresse an."),
-        "geolocating": _("Ihr Standort wird ermittelt …"),
-        "geolocationFailed": _(
-            "Ihr Standort konnte nicht ermittelt werden. Bitte suchen Sie den Ort oder tippen "
-            "Sie auf die Karte."
-        ),
-        "myLocation": _("Mein Standort"),
-        "mapCentre": _("Kartenmitte"),
-        "assetChosen": _("%(type)s %(id)s gewählt."),
-        "nearbyHeading": _("Schon gemeldet? Offene Meldungen in der Nähe"),
-        "nearbyIntro": _(
-            "Wenn Ihr Anliegen schon dabei ist, unterstützen Sie die bestehende Meldung, statt "
-            "eine neue zu erstellen."
-        ),
-        "metresAway": _("%(m)s m entfernt"),
-        "reportedOn": _("gemeldet am %(date)s"),
-        "supporters": _("%(count)s Personen betroffen"),
-        "supportersOne": _("1 Person betroffen"),
-        "alsoAffected": _("Ich bin auch betroffen"),
-        "viewReport": _("Meldung ansehen (neuer Tab)"),
-        "supportEmail": _("Ihre E-Mail-Adresse für Nachrichten zu dieser Meldung"),
-        "supportNeedsEmail": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
-        "supportDone": _(
-            "Danke! Sie unterstützen jetzt die Meldung %(ref)s. Betroffene Personen: %(count)s. "
-            "Sie erhalten Nachrichten zum Bearbeitungsstand. Eine neue Meldung ist dafür nicht "
-            "nötig."
-        ),
-        "supportFailed": _("Das hat nicht geklappt. Bitte versuchen Sie es erneut."),
-        "newReportAnyway": _("Doch eine neue Meldung erstellen"),
-        "photoLimit": _("Höchstens %(max)s Fotos pro Meldung."),
-        "photoAlt": _("Ausgewähltes Foto %(n)s: %(name)s"),
-        "removePhoto": _("Foto %(n)s entfernen"),
-        "photoHasLocation": _("Ort aus Foto übernehmen"),
-        "photoLocationUsed": _("Ort aus dem Foto übernommen."),
-        "sending": _("Meldung wird gesendet …"),
-        "errorSummary": _("Bitte prüfen Sie Ihre Angaben"),
-        "tooMany": _("Zu viele Meldungen in kurzer Zeit. Bitte versuchen Sie es später erneut."),
-        "sendFailed": _(
-            "Die Meldung konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und "
-            "versuchen Sie es erneut."
-        ),
-        "reportsInView": _("%(count)s Meldungen im Kartenausschnitt"),
-        "reportsInViewOne": _("1 Meldung im Kartenausschnitt"),
-        "reportsCapped": _(
-            "Es werden die neuesten %(count)s angezeigt. Vergrößern Sie die Karte für mehr."
-        ),
-        "noReports": _("Keine Meldungen im Kartenausschnitt für diese Auswahl."),
-        "loading": _("Meldungen werden geladen …"),
-        "loadFailed": _("Die Meldungen konnten nicht geladen werden."),
-        "details": _("Details"),
-        "reportNumber": _("Nr. %(ref)s"),
-        "reportsCount": _("%(count)s Meldungen"),
-    }
+    """JS_STRINGS in the active language."""
+    return {key: str(text) for key, text in JS_STRINGS.items()}
