@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
@@ -92,51 +93,78 @@ def responsibilities(
     result: dict[int, Responsibility] = {}
     for service in services:
         picked = _pick_level(covering, service.level)
-        handler_id: int | None = None
-        notes: list[str] = []
-        for candidate in most_local_first:
-            override = overrides.get((service.id, candidate.id))
-            if override is not None and override.handled_by_id:
-                handler_id = override.handled_by_id
-                if handler_id != candidate.id:
-                    notes.append(
-                        _("für %(own)s wahrgenommen durch %(handler)s")
-                        % {"own": candidate.name, "handler": authorities[handler_id].name}
-                    )
-                else:
-                    notes.append(_("%(own)s erledigt dies selbst") % {"own": candidate.name})
-                break
+        handler_id, notes = _override_handler(service, most_local_first, overrides, authorities)
         if handler_id is None:
             if picked is None:
                 continue
-            handler_id = picked.id
-            if picked.delegates_to_id:
-                handler_id = picked.delegates_to_id
-                notes.append(
-                    _("für %(own)s zuständig: %(delegate)s")
-                    % {"own": picked.name, "delegate": authorities[handler_id].name}
-                )
-        authority = authorities[handler_id]
-        own = overrides.get((service.id, handler_id))
-        local = overrides.get((service.id, picked.id)) if picked else None
-        offered_online = service.is_online
-        for override in (own, local):
-            if override is not None and override.offered_online is not None:
-                offered_online = service.is_online and override.offered_online
-                break
-        contact = own or local
-        result[service.id] = Responsibility(
-            service=service,
-            authority=authority,
-            detail="; ".join(notes),
-            offered_online=offered_online,
-            email=(contact.contact_email if contact else "") or authority.email,
-            phone=(contact.contact_phone if contact else "") or authority.phone,
-            website=authority.website,
-            contact_note=contact.contact_note if contact else "",
-            fees=(contact.fees if contact else "") or service.fees,
+            handler_id, notes = _level_handler(picked, authorities)
+        result[service.id] = _responsibility(
+            service, authorities[handler_id], picked, overrides, notes
         )
     return result
+
+
+def _override_handler(
+    service: Service,
+    most_local_first: list[CoveringAuthority],
+    overrides: dict[tuple[int, int], Any],
+    authorities: dict[int, Authority],
+) -> tuple[int | None, list[str]]:
+    """The most local authority's override that names who handles the service, if any."""
+    for candidate in most_local_first:
+        override = overrides.get((service.id, candidate.id))
+        if override is not None and override.handled_by_id:
+            handler_id: int = override.handled_by_id
+            if handler_id != candidate.id:
+                note = _("für %(own)s wahrgenommen durch %(handler)s") % {
+                    "own": candidate.name,
+                    "handler": authorities[handler_id].name,
+                }
+            else:
+                note = _("%(own)s erledigt dies selbst") % {"own": candidate.name}
+            return handler_id, [note]
+    return None, []
+
+
+def _level_handler(
+    picked: CoveringAuthority, authorities: dict[int, Authority]
+) -> tuple[int, list[str]]:
+    """The authority of the service's level, or the one it delegates to."""
+    if not picked.delegates_to_id:
+        return picked.id, []
+    handler_id = picked.delegates_to_id
+    return handler_id, [
+        _("für %(own)s zuständig: %(delegate)s")
+        % {"own": picked.name, "delegate": authorities[handler_id].name}
+    ]
+
+
+def _responsibility(
+    service: Service,
+    authority: Authority,
+    picked: CoveringAuthority | None,
+    overrides: dict[tuple[int, int], Any],
+    notes: list[str],
+) -> Responsibility:
+    own = overrides.get((service.id, authority.id))
+    local = overrides.get((service.id, picked.id)) if picked else None
+    offered_online = service.is_online
+    for override in (own, local):
+        if override is not None and override.offered_online is not None:
+            offered_online = service.is_online and override.offered_online
+            break
+    contact = own or local
+    return Responsibility(
+        service=service,
+        authority=authority,
+        detail="; ".join(notes),
+        offered_online=offered_online,
+        email=(contact.contact_email if contact else "") or authority.email,
+        phone=(contact.contact_phone if contact else "") or authority.phone,
+        website=authority.website,
+        contact_note=contact.contact_note if contact else "",
+        fees=(contact.fees if contact else "") or service.fees,
+    )
 
 
 def responsibility_at(service: Service, point: Point) -> Responsibility:

@@ -58,6 +58,71 @@ def _number(raw: str) -> int | float | None:
     return int(value) if value.is_integer() and "." not in raw and "e" not in raw.lower() else value
 
 
+class _Refused(ValueError):
+    """A submitted value the attribute's datatype does not accept (the message names why)."""
+
+
+def _string(value: str, label: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise _Refused(_("%(field)s: keine Zeilenumbrüche erlaubt.") % {"field": label})
+    if len(value) > MAX_STRING:
+        raise _Refused(
+            _("%(field)s: höchstens %(max)d Zeichen.") % {"field": label, "max": MAX_STRING}
+        )
+    return value
+
+
+def _text(value: str, label: str) -> str:
+    if len(value) > MAX_TEXT:
+        raise _Refused(
+            _("%(field)s: höchstens %(max)d Zeichen.") % {"field": label, "max": MAX_TEXT}
+        )
+    return value
+
+
+def _numeric(value: str, label: str) -> int | float:
+    number = _number(value)
+    if number is None:
+        raise _Refused(_("%(field)s: muss eine Zahl sein.") % {"field": label})
+    return number
+
+
+def _datetime(value: str, label: str) -> str:
+    moment = parse_w3_datetime(value)
+    if moment is None:
+        raise _Refused(_("%(field)s: Datum/Uhrzeit im Format ISO 8601 angeben.") % {"field": label})
+    return moment.isoformat()
+
+
+def _keys(attribute: ServiceAttribute, submitted: list[str], label: str) -> list[str]:
+    unknown = [v for v in submitted if v not in attribute.keys]
+    if unknown:
+        raise _Refused(
+            _("%(field)s: unbekannter Wert „%(value)s“, erlaubt: %(keys)s.")
+            % {"field": label, "value": unknown[0], "keys": ", ".join(attribute.keys)}
+        )
+    return list(dict.fromkeys(submitted))
+
+
+def _value(attribute: ServiceAttribute, submitted: list[str], label: str) -> AttributeValue:
+    """The checked value of one attribute (submitted: at least one non-empty value)."""
+    datatype = attribute.datatype
+    if datatype == Datatype.MULTIVALUELIST:
+        return _keys(attribute, submitted, label)
+    if len(submitted) > 1:
+        raise _Refused(_("%(field)s: nur ein Wert erlaubt.") % {"field": label})
+    value = submitted[0]
+    if datatype == Datatype.SINGLEVALUELIST:
+        return _keys(attribute, submitted, label)[0]
+    checks = {
+        Datatype.STRING: _string,
+        Datatype.TEXT: _text,
+        Datatype.NUMBER: _numeric,
+        Datatype.DATETIME: _datetime,
+    }
+    return checks[datatype](value, label)  # type: ignore[index]
+
+
 def validate_attributes(
     definition: Sequence[ServiceAttribute], raw: Mapping[str, list[str]]
 ) -> tuple[dict[str, AttributeValue], list[str]]:
@@ -80,56 +145,8 @@ def validate_attributes(
                     % {"field": label, "description": attribute.description}
                 )
             continue
-        if attribute.datatype != Datatype.MULTIVALUELIST and len(submitted) > 1:
-            errors.append(_("%(field)s: nur ein Wert erlaubt.") % {"field": label})
-            continue
-        value = submitted[0]
-        datatype = attribute.datatype
-        if datatype == Datatype.STRING:
-            if "\n" in value or "\r" in value:
-                errors.append(_("%(field)s: keine Zeilenumbrüche erlaubt.") % {"field": label})
-            elif len(value) > MAX_STRING:
-                errors.append(
-                    _("%(field)s: höchstens %(max)d Zeichen.") % {"field": label, "max": MAX_STRING}
-                )
-            else:
-                values[attribute.code] = value
-        elif datatype == Datatype.TEXT:
-            if len(value) > MAX_TEXT:
-                errors.append(
-                    _("%(field)s: höchstens %(max)d Zeichen.") % {"field": label, "max": MAX_TEXT}
-                )
-            else:
-                values[attribute.code] = value
-        elif datatype == Datatype.NUMBER:
-            number = _number(value)
-            if number is None:
-                errors.append(_("%(field)s: muss eine Zahl sein.") % {"field": label})
-            else:
-                values[attribute.code] = number
-        elif datatype == Datatype.DATETIME:
-            moment = parse_w3_datetime(value)
-            if moment is None:
-                errors.append(
-                    _("%(field)s: Datum/Uhrzeit im Format ISO 8601 angeben.") % {"field": label}
-                )
-            else:
-                values[attribute.code] = moment.isoformat()
-        elif datatype == Datatype.SINGLEVALUELIST:
-            if value not in attribute.keys:
-                errors.append(
-                    _("%(field)s: unbekannter Wert „%(value)s“, erlaubt: %(keys)s.")
-                    % {"field": label, "value": value, "keys": ", ".join(attribute.keys)}
-                )
-            else:
-                values[attribute.code] = value
-        else:  # multivaluelist
-            unknown = [v for v in submitted if v not in attribute.keys]
-            if unknown:
-                errors.append(
-                    _("%(field)s: unbekannter Wert „%(value)s“, erlaubt: %(keys)s.")
-                    % {"field": label, "value": unknown[0], "keys": ", ".join(attribute.keys)}
-                )
-            else:
-                values[attribute.code] = list(dict.fromkeys(submitted))
+        try:
+            values[attribute.code] = _value(attribute, submitted, label)
+        except _Refused as exc:
+            errors.append(str(exc))
     return values, errors
