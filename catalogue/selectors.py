@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 
-from .models import Application, ApplicationEvent, Favourite, Message, Service
+from .models import Application, ApplicationEvent, Favourite, Message, Payment, Service
 
 
 def active_services() -> QuerySet[Service]:
@@ -54,3 +54,11 @@ def _with_details(applications: QuerySet[Application]) -> QuerySet[Application]:
 def favourite_services(user_id: int) -> QuerySet[Service]:
     ids = Favourite.objects.filter(user_id=user_id).values("service_id")
     return Service.objects.filter(pk__in=ids, is_active=True).order_by("name")
+
+
+def payment_of(application: Application) -> Payment | None:
+    """The application's fee payment, if it has one."""
+    try:
+        return application.payment
+    except Payment.DoesNotExist:
+        return None

@@ -2,17 +2,17 @@
 
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "catalogue"
 urlpatterns = [
     path("dienstleistungen/", views.service_list, name="services"),
     path("dienstleistungen/meine/", views.my_start, name="my-start"),
     path("dienstleistungen/anschrift/", views.saved_place, name="saved-place"),
-    path("dienstleistungen/bearbeitung/", views.staff_list, name="staff-applications"),
+    path("dienstleistungen/bearbeitung/", staff_views.staff_list, name="staff-applications"),
     path(
         "dienstleistungen/bearbeitung/<int:pk>/",
-        views.staff_detail,
+        staff_views.staff_detail,
         name="staff-application",
     ),
     path("dienstleistungen/antraege/<int:pk>/", views.application_detail, name="application"),

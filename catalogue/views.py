@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,11 +27,9 @@ from . import schema_forms, selectors, services
 from .identity import step_up_url
 from .models import (
     Application,
-    ApplicationStatus,
     Attachment,
     AuthorityPage,
     Favourite,
-    Payment,
     SavedPlace,
     Service,
 )
@@ -195,6 +192,43 @@ def _uploads_from(request: HttpRequest, names: list[str]) -> list[services.Uploa
     ]
 
 
+def _step_up(request: AuthenticatedHttpRequest, service: Service) -> HttpResponse:
+    """The service needs a higher account level than the citizen has: say how to get it."""
+    return render(
+        request,
+        "catalogue/step_up.html",
+        {
+            "service": service,
+            "hint": services.step_up_hint(service.min_assurance),
+            "step_up_url": step_up_url(request, request.get_full_path())
+            if service.min_assurance == "verified"
+            else None,
+        },
+        status=403,
+    )
+
+
+def _submit(
+    request: AuthenticatedHttpRequest, service: Service, place: Place, values: dict[str, Any]
+) -> tuple[Application | None, dict[str, list[str]]]:
+    """File the application; (None, errors by field) when it is refused."""
+    upload_names = [u["name"] for u in schema_forms.uploads_of(service.form_schema)]
+    try:
+        application = services.application_submit(
+            service,
+            applicant=request.user,
+            point=place.point,
+            address=place.label,
+            data=values,
+            uploads=_uploads_from(request, upload_names),
+        )
+    except services.ApplicationInvalid as exc:
+        return None, exc.errors
+    except OutsideServiceArea as exc:
+        return None, {"": [str(exc)]}
+    return application, {}
+
+
 @login_required
 @ratelimit(key="user", rate=post_rate, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
@@ -204,18 +238,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         return limited
     service = get_object_or_404(selectors.active_services(), slug=slug, is_online=True)
     if not services.meets_assurance(request.user, service.min_assurance):
-        return render(
-            request,
-            "catalogue/step_up.html",
-            {
-                "service": service,
-                "hint": services.step_up_hint(service.min_assurance),
-                "step_up_url": step_up_url(request, request.get_full_path())
-                if service.min_assurance == "verified"
-                else None,
-            },
-            status=403,
-        )
+        return _step_up(request, service)
     lookup = resolve_place(request)
     if lookup.place is None:
         return render(
@@ -231,21 +254,8 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     values: dict[str, Any] = {}
     if request.method == "POST" and office is not None:
         values = {key: request.POST.get(key) for key in request.POST}
-        upload_names = [u["name"] for u in schema_forms.uploads_of(schema)]
-        try:
-            application = services.application_submit(
-                service,
-                applicant=request.user,
-                point=lookup.place.point,
-                address=lookup.place.label,
-                data=values,
-                uploads=_uploads_from(request, upload_names),
-            )
-        except services.ApplicationInvalid as exc:
-            errors = exc.errors
-        except OutsideServiceArea as exc:
-            errors = {"": [str(exc)]}
-        else:
+        application, errors = _submit(request, service, lookup.place, values)
+        if application is not None:
             messages.success(
                 request,
                 _("Ihr Antrag ist eingegangen. Aktenzeichen: %(reference)s")
@@ -304,7 +314,7 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         {
             "application": application,
             "events": [e for e in application.events.all() if e.is_public],
-            "payment": _payment_of(application),
+            "payment": selectors.payment_of(application),
             "errors": errors,
             "staff_view": False,
             "form_fields": schema_forms.fields_of(
@@ -313,13 +323,6 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         },
         status=400 if errors else 200,
     )
-
-
-def _payment_of(application: Application) -> Any:
-    try:
-        return application.payment
-    except Payment.DoesNotExist:
-        return None
 
 
 @login_required
@@ -336,7 +339,7 @@ def invoice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         or services.is_staff_of(request.user, application.authority_id)
     ):
         raise Http404
-    payment = _payment_of(application)
+    payment = selectors.payment_of(application)
     if payment is None:
         raise Http404
     return render(
@@ -437,99 +440,4 @@ def authority_page(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "catalogue/authority_page.html",
         {"authority": authority, "page": page, "featured": featured},
-    )
-
-
-# --- staff pages ---------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    applications = selectors.staff_applications(request.user)
-    status = request.GET.get("status", "")
-    if status in ApplicationStatus.values:
-        applications = applications.filter(status=status)
-    return render(
-        request,
-        "catalogue/staff_list.html",
-        {
-            "applications": applications.order_by("-created_at")[:200],
-            "status": status,
-            "statuses": ApplicationStatus.choices,
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Staff work an application: status, postbox reply, payment received. Staff of another
-    authority get a 404, as if the application did not exist."""
-    try:
-        application = selectors.application_for_staff(request.user, pk)
-    except Application.DoesNotExist as exc:
-        raise Http404 from exc
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "status":
-                services.application_transition(
-                    application,
-                    to_status=request.POST.get("status", ""),
-                    by=request.user,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, _("Der Status wurde geändert."))
-            elif action == "message":
-                services.message_send(
-                    application,
-                    sender=request.user,
-                    body=request.POST.get("body", ""),
-                    uploads=[
-                        services.Upload("files", f, f.name or "datei")
-                        for f in request.FILES.getlist("files")[:MAX_UPLOADS]
-                    ],
-                )
-                messages.success(request, _("Die Nachricht wurde gesendet."))
-            elif action == "note":
-                services.application_note(
-                    application, by=request.user, text=request.POST.get("text", "")
-                )
-                messages.success(request, _("Die Notiz wurde gespeichert."))
-            elif action == "paid":
-                payment = _payment_of(application)
-                if payment is None:
-                    raise ValidationError(_("Für diesen Antrag ist keine Gebühr offen."))
-                services.payment_mark_paid(
-                    payment, by=request.user, reference=request.POST.get("reference", "")
-                )
-                messages.success(request, _("Die Zahlung wurde verbucht."))
-            else:
-                raise ValidationError(_("Unbekannte Aktion."))
-        except services.ApplicationInvalid as exc:
-            errors = exc.errors
-        except ValidationError as exc:
-            errors = {"": list(exc.messages)}
-        except PermissionDenied as exc:
-            errors = {"": [str(exc)]}
-        if not errors:
-            return redirect("catalogue:staff-application", pk=pk)
-    allowed = services.APPLICATION_TRANSITIONS.get(application.status, frozenset())
-    return render(
-        request,
-        "catalogue/application_detail.html",
-        {
-            "application": application,
-            "events": list(application.events.all()),
-            "payment": _payment_of(application),
-            "errors": errors,
-            "staff_view": True,
-            "next_statuses": [(v, label) for v, label in ApplicationStatus.choices if v in allowed],
-            "form_fields": schema_forms.fields_of(
-                application.service.form_schema, application.data
-            ),
-        },
-        status=400 if errors else 200,
     )
