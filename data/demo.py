@@ -24,409 +24,43 @@ How it is built:
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import math
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import cache
+from collections.abc import Callable, Hashable, Mapping
 from typing import TypeVar
 
-from django.contrib.gis.geos import GEOSGeometry, LineString, MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
-from pyproj import Transformer
 
 from boundaries.models import Authority, Boundary, BoundarySet, Level, RoadAuthority
 from boundaries.services import authorities_at, road_owner_at, route_many
 from boundaries.sets import activate_set, store_boundary
-from geo.models import Asset, AssetType, RoadClass, RoadSegment
-from geo.srid import ETRS89_UTM32N, WGS84
+from geo.models import Asset, RoadSegment
 from tracker.models import Category, Team
 from tracker.open311.models import ServiceAttribute
 
+from .demo_geometry import demo_assets, demo_roads, demo_territories
 from .demo_spec import (
     AUTHORITIES,
     BOUNDARY_SETS,
     CATEGORIES,
-    CELL_HEIGHT_M,
-    CELL_WIDTH_M,
     DEMO_SOURCE,
-    EDGE_PIECES,
-    GRID_COLUMNS,
-    GRID_ROWS,
-    INNER_EDGE_WAVE,
-    INNER_VERTEX_JITTER_M,
     LAND,
     OPEN311_ATTRIBUTES,
-    ORIGIN_E,
-    ORIGIN_N,
-    OUTER_EDGE_WAVE,
-    OUTER_VERTEX_JITTER_M,
-    REGION_NAME,
     ROAD_AUTHORITY_CLASSES,
     ROAD_OPERATOR,
-    ROADS,
-    SIGN_KINDS,
-    SIGN_OFFSET_M,
-    SIGN_SPACING_M,
-    STREETLIGHT_OFFSET_M,
-    STREETLIGHT_SPACING_M,
     TEAMS,
-    TOWNS,
     AuthoritySpec,
     CategorySpec,
-    Cell,
-    Coord,
 )
+from .demo_summary import DemoSummary, SetState, Tally
 
 # Serialises concurrent runs (two `make run` at once) without a table of our own.
 _ADVISORY_LOCK_KEY = 0x4D4D_4445_4D4F  # "MMDEMO"
 
 
-# --------------------------------------------------------------------------- geometry
-
-
-def _noise(*key: object) -> float:
-    """A stable pseudo-random number in [-1, 1) derived from `key`: the same on every run and
-    independent of call order, so changing one edge never moves another."""
-    digest = hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**63 - 1.0
-
-
-@cache
-def _to_wgs84() -> Transformer:
-    # always_xy: lon, lat order, as GEOS and GeoJSON expect.
-    return Transformer.from_crs(ETRS89_UTM32N, WGS84, always_xy=True)
-
-
-def _lonlat(coords: Sequence[Coord]) -> list[Coord]:
-    """Grid metres → WGS84 (lon, lat)."""
-    xs, ys = zip(*((ORIGIN_E + x, ORIGIN_N + y) for x, y in coords), strict=True)
-    lons, lats = _to_wgs84().transform(xs, ys)
-    return [(float(lon), float(lat)) for lon, lat in zip(lons, lats, strict=True)]
-
-
-def _grid_vertex(i: int, j: int) -> Coord:
-    outer = i in (0, GRID_COLUMNS) or j in (0, GRID_ROWS)
-    jitter = OUTER_VERTEX_JITTER_M if outer else INNER_VERTEX_JITTER_M
-    return (
-        i * CELL_WIDTH_M + jitter * _noise("vertex-x", i, j),
-        j * CELL_HEIGHT_M + jitter * _noise("vertex-y", i, j),
-    )
-
-
-def _edge(a: tuple[int, int], b: tuple[int, int]) -> list[Coord]:
-    """The wavy boundary line from grid vertex `a` to `b`, endpoints included. Computed in a
-    canonical direction and reversed on demand, so both neighbouring cells get the very same
-    coordinates and share the edge exactly."""
-    start, end = sorted((a, b))
-    (x0, y0), (x1, y1) = _grid_vertex(*start), _grid_vertex(*end)
-    length = math.hypot(x1 - x0, y1 - y0)
-    normal = (-(y1 - y0) / length, (x1 - x0) / length)
-    outer = (start[0] == end[0] and start[0] in (0, GRID_COLUMNS)) or (
-        start[1] == end[1] and start[1] in (0, GRID_ROWS)
-    )
-    amplitude = (OUTER_EDGE_WAVE if outer else INNER_EDGE_WAVE) * length
-    points = [(x0, y0)]
-    for k in range(1, EDGE_PIECES):
-        t = k / EDGE_PIECES
-        # sin(pi t) tapers the wave to zero at the corners, so edges never cross there.
-        offset = amplitude * math.sin(math.pi * t) * _noise("edge", start, end, k)
-        points.append(
-            (x0 + t * (x1 - x0) + offset * normal[0], y0 + t * (y1 - y0) + offset * normal[1])
-        )
-    points.append((x1, y1))
-    return points if (a, b) == (start, end) else points[::-1]
-
-
-def _cell_polygon(cell: Cell) -> Polygon:
-    col, row = cell
-    corners = [(col, row), (col + 1, row), (col + 1, row + 1), (col, row + 1), (col, row)]
-    ring: list[Coord] = []
-    for a, b in itertools.pairwise(corners):
-        ring.extend(_edge(a, b)[:-1])
-    ring.append(ring[0])
-    return Polygon(_lonlat(ring), srid=WGS84)
-
-
-def _union(cells: Iterable[Cell]) -> MultiPolygon:
-    """Union of grid cells as a WGS84 MultiPolygon. Shared edges have identical coordinates,
-    so the union leaves neither slivers nor gaps."""
-    polygons = [_cell_polygon(cell) for cell in cells]
-    merged = MultiPolygon(polygons, srid=WGS84).unary_union
-    if isinstance(merged, Polygon):
-        return MultiPolygon(merged, srid=WGS84)
-    if isinstance(merged, MultiPolygon):
-        merged.srid = WGS84
-        return merged
-    raise TypeError(f"a union of grid cells gave a {merged.geom_type}")
-
-
-def demo_territories() -> dict[str, MultiPolygon]:
-    """Territory of every territorial demo authority, by slug (WGS84)."""
-    return {spec.slug: _union(spec.cells) for spec in AUTHORITIES if spec.cells}
-
-
-def _length(coords: Sequence[Coord]) -> float:
-    return sum(math.dist(a, b) for a, b in itertools.pairwise(coords))
-
-
-def _along(coords: Sequence[Coord], distance: float, offset: float = 0.0) -> Coord:
-    """The point `distance` metres along a polyline, moved `offset` metres to its right."""
-    for a, b in itertools.pairwise(coords):
-        piece = math.dist(a, b)
-        if distance <= piece or b == coords[-1]:
-            t = min(distance / piece, 1.0)
-            dx, dy = (b[0] - a[0]) / piece, (b[1] - a[1]) / piece
-            return (a[0] + t * (b[0] - a[0]) + offset * dy, a[1] + t * (b[1] - a[1]) - offset * dx)
-        distance -= piece
-    return coords[-1]
-
-
-def _stations(length: float, first: float, spacing: float, margin: float) -> list[float]:
-    """Distances along a line: `first`, then every `spacing`, stopping `margin` before its end."""
-    count = max(0, math.floor((length - margin - first) / spacing) + 1)
-    return [first + k * spacing for k in range(count)]
-
-
-@dataclass(frozen=True)
-class RoadPlan:
-    """A road segment to store, in grid metres; owner resolved later in the database."""
-
-    external_id: str
-    road_class: str
-    ref: str
-    name: str
-    ortsdurchfahrt: bool
-    coords: tuple[Coord, ...]
-
-    def geom(self) -> LineString:
-        return LineString(_lonlat(self.coords), srid=WGS84)
-
-    def midpoint(self) -> Point:
-        (lon, lat) = _lonlat([_along(self.coords, _length(self.coords) / 2)])[0]
-        return Point(lon, lat, srid=WGS84)
-
-
-@dataclass(frozen=True)
-class AssetPlan:
-    asset_type: str
-    external_id: str
-    name: str
-    at: Coord
-    owner: str  # "gemeinde" (covering Gemeinde after delegation) or a road's external id
-
-    def geom(self) -> Point:
-        (lon, lat) = _lonlat([self.at])[0]
-        return Point(lon, lat, srid=WGS84)
-
-
-def demo_roads() -> list[RoadPlan]:
-    """Through roads and every town's Gemeindestraßen."""
-    plans = [
-        RoadPlan(
-            spec.external_id, spec.road_class, spec.ref, spec.name, spec.ortsdurchfahrt, spec.points
-        )
-        for spec in ROADS
-    ]
-    for town in TOWNS:
-        cx, cy = town.centre
-        for number, street in enumerate(town.streets, start=1):
-            plans.append(
-                RoadPlan(
-                    f"DEMO-{town.code}-{number:02d}",
-                    RoadClass.GEMEINDESTRASSE,
-                    "",
-                    street.name,
-                    False,
-                    tuple((cx + dx, cy + dy) for dx, dy in street.points),
-                )
-            )
-    return plans
-
-
-def demo_assets() -> list[AssetPlan]:
-    """Streetlights, benches, bins and a playground per town; signs along the rural Kreisstraßen."""
-    plans: list[AssetPlan] = []
-    for town in TOWNS:
-        cx, cy = town.centre
-        light = 0
-        for street in town.streets:
-            if not street.lit:
-                continue
-            coords = [(cx + dx, cy + dy) for dx, dy in street.points]
-            for station in _stations(_length(coords), 20.0, STREETLIGHT_SPACING_M, 10.0):
-                light += 1
-                plans.append(
-                    AssetPlan(
-                        AssetType.STREETLIGHT,
-                        f"{town.code}-L-{light:04d}",
-                        f"Leuchte {street.name} {light}",
-                        _along(coords, station, STREETLIGHT_OFFSET_M),
-                        "gemeinde",
-                    )
-                )
-        playground_name, (px, py) = town.playground
-        plans.append(
-            AssetPlan(
-                AssetType.PLAYGROUND,
-                f"{town.code}-S-0001",
-                playground_name,
-                (cx + px, cy + py),
-                "gemeinde",
-            )
-        )
-        for number, (bx, by) in enumerate(town.benches, start=1):
-            plans.append(
-                AssetPlan(
-                    AssetType.BENCH,
-                    f"{town.code}-B-{number:04d}",
-                    f"Sitzbank {town.label} {number}",
-                    (cx + bx, cy + by),
-                    "gemeinde",
-                )
-            )
-            # A bin beside every bench (M for Mülleimer: B is taken by the benches).
-            plans.append(
-                AssetPlan(
-                    AssetType.BIN,
-                    f"{town.code}-M-{number:04d}",
-                    f"Abfallbehälter {town.label} {number}",
-                    (cx + bx + 2.5, cy + by),
-                    "gemeinde",
-                )
-            )
-        plans.append(
-            AssetPlan(
-                AssetType.BIN,
-                f"{town.code}-M-{len(town.benches) + 1:04d}",
-                f"Abfallbehälter {playground_name}",
-                (cx + px + 15.0, cy + py - 10.0),
-                "gemeinde",
-            )
-        )
-    sign = 0
-    for spec in ROADS:
-        if spec.road_class != RoadClass.KREISSTRASSE or spec.ortsdurchfahrt:
-            continue
-        for station in _stations(_length(spec.points), 200.0, SIGN_SPACING_M, 100.0):
-            sign += 1
-            kind = SIGN_KINDS[sign % len(SIGN_KINDS)]
-            plans.append(
-                AssetPlan(
-                    AssetType.SIGN,
-                    f"HL-VZ-{sign:04d}",
-                    f"{spec.ref}: {kind}",
-                    _along(spec.points, station, SIGN_OFFSET_M),
-                    spec.external_id,
-                )
-            )
-    return plans
-
-
 # --------------------------------------------------------------------------- writing
-
-
-@dataclass
-class Tally:
-    """Rows of one kind: created, updated, left alone, removed."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deleted)
-
-    def describe(self, *, committed: bool) -> str:
-        if committed:
-            text = f"{self.created} created, {self.updated} updated"
-            removed = f", {self.deleted} removed"
-        else:
-            text = f"would create {self.created}, update {self.updated}"
-            removed = f", remove {self.deleted}"
-        return f"{text}{removed if self.deleted else ''}; {self.unchanged} unchanged"
-
-
-class SetState(StrEnum):
-    ACTIVE = "active"
-    ACTIVATED = "activated"
-    SHADOWED = "shadowed"  # stored, but another set of the level is active and stays so
-
-
-@dataclass
-class DemoSummary:
-    """What a run changed, or for a dry run (`committed` False) would have changed."""
-
-    committed: bool = False
-    tallies: dict[str, Tally] = field(default_factory=dict)
-    # Demo set name → its state, and the active set that shadows it, if any.
-    set_states: dict[str, tuple[SetState, str]] = field(default_factory=dict)
-    boundaries_repaired: int = 0
-    categories_kept: list[str] = field(default_factory=list)  # differ from demo, not overwritten
-    contents: dict[str, Counter[str]] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    def tally(self, label: str) -> Tally:
-        return self.tallies.setdefault(label, Tally())
-
-    @property
-    def is_live(self) -> bool:
-        """The demo's Kreis and Gemeinde boundaries are the active ones (the tiers that own its
-        roads and assets)."""
-        return all(
-            self.set_states.get(BOUNDARY_SETS[level], (SetState.SHADOWED, ""))[0]
-            != SetState.SHADOWED
-            for level in (Level.KREIS, Level.GEMEINDE)
-        )
-
-    @property
-    def changed(self) -> bool:
-        activated = any(state == SetState.ACTIVATED for state, _ in self.set_states.values())
-        return activated or any(t.changed for t in self.tallies.values())
-
-    def lines(self) -> list[str]:
-        """A human-readable report, one line per entry."""
-        if self.committed:
-            head = "written" if self.changed else "up to date, nothing written"
-        else:
-            head = "DRY RUN, nothing written (add --commit to write)"
-        out = [f"Demo region {REGION_NAME}: {head}"]
-        out.extend(
-            f"  {label:<16} {tally.describe(committed=self.committed)}"
-            for label, tally in self.tallies.items()
-        )
-        for name, (state, other) in self.set_states.items():
-            if state == SetState.SHADOWED:
-                text = f"not activated: {other!r} is active for this level and stays active"
-            elif state == SetState.ACTIVATED and not self.committed:
-                text = "would be activated"
-            else:
-                text = state.value
-            out.append(f"  set {name:<18} {text}")
-        if self.set_states and not self.is_live:
-            out.append(
-                "  demo roads and assets are withdrawn while other Kreis/Gemeinde boundaries "
-                "are active, so fictional roads cannot catch reports on real ground"
-            )
-        if self.boundaries_repaired:
-            out.append(f"  {self.boundaries_repaired} boundaries were repaired by ST_MakeValid")
-        if self.categories_kept:
-            out.append(
-                "  categories that differ from the demo were left as configured "
-                f"(--overwrite-categories resets them): {', '.join(self.categories_kept)}"
-            )
-        for label, counts in self.contents.items():
-            detail = ", ".join(f"{key} {value}" for key, value in sorted(counts.items()))
-            out.append(f"  demo {label}: {sum(counts.values())} ({detail})")
-        out.append(f"  took {self.seconds:.2f} s")
-        return out
 
 
 _M = TypeVar("_M", bound=models.Model)
