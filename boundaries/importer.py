@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.db import connection, transaction
@@ -234,6 +235,41 @@ def _link_parents(
         )
 
 
+def _boundary_set(name: str, level: str, source: str) -> BoundarySet:
+    boundary_set, _ = BoundarySet.objects.get_or_create(
+        name=name, defaults={"level": level, "source": source}
+    )
+    if boundary_set.level != level:
+        raise ImportFileError(
+            f"set {name!r} holds level {boundary_set.level}, not {level}; choose another --set"
+        )
+    return boundary_set
+
+
+def _store_territories(
+    path: Path,
+    boundary_set: BoundarySet,
+    level: str,
+    territories: dict[str, Any],
+    summary: BoundaryImportSummary,
+) -> list[Authority]:
+    """Create or update each territory's authority and store its boundary in the set."""
+    authorities: list[Authority] = []
+    counts: dict[str, int] = defaultdict(int)
+    for territory in territories.values():
+        authority, what = _authority_for(level, territory)
+        counts[what] += 1
+        try:
+            _, repaired = store_boundary(boundary_set, authority, _merge(territory.parts))
+        except EmptyGeometry as exc:
+            raise ImportFileError(f"{path.name}: {exc}") from exc
+        summary.repaired += int(repaired)
+        authorities.append(authority)
+    summary.created, summary.updated = counts["created"], counts["updated"]
+    summary.unchanged = counts["unchanged"]
+    return authorities
+
+
 def import_boundaries(
     path: str | Path,
     *,
@@ -276,27 +312,8 @@ def import_boundaries(
     summary.merged_duplicates = features - len(territories)
 
     with transaction.atomic():
-        boundary_set, _ = BoundarySet.objects.get_or_create(
-            name=set_name, defaults={"level": level, "source": source or path.name}
-        )
-        if boundary_set.level != level:
-            raise ImportFileError(
-                f"set {set_name!r} holds level {boundary_set.level}, not {level}; "
-                "choose another --set"
-            )
-        authorities: list[Authority] = []
-        counts: dict[str, int] = defaultdict(int)
-        for territory in territories.values():
-            authority, what = _authority_for(level, territory)
-            counts[what] += 1
-            try:
-                _, repaired = store_boundary(boundary_set, authority, _merge(territory.parts))
-            except EmptyGeometry as exc:
-                raise ImportFileError(f"{path.name}: {exc}") from exc
-            summary.repaired += int(repaired)
-            authorities.append(authority)
-        summary.created, summary.updated = counts["created"], counts["updated"]
-        summary.unchanged = counts["unchanged"]
+        boundary_set = _boundary_set(set_name, level, source or path.name)
+        authorities = _store_territories(path, boundary_set, level, territories, summary)
         # The set mirrors the file: territories no longer in it leave the set (old sets keep
         # them, and reports keep the authority they were routed to).
         stale = Boundary.objects.filter(boundary_set=boundary_set).exclude(

@@ -216,53 +216,71 @@ def route(point: Point, category: Category) -> RoutingDecision:
             authority, Reason.FIXED, _("Zuständig für alle Meldungen dieser Art"), covering=covering
         )
 
-    if category.asset_type:
-        asset = nearest_asset(point, category.snap_tolerance_m, category.asset_type)
-        if asset is not None and asset.owner_id is not None:
-            authority = Authority.objects.get(pk=asset.owner_id)
-            detail = _("%(type)s %(id)s, Eigentümer: %(owner)s") % {
-                "type": category.get_asset_type_display(),
-                "id": asset.external_id,
-                "owner": authority.name,
-            }
-            return RoutingDecision(
-                authority,
-                Reason.ASSET_OWNER,
-                detail,
-                distance_m=asset.distance_m,
-                asset=asset,
-                covering=covering,
-            )
+    decision = _by_asset(point, category, covering) or _by_road(point, category, covering)
+    return decision or _by_boundary(point, category, covering)
 
-    if category.snap_to_roads:
-        road = nearest_road(point, category.snap_tolerance_m, category.road_classes)
-        if road is not None:
-            owner_id: int | None = road.owner_id
-            note = ""
-            if owner_id is None:
-                owner_id, note = road_owner_at(road.road_class, road.ortsdurchfahrt, covering)
-            if owner_id is not None:
-                routed_id, delegation = _with_delegation(owner_id, covering)
-                authority = Authority.objects.get(pk=routed_id)
-                detail = "; ".join(
-                    part
-                    for part in (
-                        _("%(road)s, Baulastträger: %(owner)s")
-                        % {"road": _road_label(road), "owner": authority.name},
-                        note,
-                        delegation,
-                    )
-                    if part
-                )
-                return RoutingDecision(
-                    authority,
-                    Reason.ROAD_OWNER,
-                    detail,
-                    distance_m=road.distance_m,
-                    road=road,
-                    covering=covering,
-                )
 
+def _by_asset(
+    point: Point, category: Category, covering: list[CoveringAuthority]
+) -> RoutingDecision | None:
+    """The owner of an asset of the category's type within the snap tolerance."""
+    if not category.asset_type:
+        return None
+    asset = nearest_asset(point, category.snap_tolerance_m, category.asset_type)
+    if asset is None or asset.owner_id is None:
+        return None
+    authority = Authority.objects.get(pk=asset.owner_id)
+    detail = _("%(type)s %(id)s, Eigentümer: %(owner)s") % {
+        "type": category.get_asset_type_display(),
+        "id": asset.external_id,
+        "owner": authority.name,
+    }
+    return RoutingDecision(
+        authority,
+        Reason.ASSET_OWNER,
+        detail,
+        distance_m=asset.distance_m,
+        asset=asset,
+        covering=covering,
+    )
+
+
+def _by_road(
+    point: Point, category: Category, covering: list[CoveringAuthority]
+) -> RoutingDecision | None:
+    """For road categories: the owner (Baulastträger) of the nearest road within the
+    tolerance, after delegation."""
+    if not category.snap_to_roads:
+        return None
+    road = nearest_road(point, category.snap_tolerance_m, category.road_classes)
+    if road is None:
+        return None
+    owner_id: int | None = road.owner_id
+    note = ""
+    if owner_id is None:
+        owner_id, note = road_owner_at(road.road_class, road.ortsdurchfahrt, covering)
+    if owner_id is None:
+        return None
+    routed_id, delegation = _with_delegation(owner_id, covering)
+    authority = Authority.objects.get(pk=routed_id)
+    owner = _("%(road)s, Baulastträger: %(owner)s") % {
+        "road": _road_label(road),
+        "owner": authority.name,
+    }
+    return RoutingDecision(
+        authority,
+        Reason.ROAD_OWNER,
+        "; ".join(part for part in (owner, note, delegation) if part),
+        distance_m=road.distance_m,
+        road=road,
+        covering=covering,
+    )
+
+
+def _by_boundary(
+    point: Point, category: Category, covering: list[CoveringAuthority]
+) -> RoutingDecision:
+    """The authority of the category's level whose boundary covers the point."""
     picked = _pick_level(covering, category.level)
     if picked is None:
         raise OutsideServiceArea(point)
