@@ -75,7 +75,8 @@ def positive_int(request: HttpRequest, name: str, default: int, maximum: int) ->
     raw = param(request, name)
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    # isdigit() also accepts "¹" and other digits int() refuses: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) < 1:
         raise Open311Error(400, _("%(name)s: positive ganze Zahl erwartet.") % {"name": name})
     return min(int(raw), maximum)
 
@@ -103,9 +104,9 @@ def window(
         return (None, None) if open_ended else (timezone.now() - MAX_WINDOW, None)
     if start is None:
         assert end is not None  # noqa: S101 - narrowed for the type checker
-        return end - MAX_WINDOW, end
+        return _shifted(end, -MAX_WINDOW), end
     if end is None:
-        return start, start + MAX_WINDOW
+        return start, _shifted(start, MAX_WINDOW)
     if end < start:
         raise Open311Error(400, _("end_date liegt vor start_date."))
     if end - start > MAX_WINDOW:
@@ -115,13 +116,29 @@ def window(
     return start, end
 
 
+def _shifted(moment: datetime, delta: timedelta) -> datetime:
+    """moment + delta, clamped to the calendar (year 1 and 9999 are valid dates in W3C
+    format, but 90 days past them are not)."""
+    try:
+        return moment + delta
+    except OverflowError:
+        if delta < timedelta(0):
+            return datetime.min.replace(tzinfo=moment.tzinfo)
+        return datetime.max.replace(tzinfo=moment.tzinfo)
+
+
 def comma_list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()][:MAX_REQUESTS]
 
 
 def ids(raw: str) -> list[int]:
     """Comma-separated request ids; ones that cannot exist (not a number) match nothing."""
-    return [int(i) for i in comma_list(raw) if i.isdigit() and len(i) < 19]
+    return [int(i) for i in comma_list(raw) if is_id(i)]
+
+
+def is_id(raw: str) -> bool:
+    """Whether `raw` can be a request id at all (ASCII digits that fit a bigint)."""
+    return raw.isascii() and raw.isdigit() and len(raw) < 19
 
 
 def location(request: HttpRequest) -> Point:

@@ -75,11 +75,13 @@ def open311_view(*methods: str) -> Callable[[View], View]:
             except Open311Error as exc:
                 return render_error(fmt, exc)
             except Exception:
+                # A bug, not bad input (every input error is an Open311Error above): logged
+                # with its traceback and answered as a 500, in the spec's error format.
                 logger.exception("Open311 request failed: %s %s", request.method, request.path)
                 return render_error(
                     fmt,
                     Open311Error(
-                        400, _("Allgemeiner Fehler bei der Verarbeitung. Bitte melden Sie uns das.")
+                        500, _("Interner Fehler bei der Verarbeitung. Bitte melden Sie uns das.")
                     ),
                 )
 
@@ -360,7 +362,7 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
         404,
         _("service_request_id „%(id)s“ wurde nicht gefunden.") % {"id": service_request_id[:30]},
     )
-    if not service_request_id.isdigit() or len(service_request_id) > 18:
+    if not params.is_id(service_request_id):
         raise not_found
     api_key = api_key_authenticate(params.param(request, "api_key"))
     report = selectors.service_request(
