@@ -328,3 +328,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Outbound calls to addresses authorities configure (webhooks, Open311 endpoints, core.net):
+# internal addresses are refused unless listed here (host names, addresses or networks of
+# on-premises back-office systems, e.g. "10.20.0.0/16,fachverfahren.kreis.local").
+OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])

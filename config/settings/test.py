@@ -28,3 +28,6 @@ MEDIA_ROOT = BASE_DIR / ".run" / "test-media"
 # No collectstatic before tests: WhiteNoise looks files up per request instead of warning
 # about the missing STATIC_ROOT (as in development).
 WHITENOISE_AUTOREFRESH = True
+# The tests' webhook, Open311 and provider servers listen on loopback; core.net's own tests
+# empty this list to show that internal addresses are refused.
+OUTBOUND_ALLOWED_HOSTS = ["127.0.0.0/8", "localhost"]
