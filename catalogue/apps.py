@@ -11,3 +11,10 @@ class CatalogueConfig(AppConfig):
         from .identity import connect_signals
 
         connect_signals()
+
+        from core import media
+
+        from .media import attachment_access, public_access
+
+        media.register("applications/", attachment_access)
+        media.register("authority-banners/", public_access)

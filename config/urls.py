@@ -1,14 +1,15 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from core.media import serve as serve_media
 from geo.tiles import report_tile_view
 
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Uploads, served with permissions in every mode (core.media), never blindly.
+    path("media/<path:name>", serve_media, name="media"),
     path("api/v1/", include("config.api_urls")),
     path("open311/v2/", include("tracker.open311.urls")),
     path("tiles/reports/<str:z>/<str:x>/<str:y>.pbf", report_tile_view, name="report-tile"),
@@ -19,5 +20,3 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("frontend.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

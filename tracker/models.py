@@ -310,6 +310,11 @@ class Photo(models.Model):
         verbose_name = _("Foto")
         verbose_name_plural = _("Fotos")
         ordering = ["created_at", "id"]
+        # core.media finds a photo by its stored name on every download.
+        indexes = [
+            models.Index(fields=["image"], name="photo_image_name"),
+            models.Index(fields=["thumbnail"], name="photo_thumbnail_name"),
+        ]
 
 
 class ReportEvent(models.Model):

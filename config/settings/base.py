@@ -4,6 +4,7 @@ See README.md ("Configuration") for the variables.
 """
 
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "core",
     "boundaries",
     "geo",
     "tracker",
@@ -137,12 +139,33 @@ STATICFILES_DIRS = [
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploads on S3-compatible object storage, shared by several web nodes (docs/deployment.md).
+# Files are still served by the app (core.media checks who may see them).
+if env.str("DJANGO_MEDIA_STORAGE", default="local") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "core.storage.AppServedS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+# After the app's permission check, let nginx (X-Accel-Redirect to this internal location) or
+# Apache (X-Sendfile, local storage only) send the bytes.
+MEDIA_X_ACCEL_REDIRECT = env.str("MEDIA_X_ACCEL_REDIRECT", default="")
+MEDIA_X_SENDFILE = env.bool("MEDIA_X_SENDFILE", default=False)
+# How long a signed link to one file (tracking page, Open311 copies) stays valid.
+MEDIA_SIGNATURE_MAX_AGE = env.int("MEDIA_SIGNATURE_MAX_AGE", default=30 * 24 * 3600)
 
 # Absolute base URL for links in emails (tracking, confirmation, unsubscribe).
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
