@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "outbox",
     "boundaries",
     "geo",
     "tracker",
@@ -179,9 +180,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.refresh_planning_facts",
         "schedule": env.int("PLANNING_REFRESH_SECONDS", default=300),
     },
-    # Notifications: publish due outbox rows (retries, Redis outages), daily digests.
-    "notifications-publish-due": {
-        "task": "notifications.publish_due",
+    # The outbox: publish due rows (retries, Redis outages); notifications: daily digests.
+    "outbox-publish-due": {
+        "task": "outbox.publish_due",
         "schedule": env.int("NOTIFICATIONS_OUTBOX_SECONDS", default=30),
     },
     "notifications-overdue-digest": {
@@ -192,8 +193,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.area_alert_digest",
         "schedule": crontab(hour=7, minute=15),
     },
-    "notifications-purge-outbox": {
-        "task": "notifications.purge_outbox",
+    "outbox-purge": {
+        "task": "outbox.purge",
         "schedule": crontab(hour=3, minute=30),
     },
 }
