@@ -1,7 +1,7 @@
 """State changes of the Bürgerkonto (docs/architecture.md, convention 1).
 
-Reports and their anonymisation belong to tracker.services (reports_attach_to_account,
-account_delete); this module only changes the account itself.
+This module changes the account itself; what other apps keep about the person they erase in
+answer to accounts.signals.account_erasing (see account_delete).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.db import transaction
 from boundaries.models import Authority
 
 from .models import Membership, Role, User
+from .signals import account_erasing
 
 
 def user_profile_update(user: User, *, display_name: str, preferred_language: str) -> User:
@@ -24,6 +25,15 @@ def user_profile_update(user: User, *, display_name: str, preferred_language: st
         user.preferred_language = preferred_language
         user.save(update_fields=["display_name", "preferred_language"])
     return user
+
+
+def account_delete(user: User) -> None:
+    """DSGVO erasure (Art. 17): every app erases what it keeps about the person (the signal,
+    in this transaction: reports stay, anonymised, for the authorities), then the account
+    goes. If any receiver fails, nothing is erased."""
+    with transaction.atomic():
+        account_erasing.send(sender=User, user=user)
+        user.delete()
 
 
 def membership_grant(user: User, authority: Authority, role: str) -> Membership:

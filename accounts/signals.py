@@ -1,44 +1,14 @@
-"""Signal receivers of the Bürgerkonto. Thin: they decide *when*, tracker.services does the work.
+"""Signals of the Bürgerkonto that the apps above it answer (accounts imports none of them).
 
-Guest reports carry the email address they were made with. Once that address is verified for an
-account it is proof enough that the reports belong to it, so they are attached — right when the
-address is confirmed, and again on every login (a guest may report with an address that was
-verified long ago). Attaching is idempotent: only reports without a reporter are touched.
+`account_erasing(sender=User, user=user)` is sent by accounts.services.account_delete inside
+its transaction, before the user row is deleted. Every app that keeps personal data about the
+user which does not go with the user row (on_delete=CASCADE) erases or anonymises it in a
+receiver connected in its AppConfig.ready(): the tracker anonymises reports and drops
+supports, Open311 erases client ids, notifications drops queued mail and opt-outs.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from django.dispatch import Signal
 
-from allauth.account.models import EmailAddress
-from django.http import HttpRequest
-
-from tracker.services import reports_attach_to_account
-
-from .models import User
-
-
-def attach_reports_on_email_confirmed(
-    sender: type[EmailAddress],
-    *,
-    request: HttpRequest | None = None,
-    email_address: EmailAddress,
-    **kwargs: Any,
-) -> None:
-    if not email_address.verified:
-        return
-    user = User.objects.filter(pk=email_address.user_id).first()
-    if user is not None:
-        reports_attach_to_account(user, email_address.email)
-
-
-def attach_reports_on_login(
-    sender: type[Any], *, request: HttpRequest | None = None, user: Any = None, **kwargs: Any
-) -> None:
-    # django.contrib.auth's user_logged_in: fires for every login path (allauth, admin, tests'
-    # force_login), so no future login method forgets to attach. Only verified addresses count.
-    if not isinstance(user, User):
-        return
-    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    for email in verified:
-        reports_attach_to_account(user, email)
+account_erasing = Signal()

@@ -8,22 +8,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from catalogue.selectors import applications_of_user
-from tracker.selectors import reports_of_user
-from tracker.services import account_delete
-
+from . import sections
 from .forms import AccountDeleteForm, ProfileForm
 from .models import User
-from .services import user_profile_update
-
-REPORTS_PER_PAGE = 20
+from .services import account_delete, user_profile_update
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -36,18 +30,10 @@ class AuthenticatedHttpRequest(HttpRequest):
 @require_GET
 def my_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Meine Anliegen: the citizen's own reports and applications (catalogue) with their
-    current status in one vocabulary, newest first."""
-    paginator = Paginator(reports_of_user(request.user.pk), REPORTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("seite"))
+    current status in one vocabulary, newest first. The parts come from the apps that own
+    them (accounts.sections)."""
     return render(
-        request,
-        "accounts/my_reports.html",
-        {
-            "page": page,
-            "reports": page.object_list,
-            "paginator": paginator,
-            "applications": applications_of_user(request.user.pk),
-        },
+        request, "accounts/my_reports.html", sections.my_items_context(request, request.user)
     )
 
 
@@ -85,7 +71,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """DSGVO Art. 17: the citizen erases their account. Reports stay, anonymised, because the
-    authorities keep working on them; tracker.services.account_delete does the erasure."""
+    authorities keep working on them; accounts.services.account_delete does the erasure."""
     user = request.user
     has_password = user.has_usable_password()
     form = AccountDeleteForm(request.POST or None, user=user)
@@ -107,7 +93,7 @@ def account_delete_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "has_password": has_password,
             "rate_limited": rate_limited,
-            "report_count": reports_of_user(user.pk).count(),
+            **sections.deletion_facts(user),
         },
         status=429 if rate_limited else 200,
     )

@@ -7,10 +7,26 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Dienstleistungen")
 
     def ready(self) -> None:
+        from accounts import sections
+
+        from .account_sections import my_applications
+
         # An OpenID Connect login with a verified identity raises the account's level.
         from .identity import connect_signals
 
         connect_signals()
+        sections.register(
+            sections.Section(
+                key="applications",
+                template="catalogue/includes/my_applications.html",
+                context=my_applications,
+                order=20,
+            )
+        )
+        # Erasing an account (accounts.signals.account_erasing) needs nothing here: favourites
+        # and saved places go with the user (CASCADE); applications, postbox messages and
+        # attachments are administrative records the authority keeps, and lose their link to
+        # the person (SET_NULL), like reports. Mails about them are dropped by notifications.
 
         from core import media
 

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from boundaries.models import Authority
-from notifications import catalogue_tasks
-from notifications.queue import enqueue_on_commit
+from outbox import enqueue_on_commit
 
 from . import schema_forms
 from .attachments import AttachmentRejected, CheckedAttachment, check_attachment
@@ -216,7 +215,7 @@ def application_submit(
                 % {"amount": payment.amount, "provider": provider.label},
                 authority=application.authority,
             )
-        enqueue_on_commit(catalogue_tasks.application_received, application.pk)
+        enqueue_on_commit("notifications.application_received", application.pk)
     return application
 
 
@@ -289,7 +288,7 @@ def application_transition(
                     note=_("Gebühr storniert"),
                     authority=locked.authority,
                 )
-        enqueue_on_commit(catalogue_tasks.application_updated, event.pk)
+        enqueue_on_commit("notifications.application_updated", event.pk)
     return event
 
 
@@ -352,7 +351,7 @@ def message_send(
             authority=application.authority,
         )
         Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
-        enqueue_on_commit(catalogue_tasks.application_message, message.pk)
+        enqueue_on_commit("notifications.application_message", message.pk)
     return message
 
 

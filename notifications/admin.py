@@ -1,5 +1,6 @@
 """Admin: webhooks and their delivery log for authority admins (scoped to their authorities
-with accounts.admin_scope), the whole outbox, opt-outs and area alerts for superusers."""
+with accounts.admin_scope), opt-outs and area alerts for superusers. The whole outbox is in
+outbox.admin."""
 
 from __future__ import annotations
 
@@ -8,20 +9,13 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scope import AuthorityScopedAdmin
+from accounts.admin_scope import AuthorityScopedAdmin, admin_authority_ids, is_superuser
+from outbox.admin import RetryMixin
+from outbox.models import OutboxMessage
 
-from .models import AreaAlert, EmailOptOut, OutboxMessage, WebhookDelivery, WebhookEndpoint
-
-
-class RetryMixin:
-    @admin.action(description=_("Erneut zustellen"))
-    def retry(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
-        queryset.exclude(status=OutboxMessage.Status.SENT).update(
-            status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
-        )
+from .models import AreaAlert, EmailOptOut, WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(WebhookEndpoint)
@@ -63,15 +57,18 @@ class WebhookDeliveryAdmin(RetryMixin, AuthorityScopedAdmin):
         "payload",
         "created_at",
     ]
-    exclude = ["kind", "parent"]
+    exclude = ["kind", "parent", "target_kind", "target_id"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return (
-            super()
-            .get_queryset(request)
-            .filter(kind=OutboxMessage.WEBHOOK)
-            .select_related("webhook__authority")
+        # The outbox points at its endpoint by id (target_id), not by a foreign key, so the
+        # authority scope is applied through the endpoints' ids.
+        queryset = admin.ModelAdmin.get_queryset(self, request).filter(
+            kind=OutboxMessage.WEBHOOK, target_kind=OutboxMessage.WEBHOOK
         )
+        if is_superuser(request):
+            return queryset
+        endpoints = WebhookEndpoint.objects.filter(authority_id__in=admin_authority_ids(request))
+        return queryset.filter(target_id__in=endpoints.values("pk"))
 
     @admin.display(description=_("Ereignis"))
     def event(self, obj: OutboxMessage) -> str:
@@ -89,15 +86,6 @@ class WebhookDeliveryAdmin(RetryMixin, AuthorityScopedAdmin):
         if not self.has_view_permission(request):
             return {}
         return actions
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(RetryMixin, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "idempotency_key", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind"]
-    search_fields = ["idempotency_key"]
-    actions = ["retry"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 
 
 @admin.register(EmailOptOut)

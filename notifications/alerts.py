@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from boundaries.models import Authority, Boundary
+from core.urls import absolute_url
+from outbox.models import OutboxMessage
 from tracker.models import Category, Report
 
 from . import emails
-from .models import AreaAlert, OutboxMessage
+from .links import public_report_url
+from .models import AreaAlert
 
 MAX_RADIUS_M = 20_000
 MAX_ALERTS_PER_USER = 20
@@ -181,12 +184,9 @@ def matching_alerts(report: Report, *, frequency: str) -> QuerySet[AreaAlert]:
 def _alert_context(alert: AreaAlert, reports: list[Report]) -> dict[str, object]:
     return {
         "alert": alert,
-        "items": [
-            {"report": r, "url": emails.absolute(reverse("frontend:report", args=[r.pk]))}
-            for r in reports
-        ],
+        "items": [{"report": r, "url": public_report_url(r.pk)} for r in reports],
         "count": len(reports),
-        "settings_url": emails.absolute(reverse("notifications:alerts")),
+        "settings_url": absolute_url(reverse("notifications:alerts")),
     }
 
 

@@ -7,5 +7,44 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Benachrichtigungen")
 
     def ready(self) -> None:
-        # Registers the outbox handlers (emails, webhooks, event fan-outs) in every process.
-        from . import receivers, tasks  # noqa: F401
+        from django.db.models.signals import post_delete
+
+        from accounts import sections
+        from accounts.signals import account_erasing
+        from outbox import registry
+        from outbox.models import OutboxMessage
+
+        from . import catalogue_mail, emails, handlers, receivers, tasks, webhooks  # noqa: F401
+        from .models import WebhookEndpoint
+
+        # The outbox delivers rows by kind: each kind of ours, and who delivers it. Services
+        # queue the event kinds by name (outbox.enqueue_on_commit), never importing this app.
+        for kind, handler in {
+            OutboxMessage.EMAIL: emails.send_email,
+            OutboxMessage.WEBHOOK: webhooks.post,
+            "notifications.report_received": handlers.received,
+            "notifications.report_confirmed": handlers.confirmed,
+            "notifications.report_updated": handlers.updated,
+            "notifications.report_forwarded": handlers.forwarded,
+            "notifications.application_received": catalogue_mail.application_received,
+            "notifications.application_updated": catalogue_mail.application_updated,
+            "notifications.application_message": catalogue_mail.application_message,
+        }.items():
+            registry.register(kind, handler)
+        account_erasing.connect(
+            receivers.erase_notifications, dispatch_uid="notifications.erase_notifications"
+        )
+        post_delete.connect(
+            receivers.forget_webhook_deliveries,
+            sender=WebhookEndpoint,
+            dispatch_uid="notifications.forget_webhook_deliveries",
+        )
+        # "Meine Anliegen" ends with the link to the area alerts.
+        sections.register(
+            sections.Section(
+                key="alerts",
+                template="notifications/account/alerts_link.html",
+                context=lambda request, user: {},
+                order=90,
+            )
+        )

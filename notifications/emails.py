@@ -15,32 +15,24 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 
+from core.urls import absolute_url
+from outbox import delivery as outbox
+from outbox.models import OutboxMessage
+from outbox.registry import Cancelled
 from tracker.models import Photo, Report, ReportEvent, Status, Team
 
-from . import outbox, tokens
-from .models import EmailOptOut, Follow, OutboxMessage
+from . import tokens
+from .links import public_report_url, staff_report_url
+from .models import EmailOptOut, Follow
 
 LANGUAGES = {"de", "en"}
 
 
-def absolute(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.PORTAL_URL}{path}"
-
-
 def language_or_default(language: str | None) -> str:
     return language if language in LANGUAGES else "de"
-
-
-def staff_report_url(report: Report) -> str:
-    try:
-        return absolute(reverse("frontend:staff-report", args=[report.pk]))
-    except NoReverseMatch:  # staff pages not installed
-        return absolute(reverse("frontend:report", args=[report.pk]))
 
 
 @dataclass(frozen=True)
@@ -58,13 +50,16 @@ def render(
     to: str, template: str, context: dict[str, Any], language: str, scope: str
 ) -> dict[str, Any]:
     """The outbox payload of one mail: everything needed to send it, nothing to look up."""
-    unsubscribe_url = absolute(tokens.unsubscribe_path(to, scope))
+    unsubscribe_url = absolute_url(tokens.unsubscribe_path(to, scope))
     context = {**context, "unsubscribe_url": unsubscribe_url, "portal_url": settings.PORTAL_URL}
+    # "report_received" is one of ours (text and HTML); another app's templates are named
+    # with their folder ("catalogue/email/application_received") and may be plain text only.
+    path = template if "/" in template else f"notifications/{template}"
     with translation.override(language):
         context["LANGUAGE_CODE"] = language
-        subject = render_to_string(f"notifications/{template}_subject.txt", context).strip()
-        text = render_to_string(f"notifications/{template}.txt", context)
-        html = render_to_string(f"notifications/{template}.html", context)
+        subject = render_to_string(f"{path}_subject.txt", context).strip()
+        text = render_to_string(f"{path}.txt", context)
+        html = render_to_string(f"{path}.html", context) if "/" not in template else ""
     return {
         "to": to,
         "subject": " ".join(subject.split()),
@@ -97,11 +92,12 @@ def queue(
     )
 
 
-@outbox.handler(OutboxMessage.EMAIL)
 def send_email(message: OutboxMessage) -> Iterable[int]:
+    """The outbox handler of "email" rows (registered in NotificationsConfig.ready). The
+    opt-out is checked again here: an unsubscribe after the fan-out still stops the mail."""
     payload = message.payload
     if opted_out(payload["to"], [payload.get("scope", "")]):
-        raise outbox.Cancelled("recipient unsubscribed")
+        raise Cancelled("recipient unsubscribed")
     mail = EmailMultiAlternatives(
         payload["subject"],
         payload["text"],
@@ -109,7 +105,8 @@ def send_email(message: OutboxMessage) -> Iterable[int]:
         [payload["to"]],
         headers={**payload.get("headers", {}), "X-Maengelmelder-Id": message.idempotency_key},
     )
-    mail.attach_alternative(payload["html"], "text/html")
+    if payload.get("html"):
+        mail.attach_alternative(payload["html"], "text/html")
     mail.send()
     return ()
 
@@ -148,9 +145,9 @@ def followers(report: Report) -> list[Recipient]:
 def _report_context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
-        "tracking_url": absolute(reverse("frontend:track", args=[report.tracking_token])),
-        "confirm_url": absolute(reverse("frontend:confirm", args=[report.confirmation_token])),
-        "public_url": absolute(reverse("frontend:report", args=[report.pk])),
+        "tracking_url": absolute_url(reverse("frontend:track", args=[report.tracking_token])),
+        "confirm_url": absolute_url(reverse("frontend:confirm", args=[report.confirmation_token])),
+        "public_url": public_report_url(report.pk),
         "staff_url": staff_report_url(report),
         "needs_confirmation": report.confirmed_at is None,
     }
@@ -232,7 +229,7 @@ def _after_photo_url(report: Report) -> str:
         .order_by("-created_at", "-id")
         .first()
     )
-    return absolute(photo.image.url) if photo is not None else ""
+    return absolute_url(photo.image.url) if photo is not None else ""
 
 
 def fan_out_updated(parent: OutboxMessage, event_id: int) -> list[int]:

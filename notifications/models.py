@@ -1,8 +1,9 @@
-"""The notification outbox, opt-outs, follows, area alerts, webhooks and read markers.
+"""Opt-outs, follows, area alerts, webhooks and read markers.
 
-Every notification starts as an `OutboxMessage` row written in the same transaction as the
-state change that caused it (notifications.queue.enqueue_on_commit). Celery only carries the
-row's id; the row is the truth about what still has to be sent (docs/notifications.md).
+Every notification starts as an outbox row (outbox.OutboxMessage) written in the same
+transaction as the state change that caused it (outbox.enqueue_on_commit). Celery only
+carries the row's id; the row is the truth about what still has to be sent
+(docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -11,75 +12,26 @@ import secrets
 
 from django.contrib.gis.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-
-class OutboxMessage(models.Model):
-    """One unit of notification work: an event to fan out (kind = a task name such as
-    "notifications.report_updated"), or one email / one webhook call to one recipient.
-
-    `idempotency_key` is unique: the same event for the same recipient is stored (and so sent)
-    once, however often a task is redelivered or a fan-out is repeated."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("ausstehend")
-        SENT = "sent", _("gesendet")
-        FAILED = "failed", _("endgültig fehlgeschlagen")
-        CANCELLED = "cancelled", _("verworfen")
-
-    EMAIL = "email"
-    WEBHOOK = "webhook"
-
-    kind = models.CharField(_("Art"), max_length=100, db_index=True)
-    payload = models.JSONField(_("Inhalt"), default=dict)
-    idempotency_key = models.CharField(_("Idempotenzschlüssel"), max_length=255, unique=True)
-    status = models.CharField(
-        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
-    next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
-    last_error = models.TextField(_("letzter Fehler"), blank=True)
-    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
-    )
-    # Webhook deliveries: the endpoint and what its server answered (the delivery log).
-    webhook = models.ForeignKey(
-        "notifications.WebhookEndpoint",
-        verbose_name=_("Webhook"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="deliveries",
-    )
-    response_status = models.PositiveSmallIntegerField(_("HTTP-Status"), null=True, blank=True)
-    response_excerpt = models.TextField(_("Antwort (Auszug)"), blank=True)
-
-    class Meta:
-        verbose_name = _("Benachrichtigung (Outbox)")
-        verbose_name_plural = _("Benachrichtigungen (Outbox)")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # The beat task's scan: due pending rows, oldest first.
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=models.Q(status="pending"),
-                name="outbox_pending_due",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} [{self.idempotency_key}] {self.status}"
+from outbox.models import OutboxMessage
 
 
 class WebhookDelivery(OutboxMessage):
-    """The webhook rows of the outbox, as the delivery log in the admin."""
+    """The webhook rows of the outbox (target_kind "webhook", target_id = the endpoint), as
+    the delivery log in the admin."""
 
     class Meta:
         proxy = True
         verbose_name = _("Webhook-Zustellung")
         verbose_name_plural = _("Webhook-Zustellungen")
+
+    @cached_property
+    def webhook(self) -> WebhookEndpoint | None:
+        if self.target_kind != OutboxMessage.WEBHOOK or self.target_id is None:
+            return None
+        return WebhookEndpoint.objects.select_related("authority").filter(pk=self.target_id).first()
 
 
 class EmailOptOut(models.Model):

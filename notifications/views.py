@@ -117,6 +117,8 @@ def scope_label(scope: str) -> str:
         return _("Ihre Gebietsbenachrichtigung")
     if kind == "authority-new":
         return _("E-Mails über neue Meldungen an diese Adresse")
+    if kind == "application":
+        return _("Neuigkeiten zu Ihrem Antrag")
     if kind == "digest":
         return _("die tägliche Übersicht überfälliger Meldungen")
     return _("alle Benachrichtigungen des Mängelmelders")

@@ -24,11 +24,13 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from outbox import delivery as outbox
+from outbox.models import OutboxMessage
+from outbox.registry import Cancelled
 from tracker.models import Report, ReportEvent
 
-from . import outbox
-from .emails import absolute, staff_report_url
-from .models import OutboxMessage, WebhookEndpoint
+from .links import public_report_url, staff_report_url
+from .models import WebhookEndpoint
 
 TIMEOUT_SECONDS = 10
 EXCERPT_CHARS = 500
@@ -61,7 +63,7 @@ def _report_data(report: Report) -> dict[str, Any]:
         "created_at": report.created_at.isoformat(),
         "due_at": report.due_at.isoformat() if report.due_at else None,
         "confirmed": report.confirmed_at is not None,
-        "public_url": absolute(f"/meldungen/{report.pk}/"),
+        "public_url": public_report_url(report.pk),
         "staff_url": staff_report_url(report),
     }
 
@@ -112,7 +114,7 @@ def queue_for(
                 key,
                 {"body": json.dumps(body, ensure_ascii=False, sort_keys=True), "event": name},
                 parent=parent,
-                webhook_id=endpoint.pk,
+                target=(OutboxMessage.WEBHOOK, endpoint.pk),
             )
         )
     return ids
@@ -122,11 +124,15 @@ class WebhookFailed(Exception):
     pass
 
 
-@outbox.handler(OutboxMessage.WEBHOOK)
 def post(message: OutboxMessage) -> Iterable[int]:
-    endpoint = message.webhook
+    """The outbox handler of "webhook" rows (registered in NotificationsConfig.ready)."""
+    endpoint = (
+        WebhookEndpoint.objects.filter(pk=message.target_id).first()
+        if message.target_id is not None
+        else None
+    )
     if endpoint is None or not endpoint.is_active:
-        raise outbox.Cancelled("webhook removed or inactive")
+        raise Cancelled("webhook removed or inactive")
     body = message.payload["body"].encode()
     timestamp = str(int(time.time()))
     request = urllib.request.Request(  # noqa: S310 - the URL field only takes http(s)

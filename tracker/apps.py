@@ -7,6 +7,35 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Meldungen")
 
     def ready(self) -> None:
+        from allauth.account.signals import email_confirmed
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts import sections
+        from accounts.signals import account_erasing
+
+        from . import account_sections, receivers
+
+        email_confirmed.connect(
+            receivers.attach_reports_on_email_confirmed,
+            dispatch_uid="tracker.attach_reports_on_email_confirmed",
+        )
+        user_logged_in.connect(
+            receivers.attach_reports_on_login, dispatch_uid="tracker.attach_reports_on_login"
+        )
+        account_erasing.connect(
+            receivers.anonymise_on_account_erasing,
+            dispatch_uid="tracker.anonymise_on_account_erasing",
+        )
+        sections.register(
+            sections.Section(
+                key="reports",
+                template="tracker/account/my_reports_section.html",
+                context=account_sections.my_reports,
+                order=10,
+            )
+        )
+        sections.register_deletion_facts("reports", account_sections.deletion_facts)
+
         from core import media
 
         from .media import photo_access

@@ -13,8 +13,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.dispatch import Signal
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +21,12 @@ from accounts.models import User
 from boundaries.models import Authority
 from boundaries.services import authorities_at, route
 from core.images import ProcessedPhoto, process_photo
-from notifications import tasks
-from notifications.queue import enqueue_on_commit
+from outbox import enqueue_on_commit
 
 from . import permissions
 from .models import Category, Photo, Priority, Report, ReportEvent, Status, Support, Team
 from .permissions import NotPermitted
+from .signals import report_reached_authority
 from .workflow import SPECIAL_ACTIONS, Transition, WorkflowError, check_action, transition_for
 
 MAX_PHOTOS = 5
@@ -162,7 +161,7 @@ def report_create(
             )
             for item in processed:
                 _store_photo(report, item, Photo.Kind.BEFORE, stored_files)
-            ReportEvent.objects.create(
+            created = ReportEvent.objects.create(
                 report=report,
                 kind=ReportEvent.Kind.CREATED,
                 actor=reporter,
@@ -171,7 +170,10 @@ def report_create(
                 note=_("Meldung eingegangen; zuständig: %(authority)s")
                 % {"authority": decision.authority.name},
             )
-            enqueue_on_commit(tasks.report_received, report.pk)
+            enqueue_on_commit("notifications.report_received", report.pk)
+            report_reached_authority.send(
+                sender=Report, report=report, authority_id=decision.authority.pk, event=created
+            )
     except BaseException:
         _delete_files(stored_files)
         raise
@@ -190,7 +192,9 @@ def report_confirm(report: Report) -> Report:
                 kind=ReportEvent.Kind.CONFIRMED,
                 note=_("E-Mail-Adresse bestätigt, Meldung veröffentlicht"),
             )
-            enqueue_on_commit(tasks.report_confirmed, locked.pk)  # area alerts (now public)
+            enqueue_on_commit(
+                "notifications.report_confirmed", locked.pk
+            )  # area alerts (now public)
     return locked
 
 
@@ -220,33 +224,6 @@ def report_support(report: Report, *, user: User | None = None, email: str = "")
         return Support.objects.get(report=report, email=email)
     report.refresh_from_db(fields=["supporter_count"])
     return support
-
-
-def reports_attach_to_account(user: User, email: str) -> int:
-    """Attach guest reports made with `email` (now verified for `user`) to the account."""
-    with transaction.atomic():
-        count = Report.objects.filter(reporter__isnull=True, reporter_email=email.lower()).update(
-            reporter=user
-        )
-        Support.objects.filter(user__isnull=True, email=email.lower()).update(user=user)
-    return count
-
-
-# Sent by account_delete inside its transaction, before the reports are anonymised (argument:
-# user). Apps that keep more personal data about a user's reports erase it in a receiver
-# (tracker.open311: client device/account ids), so the tracker need not import them.
-account_erasing = Signal()
-
-
-def account_delete(user: User) -> None:
-    """DSGVO erasure: remove personal data, keep the reports anonymised for the authorities."""
-    with transaction.atomic():
-        account_erasing.send(sender=User, user=user)
-        Report.objects.filter(reporter=user).update(
-            reporter=None, reporter_email="", reporter_name="", reporter_phone=""
-        )
-        Support.objects.filter(Q(user=user) | Q(email=user.email.lower())).delete()
-        user.delete()
 
 
 # --------------------------------------------------------------------------------------------
@@ -293,7 +270,7 @@ def _event(report: Report, kind: str, *, by: User | None, **fields: Any) -> Repo
 def _notify_citizens(event: ReportEvent) -> None:
     """Tell the reporter and supporters about a public change (task takes the event id)."""
     if event.is_public:
-        enqueue_on_commit(tasks.report_updated, event.pk)
+        enqueue_on_commit("notifications.report_updated", event.pk)
 
 
 def _require_view(by: User, report: Report) -> None:
@@ -477,7 +454,10 @@ def report_forward_to_authority(
             from_authority_id=old_authority.pk,
             to_authority_id=authority.pk,
         )
-        enqueue_on_commit(tasks.report_forwarded, event.pk)
+        enqueue_on_commit("notifications.report_forwarded", event.pk)
+        report_reached_authority.send(
+            sender=Report, report=locked, authority_id=authority.pk, event=event
+        )
     return _sync(report, locked)
 
 

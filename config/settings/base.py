@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "core",
+    "outbox",
     "boundaries",
     "geo",
     "tracker",
@@ -202,9 +203,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.refresh_planning_facts",
         "schedule": env.int("PLANNING_REFRESH_SECONDS", default=300),
     },
-    # Notifications: publish due outbox rows (retries, Redis outages), daily digests.
-    "notifications-publish-due": {
-        "task": "notifications.publish_due",
+    # The outbox: publish due rows (retries, Redis outages); notifications: daily digests.
+    "outbox-publish-due": {
+        "task": "outbox.publish_due",
         "schedule": env.int("NOTIFICATIONS_OUTBOX_SECONDS", default=30),
     },
     "notifications-overdue-digest": {
@@ -215,8 +216,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.area_alert_digest",
         "schedule": crontab(hour=7, minute=15),
     },
-    "notifications-purge-outbox": {
-        "task": "notifications.purge_outbox",
+    "outbox-purge": {
+        "task": "outbox.purge",
         "schedule": crontab(hour=3, minute=30),
     },
 }

@@ -702,3 +702,35 @@ def test_posting_is_rate_limited_per_account(
             content_type="application/json",
         )
     assert api.status_code == 429
+
+
+def test_application_mail_goes_through_the_outbox_and_respects_the_opt_out(
+    region: Region,
+    application: Application,
+    citizen: User,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from notifications import tokens
+    from notifications.models import EmailOptOut
+    from outbox.models import OutboxMessage
+
+    worker = staff(region.stadt, Role.DISPATCHER)
+    url = f"/dienstleistungen/bearbeitung/{application.pk}/"
+    client.force_login(worker)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "status", "status": "in_review"})
+    (first,) = mail.outbox
+    # one outbox row per recipient, with the one-click unsubscribe of every other mail
+    row = OutboxMessage.objects.get(kind="email", payload__to=citizen.email.lower())
+    assert row.status == "sent" and row.payload["scope"] == f"application:{application.pk}"
+    assert first.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # the applicant unsubscribes from this application: no more mail about it
+    token = tokens.make(citizen.email, f"application:{application.pk}")
+    assert Client().post(f"/konto/benachrichtigungen/abmelden/{token}/").status_code == 200
+    assert EmailOptOut.objects.filter(email=citizen.email.lower()).exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "status", "status": "done", "note": "Marke folgt"})
+    assert mail.outbox == []

@@ -13,8 +13,8 @@ import pytest
 from celery import current_app
 from django.test import Client
 
-from notifications import outbox
-from notifications.models import OutboxMessage
+from outbox import delivery as outbox
+from outbox.models import OutboxMessage
 from tests.tracker.staff_fixtures import World, make_world
 from tracker import services
 from tracker.models import Report, Status

@@ -14,9 +14,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from notifications import alerts, outbox, selectors, services, tasks, webhooks
-from notifications.models import AreaAlert, EmailOptOut, OutboxMessage, WebhookEndpoint
-from notifications.queue import enqueue_on_commit
+from accounts import services as account_services
+from notifications import alerts, selectors, services, tasks, webhooks
+from notifications.models import AreaAlert, EmailOptOut, WebhookEndpoint
+from outbox import delivery as outbox
+from outbox import enqueue_on_commit
+from outbox.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.tracker.staff_fixtures import World, make_world
 from tracker import services as tracker_services
@@ -45,7 +48,7 @@ def test_the_same_event_is_stored_and_sent_once(
     tasks.report_updated(event.pk)
     tasks.report_updated.delay(event.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue_on_commit(tasks.report_updated, event.pk)
+        enqueue_on_commit("notifications.report_updated", event.pk)
     for row in OutboxMessage.objects.filter(status="sent"):
         assert outbox.deliver(row.pk) == "skipped"
     assert len(mail.outbox) == 1
@@ -58,7 +61,7 @@ def test_nothing_is_stored_for_a_rolled_back_change(world: World) -> None:
     report = world.report()
     before = OutboxMessage.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        enqueue_on_commit(tasks.report_updated, 999999)
+        enqueue_on_commit("notifications.report_updated", 999999)
         raise RuntimeError("rollback")
     assert OutboxMessage.objects.count() == before
     assert report.pk
@@ -140,7 +143,7 @@ def test_webhook_signed_retried_and_logged(
             report, Status.IN_REVIEW, by=world.dispatcher, note="Wird geprüft."
         )
     # The first attempt got a 500: logged, pending, retried later with the same body.
-    delivery = OutboxMessage.objects.get(kind="webhook", webhook=kreis_hook)
+    delivery = OutboxMessage.objects.get(kind="webhook", target_id=kreis_hook.pk)
     assert delivery.status == "pending"
     assert delivery.response_status == 500 and delivery.attempts == 1
     assert outbox.deliver(delivery.pk) == "sent"
@@ -171,7 +174,9 @@ def test_webhook_signed_retried_and_logged(
     assert "KREIS-INTERN" not in raw
     assert "buerger@example.org" not in raw and "Mustermann" not in raw  # no contact data
     # The Gemeinde's endpoint only wants new reports, and this one is not theirs.
-    assert not OutboxMessage.objects.filter(webhook__authority=world.gemeinde).exists()
+    assert not OutboxMessage.objects.filter(
+        target_id__in=WebhookEndpoint.objects.filter(authority=world.gemeinde).values("pk")
+    ).exists()
 
 
 def test_forward_webhook_carries_the_note_only_to_the_parties(
@@ -188,7 +193,9 @@ def test_forward_webhook_carries_the_note_only_to_the_parties(
     bodies = [json.loads(r["body"]) for r in webhook_server.requests]
     assert [b["event"] for b in bodies] == ["report.forwarded"]
     assert bodies[0]["change"]["to_authority"] == world.gemeinde.slug
-    assert not OutboxMessage.objects.filter(webhook__authority=other).exists()
+    assert not OutboxMessage.objects.filter(
+        target_id__in=WebhookEndpoint.objects.filter(authority=other).values("pk")
+    ).exists()
 
 
 def make_other_authority() -> Any:
@@ -356,7 +363,7 @@ def test_account_deletion_erases_queued_mail_and_alerts(world: World) -> None:
     tracker_services.report_transition(report, Status.IN_REVIEW, by=world.dispatcher)
     outbox.deliver(OutboxMessage.objects.get(kind="notifications.report_updated").pk)
     assert OutboxMessage.objects.filter(payload__to="weg@example.org").exists()
-    tracker_services.account_delete(user)
+    account_services.account_delete(user)
     assert not OutboxMessage.objects.filter(payload__to="weg@example.org").exists()
     assert not AreaAlert.objects.exists()
 
@@ -397,10 +404,16 @@ def test_webhook_log_in_the_admin_is_scoped_to_the_authority(world: World) -> No
         authority=world.gemeinde, url="https://moor.example.org/hook"
     )
     own = outbox.store(
-        "webhook", "k1", {"body": "{}", "event": "report.created"}, webhook_id=kreis_hook.pk
+        "webhook",
+        "k1",
+        {"body": "{}", "event": "report.created"},
+        target=("webhook", kreis_hook.pk),
     )
     foreign = outbox.store(
-        "webhook", "g1", {"body": "{}", "event": "report.created"}, webhook_id=gemeinde_hook.pk
+        "webhook",
+        "g1",
+        {"body": "{}", "event": "report.created"},
+        target=("webhook", gemeinde_hook.pk),
     )
     OutboxMessage.objects.filter(pk=own).update(response_status=502, response_excerpt="Bad GW")
     client = Client()
@@ -418,7 +431,7 @@ def test_webhook_log_in_the_admin_is_scoped_to_the_authority(world: World) -> No
     endpoints = client.get("/admin/notifications/webhookendpoint/").content.decode()
     assert "kreis.example.org" in endpoints and "moor.example.org" not in endpoints
     # The whole outbox (all authorities' mails) is for superusers only.
-    assert client.get("/admin/notifications/outboxmessage/").status_code == 403
+    assert client.get("/admin/outbox/outboxmessage/").status_code == 403
 
 
 def test_done_mail_links_the_public_after_photo(

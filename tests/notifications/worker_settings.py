@@ -19,5 +19,5 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = 1
 NOTIFICATIONS_RETRY_MAX_SECONDS = 2
 NOTIFICATIONS_PUBLISH_GRACE_SECONDS = 1
 CELERY_BEAT_SCHEDULE = {
-    "notifications-publish-due": {"task": "notifications.publish_due", "schedule": 1.0},
+    "outbox-publish-due": {"task": "outbox.publish_due", "schedule": 1.0},
 }

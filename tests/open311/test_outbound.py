@@ -1,27 +1,26 @@
-"""Forwarding an authority's new reports to its own Open311 system: the form fields, the
-delivery log, retries with backoff on connection errors and 5xx, giving up on 4xx, never
-twice per endpoint — against real HTTP servers: our own Open311 app (live_server) and a
-scripted server in a thread."""
+"""Forwarding an authority's new reports to its own Open311 system through the outbox: the
+form fields, the delivery log, retries with the outbox's backoff on connection errors and
+5xx, giving up on 4xx, never twice per endpoint — against real HTTP servers: our own Open311
+app (live_server) and a scripted server in a thread."""
 
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from celery.exceptions import Retry
 from django.contrib.gis.geos import Point
 from django.test import Client
 
 from accounts.models import Role, User
+from outbox import delivery as outbox
+from outbox.models import OutboxMessage
 from tests.factories import staff
 from tracker import services as tracker_services
 from tracker.models import Report
 from tracker.open311 import outbound
 from tracker.open311.models import OutboundDelivery, OutboundEndpoint, RequestAttributes
 from tracker.open311.services import api_key_issue
-from tracker.open311.tasks import deliver_report
 
 from .conftest import INSIDE_A, jpeg_upload, make_report
 from .remote import CREATED_XML, ERROR_XML, TOKEN_RESOLVED_XML, TOKEN_XML, remote_server
@@ -48,6 +47,18 @@ def laterne_request(client: Client, api_key: str, **fields: str) -> Report:
     )
     assert response.status_code == 200, response.content
     return Report.objects.get(pk=int(response.json()[0]["service_request_id"]))
+
+
+def row(delivery: OutboundDelivery) -> OutboxMessage:
+    """The delivery's outbox row: status, attempts and the answer are logged there."""
+    message = delivery.message
+    assert message is not None
+    return message
+
+
+def attempt(delivery: OutboundDelivery) -> str:
+    """What a worker does with the delivery's outbox row: one attempt."""
+    return outbox.deliver(row(delivery).pk)
 
 
 def free_port_url() -> str:
@@ -94,8 +105,8 @@ def test_new_report_arrives_once_at_a_live_open311_server(
     assert delivery.sent_at is not None and not delivery.last_error
 
     # never twice: another run of the task, or the report forwarded away and back again
-    outbound.deliver(delivery.pk)
-    deliver_report.apply(args=(delivery.pk,))
+    assert attempt(delivery) == "skipped"
+    outbox.requeue(row(delivery).pk)  # even a row pushed again by hand
     dispatcher_a = staff(region["gemeinde_a"], Role.DISPATCHER)
     dispatcher_kreis = staff(region["kreis"], Role.DISPATCHER)
     tracker_services.report_forward_to_authority(
@@ -108,6 +119,7 @@ def test_new_report_arrives_once_at_a_live_open311_server(
     assert Report.objects.filter(category__slug="wilder-muell").count() == 1
     delivery.refresh_from_db()
     assert delivery.attempts == 1
+    assert outbound.resend(delivery) is False
 
 
 @pytest.mark.django_db(transaction=True)
@@ -127,12 +139,12 @@ def test_retried_after_a_failure_and_then_arrives_once(
         )
         report = laterne_request(client, api_key)
         delivery = OutboundDelivery.objects.get(report=report)
-        assert (delivery.status, delivery.attempts) == ("retrying", 1)
+        assert (delivery.status, delivery.attempts) == ("pending", 1)
         assert delivery.last_error == "HTTP 503: <html>Service Unavailable</html>"
         assert delivery.next_attempt_at is not None
-        # the worker runs the task again when Celery's countdown is over
-        deliver_report.apply(args=(delivery.pk,))
-        deliver_report.apply(args=(delivery.pk,))  # a redelivered message changes nothing
+        # the worker delivers the row again when its backoff is over
+        assert attempt(delivery) == "sent"
+        assert attempt(delivery) == "skipped"  # a redelivered message changes nothing
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
     assert [r.path for r in remote.received] == ["/open311/v2/requests.xml"] * 2
@@ -225,61 +237,38 @@ def test_4xx_is_logged_and_given_up(region: dict, django_capture_on_commit_callb
     assert delivery.last_error == "HTTP 400: 400: service_code unbekannt"
     assert "<errors>" in delivery.response_excerpt
     assert len(remote.received) == 1  # not retried
-    assert outbound.deliver(delivery.pk) is None
+    assert attempt(delivery) == "skipped"
     assert len(remote.received) == 1
 
 
 @pytest.mark.django_db
-def test_5xx_is_retried_with_backoff_until_given_up(
-    region: dict, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
-) -> None:
-    monkeypatch.setattr(outbound, "MAX_ATTEMPTS", 3)
+def test_5xx_is_retried_with_the_outbox_backoff_until_given_up(region: dict, settings: Any) -> None:
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     with remote_server((502, "Bad Gateway")) as remote:
         OutboundEndpoint.objects.create(authority=region["kreis"], url=remote.url)
-        make_report(region["muell"])
+        make_report(region["muell"])  # on-commit work not run: we drive the outbox here
         delivery = OutboundDelivery.objects.get()
-        # in a worker, the task asks Celery to run it again after the backoff
-        retries: list[dict[str, Any]] = []
-
-        def retry(**options: Any) -> Retry:
-            retries.append(options)
-            return Retry()
-
-        monkeypatch.setattr(deliver_report, "retry", retry)
-        deliver_report.push_request(is_eager=False)
-        try:
-            with pytest.raises(Retry):
-                deliver_report.run(delivery.pk)
-        finally:
-            deliver_report.pop_request()
-        assert retries == [{"countdown": 60.0}]
-        assert outbound.deliver(delivery.pk) == timedelta(minutes=2)
-        assert outbound.deliver(delivery.pk) is None
-        assert outbound.deliver(delivery.pk) is None  # given up: nothing is sent any more
-    delivery.refresh_from_db()
+        assert attempt(delivery) == "failed"  # failed this time: pending, with a backoff
+        assert (delivery.status, delivery.attempts) == ("pending", 1)
+        assert delivery.next_attempt_at is not None
+        assert attempt(delivery) == "failed"
+        assert attempt(delivery) == "failed"
+        assert attempt(delivery) == "skipped"  # given up: nothing is sent any more
     assert (delivery.status, delivery.attempts) == ("failed", 3)
     assert delivery.last_error.startswith("HTTP 502: Bad Gateway")
-    assert "nach 3 Versuchen aufgegeben" in delivery.last_error
     assert len(remote.received) == 3
 
 
 @pytest.mark.django_db
 def test_connection_error_schedules_a_retry(region: dict) -> None:
     endpoint = OutboundEndpoint.objects.create(authority=region["kreis"], url=free_port_url())
-    report = make_report(region["muell"])  # on-commit work not run: we drive `deliver` here
+    report = make_report(region["muell"])  # on-commit work not run: we drive the outbox here
     delivery = OutboundDelivery.objects.get(endpoint=endpoint, report=report)
-    wait = outbound.deliver(delivery.pk)
-    assert wait == timedelta(minutes=1)
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("retrying", 1)
+    assert attempt(delivery) == "failed"
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
     assert delivery.last_error.startswith("nicht erreichbar")
     assert delivery.next_attempt_at is not None
-    assert outbound.deliver(delivery.pk) == timedelta(minutes=2)
-
-
-def test_backoff_doubles_up_to_six_hours() -> None:
-    assert [outbound.backoff(n).total_seconds() / 60 for n in range(1, 6)] == [1, 2, 4, 8, 16]
-    assert outbound.backoff(30) == timedelta(hours=6)
+    assert delivery.sent_at is None
 
 
 @pytest.mark.django_db
@@ -346,9 +335,9 @@ def test_deactivated_endpoint_gives_up_queued_deliveries(region: dict) -> None:
     endpoint.is_active = False
     endpoint.save()
     delivery = OutboundDelivery.objects.get()
-    assert outbound.deliver(delivery.pk) is None
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("failed", 0)
+    assert attempt(delivery) == "cancelled"
+    assert (delivery.status, delivery.attempts) == ("cancelled", 0)
+    assert delivery.last_error == "Weiterleitung ist nicht mehr aktiv."
 
 
 # --- admin -----------------------------------------------------------------------------------
@@ -384,7 +373,7 @@ def test_admin_endpoints_and_read_only_log(
 
     make_report(region["muell"])
     delivery = OutboundDelivery.objects.get()
-    OutboundDelivery.objects.filter(pk=delivery.pk).update(status="failed", attempts=8)
+    OutboxMessage.objects.filter(pk=row(delivery).pk).update(status="failed", attempts=8)
     assert client.get("/admin/open311/outbounddelivery/").status_code == 200
     page = client.get(f"/admin/open311/outbounddelivery/{delivery.pk}/change/")
     assert page.status_code == 200

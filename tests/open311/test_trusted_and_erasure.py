@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from accounts import services as account_services
 from accounts.models import User
 from tests.factories import UserFactory
-from tracker import services as tracker_services
+from tracker import receivers as tracker_receivers
 from tracker.models import Report, ReportEvent
 from tracker.open311.models import ApiKey, RequestAttributes
 from tracker.open311.services import api_key_issue
@@ -71,9 +72,9 @@ def test_account_deletion_erases_the_client_ids(client: Client, region: dict, ap
         client, api_key, email="someone@example.org", device_id="geraet-2", account_id="konto-2"
     )
     user = UserFactory.create(email="erika@example.org")
-    assert tracker_services.reports_attach_to_account(user, "erika@example.org") == 1
+    assert tracker_receivers.reports_attach_to_account(user, "erika@example.org") == 1
 
-    tracker_services.account_delete(user)
+    account_services.account_delete(user)
 
     erased = RequestAttributes.objects.get(report=mine)
     assert (erased.device_id, erased.account_id) == ("", "")
@@ -88,7 +89,7 @@ def test_deleting_an_integration_account_suspends_its_keys(region: dict) -> None
     key, _raw = api_key_issue(name="Fachverfahren")
     key.acts_as = account
     key.save()
-    tracker_services.account_delete(account)
+    account_services.account_delete(account)
     key.refresh_from_db()
     assert (key.acts_as, key.is_active) == (None, False)
     assert not User.objects.filter(pk=account.pk).exists()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Role
 from tests.factories import staff
@@ -254,7 +255,7 @@ def test_back_office_uses_its_own_ids_and_only_its_reports(
         authority=region["kreis"], url="http://127.0.0.1:9/open311/v2/"
     )
     OutboundDelivery.objects.create(
-        endpoint=endpoint, report=ours, status="sent", remote_id="KR-2026-17"
+        endpoint=endpoint, report=ours, sent_at=timezone.now(), remote_id="KR-2026-17"
     )
     response = post_update(
         client, "json", api_key=raw, service_request_id="KR-2026-17", status="ACTION_SCHEDULED"

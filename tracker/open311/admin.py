@@ -12,6 +12,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from outbox.models import OutboxMessage
+
 from .models import (
     ApiKey,
     OutboundDelivery,
@@ -148,9 +150,28 @@ class OutboundEndpointAdmin(admin.ModelAdmin[OutboundEndpoint]):
     )
 
 
+class DeliveryStatusFilter(admin.SimpleListFilter):
+    """The status lives on the delivery's outbox row."""
+
+    title = _("Status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return OutboxMessage.Status.choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.value():
+            return queryset
+        ids = OutboxMessage.objects.filter(
+            target_kind=OutboundDelivery.TARGET, status=self.value()
+        ).values("target_id")
+        return queryset.filter(pk__in=ids)
+
+
 @admin.register(OutboundDelivery)
 class OutboundDeliveryAdmin(admin.ModelAdmin[OutboundDelivery]):
-    """The log: read-only; the only action sends a given-up delivery once more."""
+    """The log: read-only; the only action sends a given-up delivery once more. Status,
+    attempts and the answer are read from the delivery's outbox row."""
 
     list_display = (
         "report",
@@ -162,7 +183,7 @@ class OutboundDeliveryAdmin(admin.ModelAdmin[OutboundDelivery]):
         "next_attempt_at",
         "sent_at",
     )
-    list_filter = ("status", "endpoint")
+    list_filter = (DeliveryStatusFilter, "endpoint")
     list_select_related = ("report", "report__category", "endpoint", "endpoint__authority")
     search_fields = ("remote_id", "remote_token", "report__id")
     readonly_fields = (
@@ -178,7 +199,6 @@ class OutboundDeliveryAdmin(admin.ModelAdmin[OutboundDelivery]):
         "next_attempt_at",
         "sent_at",
         "created_at",
-        "updated_at",
     )
     fields = readonly_fields
     actions = ["send_again"]

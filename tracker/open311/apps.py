@@ -10,23 +10,27 @@ class Open311Config(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from tracker.models import ReportEvent
-        from tracker.services import account_erasing
+        from outbox import registry
+        from tracker.signals import report_reached_authority, reports_anonymising
 
-        from . import signals
+        from . import outbound, signals
+        from .models import OutboundDelivery, OutboundEndpoint
 
-        post_save.connect(
-            signals.forward_new_report,
-            sender=ReportEvent,
-            dispatch_uid="open311.forward_new_report",
+        registry.register(outbound.KIND, outbound.deliver)
+        report_reached_authority.connect(
+            signals.forward_new_report, dispatch_uid="open311.forward_new_report"
         )
-        from . import outbound
-        from .models import OutboundEndpoint
-
         for signal in (post_save, post_delete):
             signal.connect(
                 outbound.forget_endpoints,
                 sender=OutboundEndpoint,
                 dispatch_uid=f"open311.forget_endpoints.{signal is post_save}",
             )
-        account_erasing.connect(signals.erase_client_ids, dispatch_uid="open311.erase_client_ids")
+        reports_anonymising.connect(
+            signals.erase_client_ids, dispatch_uid="open311.erase_client_ids"
+        )
+        post_delete.connect(
+            signals.forget_delivery_log,
+            sender=OutboundDelivery,
+            dispatch_uid="open311.forget_delivery_log",
+        )

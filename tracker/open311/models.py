@@ -4,6 +4,7 @@ token). The report itself is a tracker.Report, filed through tracker.services.re
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.validators import MinValueValidator, RegexValidator, URLValidat
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outbox.models import OutboxMessage
 from tracker.models import Category
 
 
@@ -340,14 +342,12 @@ class OutboundEndpoint(models.Model):
 
 
 class OutboundDelivery(models.Model):
-    """One report sent (or being sent) to one endpoint: the log of attempts and the remote id.
-    Unique per endpoint and report, so a report is never posted twice to the same endpoint."""
+    """One report handed to one endpoint: what the receiver calls it (remote id / token) and
+    when it arrived. Unique per endpoint and report, so a report is never posted twice to the
+    same endpoint. The sending itself — status, attempts, errors, the receiver's answer — is
+    the outbox row with target ("open311.delivery", this id) (outbox.OutboxMessage)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("wartet")
-        RETRYING = "retrying", _("neuer Versuch geplant")
-        SENT = "sent", _("übermittelt")
-        FAILED = "failed", _("gescheitert")
+    TARGET = "open311.delivery"
 
     endpoint = models.ForeignKey(
         OutboundEndpoint,
@@ -361,19 +361,10 @@ class OutboundDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="open311_deliveries",
     )
-    status = models.CharField(
-        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     remote_id = models.CharField(_("service_request_id beim Empfänger"), max_length=200, blank=True)
     remote_token = models.CharField(_("token beim Empfänger"), max_length=200, blank=True)
-    response_status = models.PositiveSmallIntegerField(_("HTTP-Status"), null=True, blank=True)
-    response_excerpt = models.TextField(_("Antwort (Auszug)"), blank=True)
-    last_error = models.TextField(_("letzter Fehler"), blank=True)
-    next_attempt_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
     sent_at = models.DateTimeField(_("übermittelt am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
 
     class Meta:
         verbose_name = _("Open311-Übermittlung")
@@ -388,3 +379,47 @@ class OutboundDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.endpoint_id} ({self.status})"
+
+    # The delivery log, read from the outbox row (None / "" while there is none).
+
+    @property
+    def message(self) -> OutboxMessage | None:
+        return (
+            OutboxMessage.objects.filter(target_kind=self.TARGET, target_id=self.pk)
+            .order_by("-pk")
+            .first()
+        )
+
+    @property
+    def status(self) -> str:
+        message = self.message
+        if message is None:
+            return OutboxMessage.Status.SENT if self.sent_at else OutboxMessage.Status.PENDING
+        return message.status
+
+    @property
+    def attempts(self) -> int:
+        message = self.message
+        return message.attempts if message else 0
+
+    @property
+    def last_error(self) -> str:
+        message = self.message
+        return message.last_error if message else ""
+
+    @property
+    def response_status(self) -> int | None:
+        message = self.message
+        return message.response_status if message else None
+
+    @property
+    def response_excerpt(self) -> str:
+        message = self.message
+        return message.response_excerpt if message else ""
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        message = self.message
+        if message is None or message.status != OutboxMessage.Status.PENDING:
+            return None
+        return message.next_attempt_at

@@ -1,18 +1,21 @@
 """Forwarding an authority's new reports to its own Open311 system (OutboundEndpoint).
 
-When a report is routed to such an authority (its "created" history entry) or forwarded to it
-(a "forwarded" entry), `queue_delivery` records one OutboundDelivery per endpoint and report
-and queues tasks.deliver_report on commit. `deliver` makes one attempt: it POSTs requests.xml
-form-encoded as FixMyStreet's Open311 sender does (service_code, lat/long, description,
-address_string, contact data, media_url, attribute[CODE]), reads the service_request_id (or
-the token, then asks tokens/{token}.xml) and logs the answer.
+When a report reaches such an authority — routed to it at intake or forwarded to it (the
+tracker's `report_reached_authority` signal, see signals.py) — `queue_delivery` records one
+OutboundDelivery per endpoint and report and queues it through the outbox
+("open311.deliver_report", target ("open311.delivery", delivery id)) in the same transaction.
+`deliver` (the outbox handler) makes one attempt: it POSTs requests.xml form-encoded as
+FixMyStreet's Open311 sender does (service_code, lat/long, description, address_string,
+contact data, media_url, attribute[CODE]), reads the service_request_id (or the token, then
+asks tokens/{token}.xml) and records the answer on the outbox row.
 
-Never twice: the delivery row is unique per endpoint and report, it is locked while sending,
-and a sent (or given up) delivery is never sent again. Connection errors, timeouts and 5xx
-answers are retried with exponential backoff up to MAX_ATTEMPTS; a 4xx answer (or an answer
-we cannot read) is logged and given up — sending the same request again would fail again.
-A lost answer (the connection broke after the request was sent) cannot be told apart from a
-request that never arrived; it is retried, as FixMyStreet does.
+Never twice: the delivery row is unique per endpoint and report, the outbox row is locked
+while sending, and a sent delivery is never sent again. Connection errors, timeouts and 5xx
+answers raise RetryLater, so the outbox's one retry policy applies (exponential backoff,
+NOTIFICATIONS_MAX_ATTEMPTS); a 4xx answer (or an answer we cannot read) raises GiveUp —
+sending the same request again would fail again. A lost answer (the connection broke after
+the request was sent) cannot be told apart from a request that never arrived; it is retried,
+as FixMyStreet does.
 """
 
 from __future__ import annotations
@@ -22,36 +25,33 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.queue import enqueue_on_commit
-from tracker.models import Report, ReportEvent
+from core.media import signed_url
+from core.urls import absolute_url
+from outbox import delivery as outbox
+from outbox import enqueue_on_commit
+from outbox.models import OutboxMessage
+from outbox.registry import Cancelled, GiveUp, RetryLater
+from tracker.models import Report
 
 from .models import OutboundDelivery, OutboundEndpoint, RequestAttributes
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-BACKOFF_BASE = timedelta(minutes=1)
-BACKOFF_MAX = timedelta(hours=6)
+KIND = "open311.deliver_report"
 TIMEOUT_SECONDS = 30  # for connecting, and for each read of the answer
 MAX_RESPONSE_BYTES = 64 * 1024
 EXCERPT_CHARS = 2000
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before attempt `attempts + 1`: 1, 2, 4, 8 … minutes, at most 6 hours."""
-    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
-
-
-# --- queueing (called from the ReportEvent signal, see signals.py) ---------------------------
+# --- queueing (called from the tracker's report_reached_authority signal, see signals.py) ---
 
 
 _ENDPOINTS_CACHE_KEY = "open311:outbound-authorities"
@@ -74,64 +74,40 @@ def forget_endpoints(**kwargs: Any) -> None:
     cache.delete(_ENDPOINTS_CACHE_KEY)
 
 
-def endpoint_for_event(event: ReportEvent) -> OutboundEndpoint | None:
-    """The active endpoint of the authority a report just reached: routed to at intake, or
-    forwarded to."""
-    if not authorities_with_endpoints():
-        return None
-    authority_id: int | None
-    if event.kind == ReportEvent.Kind.CREATED:
-        authority_id = event.authority_id or Report.objects.values_list(
-            "authority_id", flat=True
-        ).get(pk=event.report_id)
-    elif event.kind == ReportEvent.Kind.FORWARDED:
-        authority_id = event.to_authority_id
-    else:
-        return None
-    if authority_id is None:
+def endpoint_for(authority_id: int) -> OutboundEndpoint | None:
+    """The active endpoint of the authority a report just reached."""
+    if authority_id not in authorities_with_endpoints():
         return None
     return OutboundEndpoint.objects.filter(authority_id=authority_id, is_active=True).first()
 
 
-def queue_delivery(endpoint: OutboundEndpoint, report_id: int) -> OutboundDelivery | None:
-    """Record the delivery and queue its task on commit; None when this report was already
-    handed to this endpoint (forwarded away and back again)."""
-    from . import tasks  # tasks imports this module
+def _enqueue(delivery: OutboundDelivery) -> int:
+    return enqueue_on_commit(KIND, delivery.pk, target=(OutboundDelivery.TARGET, delivery.pk))
 
+
+def queue_delivery(endpoint: OutboundEndpoint, report_id: int) -> OutboundDelivery | None:
+    """Record the delivery and queue it in the outbox; None when this report was already
+    handed to this endpoint (forwarded away and back again)."""
     delivery, created = OutboundDelivery.objects.get_or_create(
         endpoint=endpoint, report_id=report_id
     )
     if not created:
         return None
-    enqueue_on_commit(tasks.deliver_report, delivery.pk)
+    _enqueue(delivery)
     return delivery
 
 
 def resend(delivery: OutboundDelivery) -> bool:
     """Admin: send a given-up delivery again (after the endpoint was fixed), or push one whose
     retry got lost (e.g. Redis was down). A sent delivery is never sent again."""
-    from . import tasks  # tasks imports this module
-
     with transaction.atomic():
-        pending = OutboundDelivery.objects.filter(pk=delivery.pk).exclude(
-            status=OutboundDelivery.Status.SENT
-        )
-        if not pending.exists():
+        if OutboundDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=False).exists():
             return False
-        pending.filter(status=OutboundDelivery.Status.FAILED).update(
-            status=OutboundDelivery.Status.PENDING, attempts=0, next_attempt_at=None
-        )
-        # Not through the notifications outbox: it stores a task with the same arguments once,
-        # and this one was stored when the report arrived.
-        transaction.on_commit(lambda: _publish(tasks.deliver_report, delivery.pk))
-    return True
-
-
-def _publish(task: Any, delivery_id: int) -> None:
-    try:
-        task.apply_async(args=(delivery_id,), retry=False)
-    except Exception:  # broker unreachable: the admin sees the delivery still pending
-        logger.exception("could not queue delivery %s", delivery_id)
+        message = delivery.message
+        if message is None:  # its outbox row was purged: queue it anew
+            _enqueue(delivery)
+            return True
+        return outbox.requeue(message.pk)
 
 
 # --- the request --------------------------------------------------------------------------
@@ -144,12 +120,12 @@ def _split_name(name: str) -> tuple[str, str]:
 
 def _photo_url(report: Report) -> str:
     """The released photo if there is one, else the first one (the receiving authority sees
-    all photos of its reports anyway); file names are random, so the URL is not guessable."""
+    all photos of its reports anyway) as a signed link its system can fetch (core.media)."""
     photos = list(report.photos.order_by("-is_public", "created_at", "id")[:1])
     if not photos:
         return ""
-    url = photos[0].image.url
-    return url if url.startswith(("http://", "https://")) else f"{settings.PORTAL_URL}{url}"
+    photo = photos[0]
+    return absolute_url(photo.image.url if photo.is_public else signed_url(photo.image.name))
 
 
 def request_fields(endpoint: OutboundEndpoint, report: Report) -> list[tuple[str, str]]:
@@ -267,81 +243,46 @@ def _resolve_token(endpoint: OutboundEndpoint, token: str) -> str:
     return _first_text(_xml(answer.body), "request/service_request_id")
 
 
-# --- one attempt --------------------------------------------------------------------------
+# --- one attempt (the outbox handler) -----------------------------------------------------
 
 
-def deliver(delivery_id: int) -> timedelta | None:
-    """Make one attempt to send the delivery. Returns how long to wait before the next one,
-    or None when there is nothing more to do (sent, given up, or another worker has it)."""
-    with transaction.atomic():
-        delivery = (
-            OutboundDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("endpoint")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.status in (
-            OutboundDelivery.Status.SENT,
-            OutboundDelivery.Status.FAILED,
-        ):
-            return None
-        endpoint = delivery.endpoint
-        if not endpoint.is_active:
-            _give_up(delivery, "Weiterleitung ist nicht mehr aktiv.")
-            return None
-        report = Report.objects.select_related("category").get(pk=delivery.report_id)
-        delivery.attempts += 1
-        try:
-            answer = _call(_url(endpoint, "requests.xml"), request_fields(endpoint, report))
-        except Unreachable as exc:
-            return _retry_later(delivery, f"nicht erreichbar: {exc}")
-        delivery.response_status = answer.status
-        delivery.response_excerpt = answer.body[:EXCERPT_CHARS]
-        if answer.status >= 500:
-            return _retry_later(delivery, f"HTTP {answer.status}: {_error_text(answer.body)}")
-        if answer.status >= 400 or answer.status < 200:
-            _give_up(delivery, f"HTTP {answer.status}: {_error_text(answer.body)}")
-            return None
-        root = _xml(answer.body)
-        remote_id = _first_text(root, "request/service_request_id")
-        token = _first_text(root, "request/token")
-        if not remote_id and not token:
-            # Accepted, but we cannot tell what became of it: sending again could duplicate.
-            _give_up(delivery, "Antwort ohne service_request_id und ohne token.")
-            return None
-        if not remote_id:
-            remote_id = _resolve_token(endpoint, token)
-        delivery.remote_id = remote_id[:200]
-        delivery.remote_token = token[:200]
-        delivery.status = OutboundDelivery.Status.SENT
-        delivery.sent_at = timezone.now()
-        delivery.next_attempt_at = None
-        delivery.last_error = ""
-        delivery.save()
-        logger.info("report %s sent to %s as %s", report.pk, endpoint.url, remote_id or token)
-        return None
-
-
-def _retry_later(delivery: OutboundDelivery, error: str) -> timedelta | None:
-    if delivery.attempts >= MAX_ATTEMPTS:
-        _give_up(delivery, f"{error} (nach {delivery.attempts} Versuchen aufgegeben)")
-        return None
-    wait = backoff(delivery.attempts)
-    delivery.status = OutboundDelivery.Status.RETRYING
-    delivery.last_error = error[:2000]
-    delivery.next_attempt_at = timezone.now() + wait
-    delivery.save()
-    logger.warning(
-        "report %s to %s: %s; retry in %s", delivery.report_id, delivery.endpoint_id, error, wait
+def deliver(message: OutboxMessage) -> Iterable[int]:
+    """Make one attempt to send the delivery of this outbox row. Raises RetryLater, GiveUp or
+    Cancelled (see the module docstring); the outbox records the outcome."""
+    delivery = (
+        OutboundDelivery.objects.select_related("endpoint").filter(pk=message.target_id).first()
+        if message.target_id is not None
+        else None
     )
-    return wait
-
-
-def _give_up(delivery: OutboundDelivery, error: str) -> None:
-    delivery.status = OutboundDelivery.Status.FAILED
-    delivery.last_error = error[:2000]
-    delivery.next_attempt_at = None
-    delivery.save()
-    logger.error(
-        "report %s to endpoint %s given up: %s", delivery.report_id, delivery.endpoint_id, error
-    )
+    if delivery is None:
+        raise Cancelled("Übermittlung gelöscht.")
+    if delivery.sent_at is not None:
+        return ()  # sent before (a row queued twice by hand): never twice
+    endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        raise Cancelled("Weiterleitung ist nicht mehr aktiv.")
+    report = Report.objects.select_related("category").get(pk=delivery.report_id)
+    try:
+        answer = _call(_url(endpoint, "requests.xml"), request_fields(endpoint, report))
+    except Unreachable as exc:
+        raise RetryLater(f"nicht erreichbar: {exc}") from exc
+    message.response_status = answer.status
+    message.response_excerpt = answer.body[:EXCERPT_CHARS]
+    if answer.status >= 500:
+        raise RetryLater(f"HTTP {answer.status}: {_error_text(answer.body)}")
+    if answer.status >= 400 or answer.status < 200:
+        raise GiveUp(f"HTTP {answer.status}: {_error_text(answer.body)}")
+    root = _xml(answer.body)
+    remote_id = _first_text(root, "request/service_request_id")
+    token = _first_text(root, "request/token")
+    if not remote_id and not token:
+        # Accepted, but we cannot tell what became of it: sending again could duplicate.
+        raise GiveUp("Antwort ohne service_request_id und ohne token.")
+    if not remote_id:
+        remote_id = _resolve_token(endpoint, token)
+    delivery.remote_id = remote_id[:200]
+    delivery.remote_token = token[:200]
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["remote_id", "remote_token", "sent_at"])
+    logger.info("report %s sent to %s as %s", report.pk, endpoint.url, remote_id or token)
+    return ()

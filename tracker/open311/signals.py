@@ -1,43 +1,43 @@
 """Signal receivers of the Open311 app: the tracker does not know about Open311, so the app
-listens instead of being called.
+listens instead of being called (connected in Open311Config.ready).
 
-* ReportEvent post_save, kind "created" or "forwarded": the report has just reached an
-  authority (routed at intake, or forwarded). If that authority has an active OutboundEndpoint
-  the report is queued for it (outbound.queue_delivery; the task runs on commit). A receiver
-  instead of a call in tracker.services keeps the workflow services free of Open311, and it
-  catches every way a report reaches an authority, present and future.
-* tracker.services.account_erasing: DSGVO erasure of an account also erases the device and
-  account ids that an Open311 client sent with that person's reports, and suspends API keys
-  that act as the account (they would otherwise block the deletion, or quietly turn into a
-  citizen app's key).
+* tracker.signals.report_reached_authority: the report has just reached an authority (routed
+  at intake, or forwarded), inside the tracker service's transaction. If that authority has
+  an active OutboundEndpoint the report is queued for it through the outbox
+  (outbound.queue_delivery). A domain signal instead of a call in tracker.services keeps the
+  workflow services free of Open311, and catches every way a report reaches an authority.
+* tracker.signals.reports_anonymising (sent while an account is erased, before its reports
+  lose their reporter): the device and account ids that an Open311 client sent with that
+  person's reports are erased, and API keys that act as the account are suspended (they would
+  otherwise block the deletion, or quietly turn into a citizen app's key).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tracker.models import ReportEvent
+from outbox.models import OutboxMessage
+from tracker.models import Report
 
 from . import outbound
-from .models import ApiKey, RequestAttributes
+from .models import ApiKey, OutboundDelivery, RequestAttributes
 
 
 def forward_new_report(
-    sender: type[ReportEvent],
-    instance: ReportEvent,
-    created: bool,
-    raw: bool = False,
-    **kwargs: Any,
+    sender: type[Report], *, report: Report, authority_id: int, **kwargs: Any
 ) -> None:
-    if not created or raw:
-        return
-    if instance.kind not in (ReportEvent.Kind.CREATED, ReportEvent.Kind.FORWARDED):
-        return
-    endpoint = outbound.endpoint_for_event(instance)
+    endpoint = outbound.endpoint_for(authority_id)
     if endpoint is not None:
-        outbound.queue_delivery(endpoint, instance.report_id)
+        outbound.queue_delivery(endpoint, report.pk)
 
 
 def erase_client_ids(sender: Any, *, user: Any, **kwargs: Any) -> None:
     RequestAttributes.objects.filter(report__reporter=user).update(device_id="", account_id="")
     ApiKey.objects.filter(acts_as=user).update(acts_as=None, is_active=False)
+
+
+def forget_delivery_log(sender: Any, instance: OutboundDelivery, **kwargs: Any) -> None:
+    """A delivery went (with its report or endpoint): so does its outbox row."""
+    OutboxMessage.objects.filter(
+        target_kind=OutboundDelivery.TARGET, target_id=instance.pk
+    ).delete()

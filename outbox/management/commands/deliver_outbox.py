@@ -1,4 +1,4 @@
-"""Drain the notification outbox without Celery (e.g. while Redis is down, or from cron).
+"""Drain the outbox without Celery (e.g. while Redis is down, or from cron).
 
 manage.py deliver_outbox            # dry run: what is pending, what is due
 manage.py deliver_outbox --commit   # deliver every due pending row now
@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from notifications import outbox
-from notifications.models import OutboxMessage
+from outbox import delivery
+from outbox.models import OutboxMessage
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             return
         results: dict[str, int] = {}
         for message_id in ids:
-            result = outbox.deliver(message_id)
+            result = delivery.deliver(message_id)
             results[result] = results.get(result, 0) + 1
         summary = ", ".join(f"{count} {name}" for name, count in sorted(results.items()))
         self.stdout.write(f"{len(ids)} processed: {summary or 'nothing to do'}")

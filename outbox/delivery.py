@@ -1,4 +1,4 @@
-"""The transactional outbox: store work in the database first, deliver it afterwards.
+"""Storing, publishing and delivering outbox rows: the database first, delivery afterwards.
 
 * `store()` writes an `OutboxMessage` inside the caller's transaction; its idempotency key is
   unique, so storing the same work twice stores it once.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -28,23 +28,16 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
+from . import registry
 from .models import OutboxMessage
+from .registry import Cancelled, GiveUp, RetryLater
 
 logger = logging.getLogger(__name__)
 
-# kind -> handler(message) returning ids of follow-up rows (fan-out) to deliver right after.
-Handler = Callable[[OutboxMessage], Iterable[int]]
-HANDLERS: dict[str, Handler] = {}
+DELIVER_TASK = "outbox.deliver_message"
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(function: Handler) -> Handler:
-        HANDLERS[kind] = function
-        return function
-
-    return register
-
-
+# The retry policy of everything that leaves the system (settings keep their original names).
 def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
@@ -71,7 +64,7 @@ def store(
     payload: dict[str, Any],
     *,
     parent: OutboxMessage | None = None,
-    webhook_id: int | None = None,
+    target: tuple[str, int] | None = None,
 ) -> int:
     """Store work once (by `key`) and return the row id. Call it inside the transaction of the
     change it belongs to."""
@@ -80,7 +73,8 @@ def store(
         idempotency_key=key[:255],
         payload=payload,
         parent=parent,
-        webhook_id=webhook_id,
+        target_kind=target[0] if target else "",
+        target_id=target[1] if target else None,
         next_attempt_at=timezone.now() + timedelta(seconds=grace_seconds()),
     )
     # ON CONFLICT DO NOTHING: a repeated fan-out or a second enqueue adds nothing.
@@ -97,8 +91,10 @@ def publish(message_id: int) -> bool:
     """Queue the delivery task. A broker outage is logged, never raised: the row stays pending
     and beat (or `deliver_outbox`) publishes it again later."""
     global _broker_down_until
-    from .tasks import deliver_message
+    from celery import current_app
 
+    # Looked up by name: outbox.tasks imports this module, not the other way round.
+    deliver_message = current_app.tasks[DELIVER_TASK]
     eager = bool(deliver_message.app.conf.task_always_eager)
     if not eager and time.monotonic() < _broker_down_until:
         return False
@@ -131,7 +127,7 @@ def deliver(message_id: int) -> str:
         )
         if message is None:
             return "skipped"
-        run = HANDLERS.get(message.kind, _publish_task)
+        run = registry.get(message.kind) or _publish_task
         try:
             # A savepoint, so a database error inside the handler cannot poison the row update.
             with transaction.atomic():
@@ -139,8 +135,15 @@ def deliver(message_id: int) -> str:
         except (Cancelled, ObjectDoesNotExist) as reason:  # nothing left to notify about
             message.status = OutboxMessage.Status.CANCELLED
             message.last_error = str(reason)[:2000]
-            message.save(update_fields=["status", "last_error"])
+            message.save(update_fields=[*_RESULT_FIELDS, "status", "last_error"])
             return "cancelled"
+        except GiveUp as reason:  # the receiver refused: the same request would fail again
+            message.status = OutboxMessage.Status.FAILED
+            message.attempts += 1
+            message.last_error = str(reason)[:2000]
+            message.save(update_fields=[*_RESULT_FIELDS, "status", "attempts", "last_error"])
+            logger.error("outbox: %s given up: %s", message.idempotency_key, reason)
+            return "failed"
         except Exception as exc:
             _record_failure(message, exc)
             return "failed"
@@ -148,29 +151,20 @@ def deliver(message_id: int) -> str:
         message.attempts += 1
         message.sent_at = timezone.now()
         message.last_error = ""
-        message.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "sent_at",
-                "last_error",
-                "response_status",
-                "response_excerpt",
-            ]
-        )
+        message.save(update_fields=[*_RESULT_FIELDS, "status", "attempts", "sent_at", "last_error"])
     # After the commit: children are stored for good, deliver them now (each on its own).
     for child_id in follow_ups:
         deliver(child_id)
     return "sent"
 
 
-class Cancelled(Exception):
-    """Raised by a handler when the work no longer applies (e.g. the address opted out)."""
+_RESULT_FIELDS = ["response_status", "response_excerpt"]
 
 
 def _record_failure(message: OutboxMessage, exc: Exception) -> None:
     message.attempts += 1
-    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    text = str(exc) if isinstance(exc, RetryLater) else f"{type(exc).__name__}: {exc}"
+    message.last_error = text[:2000]
     if message.attempts >= max_attempts():
         message.status = OutboxMessage.Status.FAILED
         logger.error("outbox: giving up on %s after %d attempts", message, message.attempts)
@@ -184,14 +178,7 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
             message.last_error,
         )
     message.save(
-        update_fields=[
-            "attempts",
-            "last_error",
-            "status",
-            "next_attempt_at",
-            "response_status",
-            "response_excerpt",
-        ]
+        update_fields=[*_RESULT_FIELDS, "attempts", "last_error", "status", "next_attempt_at"]
     )
 
 
@@ -240,6 +227,20 @@ def publish_due(limit: int = 500) -> int:
             break
         published += 1
     return published
+
+
+def requeue(message_id: int) -> bool:
+    """Admin: try a row again that failed for good or was cancelled (after its receiver was
+    fixed), or push a pending one whose publish got lost. A sent row is never sent again."""
+    with transaction.atomic():
+        changed = (
+            OutboxMessage.objects.filter(pk=message_id)
+            .exclude(status=OutboxMessage.Status.SENT)
+            .update(status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now(), attempts=0)
+        )
+        if changed:
+            publish_on_commit(message_id)
+    return bool(changed)
 
 
 def purge_sent(days: int = 30) -> int:

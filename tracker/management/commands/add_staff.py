@@ -1,4 +1,5 @@
-"""`manage.py add_staff EMAIL --authority SLUG --role dispatcher`: give a person a staff role."""
+"""`manage.py add_staff EMAIL --authority SLUG --role dispatcher [--team NAME]`: give a person
+a staff role (and team memberships). Lives in the tracker because teams are the tracker's."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import membership_grant
 from boundaries.models import Authority
+from tracker.models import Team
 
 
 class Command(BaseCommand):
@@ -26,8 +28,6 @@ class Command(BaseCommand):
         parser.add_argument("--team", action="append", default=[], help="team name (repeatable)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tracker.models import Team
-
         authority = Authority.objects.filter(slug=options["authority"]).first()
         if authority is None:
             known = ", ".join(

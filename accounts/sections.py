@@ -1,0 +1,60 @@
+"""What other apps show on the Bürgerkonto's own pages, without accounts importing them.
+
+Apps above accounts register in their AppConfig.ready():
+
+* a part of "Meine Anliegen": a template included in the page, and a function that gives its
+  context (the tracker: the citizen's reports, paginated; the catalogue: applications);
+* facts for the account deletion page (the tracker: how many reports stay, anonymised).
+
+Parts appear in `order`; their context keys are merged into the page's context, so their
+templates are written like any include of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from .models import User
+
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    template: str
+    context: Callable[[HttpRequest, User], Context]
+    order: int = 100
+
+
+_SECTIONS: dict[str, Section] = {}
+_DELETION_FACTS: dict[str, Callable[[User], Context]] = {}
+
+
+def register(section: Section) -> None:
+    """A part of "Meine Anliegen" (registering the same key again replaces it)."""
+    _SECTIONS[section.key] = section
+
+
+def register_deletion_facts(key: str, facts: Callable[[User], Context]) -> None:
+    """Context for the account deletion page (e.g. {"report_count": 3})."""
+    _DELETION_FACTS[key] = facts
+
+
+def my_items_context(request: HttpRequest, user: User) -> Context:
+    sections = sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
+    context: Context = {"sections": [s.template for s in sections]}
+    for section in sections:
+        context.update(section.context(request, user))
+    return context
+
+
+def deletion_facts(user: User) -> Context:
+    context: Context = {}
+    for facts in _DELETION_FACTS.values():
+        context.update(facts(user))
+    return context

@@ -1,0 +1,75 @@
+"""The tracker's answers to the Bürgerkonto's signals (connected in TrackerConfig.ready), so
+that accounts need not know about reports.
+
+* Guest reports carry the email address they were made with. Once that address is verified
+  for an account it is proof enough that the reports belong to it, so they are attached —
+  right when the address is confirmed (allauth's email_confirmed), and again on every login
+  (a guest may report with an address that was verified long ago). Attaching is idempotent:
+  only reports without a reporter are touched.
+* accounts.signals.account_erasing: the reports stay for the authorities, anonymised; the
+  person's supports ("Ich bin auch betroffen") go.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+
+from accounts.models import User
+
+from .models import Report, Support
+from .signals import reports_anonymising
+
+
+def reports_attach_to_account(user: User, email: str) -> int:
+    """Attach guest reports made with `email` (now verified for `user`) to the account."""
+    with transaction.atomic():
+        count = Report.objects.filter(reporter__isnull=True, reporter_email=email.lower()).update(
+            reporter=user
+        )
+        Support.objects.filter(user__isnull=True, email=email.lower()).update(user=user)
+    return count
+
+
+def reports_anonymise(user: User) -> None:
+    """DSGVO erasure of an account: remove the person from their reports and supports."""
+    with transaction.atomic():
+        reports_anonymising.send(sender=Report, user=user)
+        Report.objects.filter(reporter=user).update(
+            reporter=None, reporter_email="", reporter_name="", reporter_phone=""
+        )
+        Support.objects.filter(Q(user=user) | Q(email=user.email.lower())).delete()
+
+
+def anonymise_on_account_erasing(sender: Any, *, user: User, **kwargs: Any) -> None:
+    reports_anonymise(user)
+
+
+def attach_reports_on_email_confirmed(
+    sender: type[EmailAddress],
+    *,
+    request: HttpRequest | None = None,
+    email_address: EmailAddress,
+    **kwargs: Any,
+) -> None:
+    if not email_address.verified:
+        return
+    user = User.objects.filter(pk=email_address.user_id).first()
+    if user is not None:
+        reports_attach_to_account(user, email_address.email)
+
+
+def attach_reports_on_login(
+    sender: type[Any], *, request: HttpRequest | None = None, user: Any = None, **kwargs: Any
+) -> None:
+    # django.contrib.auth's user_logged_in: fires for every login path (allauth, admin, tests'
+    # force_login), so no future login method forgets to attach. Only verified addresses count.
+    if not isinstance(user, User):
+        return
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    for email in verified:
+        reports_attach_to_account(user, email)
