@@ -182,7 +182,7 @@ def _alert_context(alert: AreaAlert, reports: list[Report]) -> dict[str, object]
     return {
         "alert": alert,
         "items": [
-            {"report": r, "url": emails.absolute(reverse("frontend:report", args=[r.pk]))}
+            {"report": r, "url": emails.absolute(reverse("tracker:report", args=[r.pk]))}
             for r in reports
         ],
         "count": len(reports),

@@ -40,7 +40,7 @@ def staff_report_url(report: Report) -> str:
     try:
         return absolute(reverse("frontend:staff-report", args=[report.pk]))
     except NoReverseMatch:  # staff pages not installed
-        return absolute(reverse("frontend:report", args=[report.pk]))
+        return absolute(reverse("tracker:report", args=[report.pk]))
 
 
 @dataclass(frozen=True)
@@ -148,9 +148,9 @@ def followers(report: Report) -> list[Recipient]:
 def _report_context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
-        "tracking_url": absolute(reverse("frontend:track", args=[report.tracking_token])),
-        "confirm_url": absolute(reverse("frontend:confirm", args=[report.confirmation_token])),
-        "public_url": absolute(reverse("frontend:report", args=[report.pk])),
+        "tracking_url": absolute(reverse("tracker:track", args=[report.tracking_token])),
+        "confirm_url": absolute(reverse("tracker:confirm", args=[report.confirmation_token])),
+        "public_url": absolute(reverse("tracker:report", args=[report.pk])),
         "staff_url": staff_report_url(report),
         "needs_confirmation": report.confirmed_at is None,
     }

@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -27,9 +26,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from boundaries.services import OutsideServiceArea
-from core.errors import error_dict
-from core.images import PhotoRejected, read_gps
+from core.images import read_gps
 from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
 
@@ -75,7 +72,7 @@ class FeatureBuilder:
         # get_status_display() rebuilds and translates the choices on every call; once per
         # response is enough. reverse() likewise.
         self.status_labels = {value: str(label) for value, label in Status.choices}
-        self.url_template = reverse("frontend:report", args=[987654321]).replace("987654321", "{}")
+        self.url_template = reverse("tracker:report", args=[987654321]).replace("987654321", "{}")
 
     def feature(
         self,
@@ -213,7 +210,7 @@ class PublicReportSerializer(GeoFeatureModelSerializer):
         # reverse() once per response, not once per feature: it dominated large pages
         template = self.context.get("report_url_template")
         if template is None:
-            template = reverse("frontend:report", args=[987654321]).replace("987654321", "{}")
+            template = reverse("tracker:report", args=[987654321]).replace("987654321", "{}")
             self.context["report_url_template"] = template
         return str(template).format(report.pk)
 
@@ -354,35 +351,30 @@ def report_created_body(report: Report) -> dict[str, Any]:
         "distance_m": report.routing_distance_m,
         "confirmation_required": report.confirmed_at is None,
         "tracking_url": settings.PORTAL_URL
-        + reverse("frontend:track", args=[report.tracking_token]),
-        "url": reverse("frontend:report", args=[report.pk]),
+        + reverse("tracker:track", args=[report.tracking_token]),
+        "url": reverse("tracker:report", args=[report.pk]),
     }
 
 
 def create_report_from(request: HttpRequest | Request, data: dict[str, Any], source: str) -> Report:
-    """Run the intake service for validated serializer data, mapping its errors to 400s.
-    Also used by the citizen form (frontend.views), which turns the 400s into form errors."""
+    """Run the intake service for validated data (the API's serializer, the citizen form).
+
+    Its errors pass through: the DRF exception handler (config/exceptions.py) maps them to
+    400s for the API, and the citizen page shows them on its form (core.errors)."""
     user = request.user if request.user.is_authenticated else None
-    try:
-        return services.report_create(
-            category=data["category"],
-            point=data["point"],
-            description=data["description"],
-            reporter=user,
-            contact=services.Contact(
-                email=data.get("email", ""), name=data.get("name", ""), phone=data.get("phone", "")
-            ),
-            address=data.get("address", ""),
-            photos=data.get("photos", []),
-            source=source,
-            language=get_language() or "de",
-        )
-    except DjangoValidationError as exc:
-        raise ValidationError(error_dict(exc)) from exc
-    except OutsideServiceArea as exc:
-        raise ValidationError({"lat": [str(exc)], "lon": [str(exc)]}) from exc
-    except PhotoRejected as exc:
-        raise ValidationError({"photos": [str(exc)]}) from exc
+    return services.report_create(
+        category=data["category"],
+        point=data["point"],
+        description=data["description"],
+        reporter=user,
+        contact=services.Contact(
+            email=data.get("email", ""), name=data.get("name", ""), phone=data.get("phone", "")
+        ),
+        address=data.get("address", ""),
+        photos=data.get("photos", []),
+        source=source,
+        language=get_language() or "de",
+    )
 
 
 # Ids of the reports filed in this browser session: only that session sees the thanks page.
@@ -530,14 +522,7 @@ class SupportView(APIView):
         serializer = SupportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
-        try:
-            services.report_support(
-                report,
-                user=user,
-                email=serializer.validated_data.get("email", ""),
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(error_dict(exc)) from exc
+        services.report_support(report, user=user, email=serializer.validated_data.get("email", ""))
         report.refresh_from_db(fields=["supporter_count"])
         return Response({"id": report.pk, "supporter_count": report.supporter_count})
 
@@ -549,14 +534,14 @@ class PhotoLocationSerializer(serializers.Serializer[dict[str, Any]]):
 class PhotoLocationView(APIView):
     """Read the GPS position from a photo's EXIF, so the form can offer to use it."""
 
+    # PhotoRejected is answered on this field (config.exceptions).
+    photo_error_field = "photo"
+
     @extend_schema(request=PhotoLocationSerializer, responses={200: dict, 404: dict})
     def post(self, request: Request) -> Response:
         serializer = PhotoLocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            gps = read_gps(serializer.validated_data["photo"])
-        except PhotoRejected as exc:
-            raise ValidationError({"photo": [str(exc)]}) from exc
+        gps = read_gps(serializer.validated_data["photo"])
         if gps is None:
             return Response(
                 {"detail": _("Das Foto enthält keine Ortsangabe.")},

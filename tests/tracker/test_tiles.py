@@ -10,7 +10,7 @@ from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import Point
 from django.test import Client
 
-from .conftest import Region
+from tests.planning.conftest import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from geo.api import Place, search_places
+from boundaries.places import Place, search_places
 from geo.srid import InvalidCoordinates, wgs84_point
 from tracker.models import Category
 from tracker.services import MAX_DESCRIPTION, MAX_PHOTOS
@@ -236,25 +236,3 @@ class ReportForm(forms.Form):
             if name in self.errors:
                 field.widget.attrs["autofocus"] = True
                 return
-
-    def add_service_errors(self, detail: Any) -> None:
-        """Field errors of the intake service (as tracker.api maps them) onto this form."""
-        field_for = {"lat": "place", "lon": "place", "address": "place", "point": "place"}
-        seen: set[tuple[str | None, str]] = set()
-        items = detail.items() if isinstance(detail, dict) else [(None, detail)]
-        for key, messages in items:
-            target: str | None = field_for.get(str(key), key)
-            if target not in self.fields:
-                target = None
-            for message in _flatten(messages):
-                if (target, message) not in seen:
-                    seen.add((target, message))
-                    self.add_error(target, message)
-
-
-def _flatten(messages: Any) -> list[str]:
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flatten(value)]
-    if isinstance(messages, list | tuple):
-        return [m for value in messages for m in _flatten(value)]
-    return [str(messages)]

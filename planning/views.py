@@ -93,7 +93,7 @@ def report_link(report_id: int) -> str:
     try:
         return reverse("frontend:staff-report", args=[report_id])
     except NoReverseMatch:
-        return reverse("frontend:report", args=[report_id])
+        return reverse("tracker:report", args=[report_id])
 
 
 def _common(request: HttpRequest, form: PlanningFilterForm, current: str) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     }
     context = _common(request, form, "heatmap")
     context.update({"map_extra": config, "shape": config["shape"]})
-    return render(request, "frontend/planning/heatmap.html", context)
+    return render(request, "planning/heatmap.html", context)
 
 
 @planning_required
@@ -165,7 +165,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
             "eps_choices": EPS_CHOICES,
         }
     )
-    return render(request, "frontend/planning/hotspots.html", context)
+    return render(request, "planning/hotspots.html", context)
 
 
 def _days(seconds: float | None) -> str:
@@ -225,7 +225,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         }
     context = _common(request, form, "statistics")
     context.update({"stats": stats, "chart_data": chart_data})
-    return render(request, "frontend/planning/statistics.html", context)
+    return render(request, "planning/statistics.html", context)
 
 
 def _localise_assets(element: Any) -> None:
@@ -255,33 +255,10 @@ def _colour(count: int, top: int) -> str:
     return palette[min(len(palette) - 1, int(share * len(palette)))]
 
 
-@planning_required
-def lagebild(request: HttpRequest, slug: str) -> HttpResponse:
-    """A printable situation map of one authority's reports, drawn by folium with our local
-    Leaflet: boundary, density cells, hot spots; key figures and a table beside it."""
-    scope = planning_scope(request.user)
-    authority = Authority.objects.filter(slug=slug).first()
-    if authority is None or not scope.covers(authority.pk):
-        raise Http404(_("Diese Stelle gehört nicht zu Ihrem Bereich."))
-    form = PlanningFilterForm(request.GET, scope=scope)
-    filters = form.filters() if form.is_valid() else PlanningFilterForm({}, scope=scope).filters()
-    filters = replace(filters, authority_ids=(authority.pk,))
-    boundary = (
-        Boundary.objects.filter(authority=authority, boundary_set__is_active=True)
-        .values_list("geom", flat=True)
-        .first()
-    )
-    bbox = Polygon.from_bbox(boundary.extent) if boundary is not None else None
+def _lagebild_map(boundary: Any, bins: dict[str, Any], spots: list[Any]) -> folium.Map:
+    """The folium map: boundary outline, density cells (when there are any), hot spots."""
     extent = boundary.extent if boundary is not None else None
     centre = [extent[1] / 2 + extent[3] / 2, extent[0] / 2 + extent[2] / 2] if extent else [51, 10]
-    size = 250
-    if extent:
-        width_m = (extent[2] - extent[0]) * 111_320 * math.cos(math.radians(centre[0]))
-        size = min(selectors.CELL_SIZES_M, key=lambda s: abs(width_m / 40 - s))
-    bins = json.loads(selectors.density_bins(filters, bbox=bbox, size_m=size))
-    spots = selectors.hotspots(filters, bbox=bbox, eps_m=50, min_points=5, limit=10)
-    stats = stats_payload(filters)
-
     fmap = folium.Map(location=centre, zoom_start=12, tiles=None, control_scale=True)
     if extent:
         fmap.fit_bounds([[extent[1], extent[0]], [extent[3], extent[2]]])
@@ -299,12 +276,14 @@ def lagebild(request: HttpRequest, slug: str) -> HttpResponse:
             "fillColor": _colour(feature["properties"]["count"], top),
             "fillOpacity": 0.7,
         }
-    folium.GeoJson(
-        bins,
-        name=_("Dichte"),
-        style_function=lambda f: f["properties"]["style"],
-        tooltip=folium.GeoJsonTooltip(fields=["count"], aliases=[_("Meldungen")]),
-    ).add_to(fmap)
+    # folium refuses a tooltip on an empty collection: a Gemeinde without reports gets no layer.
+    if bins["features"]:
+        folium.GeoJson(
+            bins,
+            name=_("Dichte"),
+            style_function=lambda f: f["properties"]["style"],
+            tooltip=folium.GeoJsonTooltip(fields=["count"], aliases=[_("Meldungen")]),
+        ).add_to(fmap)
     for spot in spots:
         folium.CircleMarker(
             location=[spot.lat, spot.lon],
@@ -316,20 +295,53 @@ def lagebild(request: HttpRequest, slug: str) -> HttpResponse:
             % {"rank": spot.rank, "count": spot.count},
         ).add_to(fmap)
     _localise_assets(fmap)
+    return fmap
+
+
+def _cell_size(boundary: Any) -> int:
+    """About 40 density cells across the authority's area."""
+    if boundary is None:
+        return 250
+    min_x, min_y, max_x, max_y = boundary.extent
+    width_m = (max_x - min_x) * 111_320 * math.cos(math.radians((min_y + max_y) / 2))
+    return min(selectors.CELL_SIZES_M, key=lambda s: abs(width_m / 40 - s))
+
+
+@planning_required
+def lagebild(request: HttpRequest, slug: str) -> HttpResponse:
+    """A printable situation map of one authority's reports, drawn by folium with our local
+    Leaflet: boundary, density cells, hot spots; key figures and a table beside it."""
+    scope = planning_scope(request.user)
+    authority = Authority.objects.filter(slug=slug).first()
+    if authority is None or not scope.covers(authority.pk):
+        raise Http404(_("Diese Stelle gehört nicht zu Ihrem Bereich."))
+    form = PlanningFilterForm(request.GET, scope=scope)
+    filters = form.filters() if form.is_valid() else PlanningFilterForm({}, scope=scope).filters()
+    filters = replace(filters, authority_ids=(authority.pk,))
+    boundary = (
+        Boundary.objects.filter(authority=authority, boundary_set__is_active=True)
+        .values_list("geom", flat=True)
+        .first()
+    )
+    bbox = Polygon.from_bbox(boundary.extent) if boundary is not None else None
+    size = _cell_size(boundary)
+    bins = json.loads(selectors.density_bins(filters, bbox=bbox, size_m=size))
+    spots = selectors.hotspots(filters, bbox=bbox, eps_m=50, min_points=5, limit=10)
+    fmap = _lagebild_map(boundary, bins, spots)
     root = fmap.get_root()
     root.render()
-    assets = {
-        "js": [url for _name, url in fmap.default_js],
-        "css": [url for _name, url in fmap.default_css],
-    }
     context = {
         "authority": authority,
         "map_html": root.html.render(),  # type: ignore[attr-defined]
         "map_script": root.script.render(),  # type: ignore[attr-defined]
-        "assets": assets,
-        "stats": stats,
+        "assets": {
+            "js": [url for _name, url in fmap.default_js],
+            "css": [url for _name, url in fmap.default_css],
+        },
+        "stats": stats_payload(filters),
         "spots": spots,
         "cell_size": size,
+        "no_reports": not bins["features"],
         "refreshed_at": selectors.facts_refreshed_at(),
     }
-    return render(request, "frontend/planning/lagebild.html", context)
+    return render(request, "planning/lagebild.html", context)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,19 +24,26 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from tracker import selectors, services
-from tracker.api import (
-    SESSION_CREATED_REPORTS,
-    create_report_from,
-    remember_created_report,
-)
-from tracker.models import OPEN_STATUSES, Category, Report, Status
+from boundaries.services import OutsideServiceArea
+from core.errors import add_errors_to_form
+from core.images import PhotoRejected
 
+from . import selectors, services
+from .api import SESSION_CREATED_REPORTS, create_report_from, remember_created_report
 from .forms import ReportForm
+from .models import OPEN_STATUSES, Category, Report, Status
 
 MAP_LIST_PAGE_SIZE = 25
+# Where the form shows the intake's domain errors: a refused photo under the photos, a place
+# outside our area under the place (field-level ValidationErrors name their own field).
+_ERROR_FIELDS: dict[type[Exception], str] = {PhotoRejected: "photos", OutsideServiceArea: "place"}
+
+
+def _error_field(exc: Exception) -> str | None:
+    return next((f for kind, f in _ERROR_FIELDS.items() if isinstance(exc, kind)), None)
+
+
 PERIOD_DAYS = ("7", "30", "365")
 
 
@@ -81,12 +89,12 @@ def _public_position(report: Report) -> tuple[float, float]:
 
 def home(request: HttpRequest) -> HttpResponse:
     latest = selectors.reports_in_bbox().order_by("-created_at", "-id")[:5]
-    return render(request, "frontend/home.html", {"latest": latest})
+    return render(request, "tracker/home.html", {"latest": latest})
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """django-ratelimit's view for blocked requests: a friendly 429."""
-    return render(request, "frontend/rate_limited.html", status=429)
+    return render(request, "tracker/rate_limited.html", status=429)
 
 
 @friendly_when_limited
@@ -101,11 +109,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 report = create_report_from(request, form.report_data(), Report.Source.WEB)
-            except ApiValidationError as exc:
-                form.add_service_errors(exc.detail)
+            except (ValidationError, OutsideServiceArea, PhotoRejected) as exc:
+                add_errors_to_form(form, exc, field=_error_field(exc))
             else:
                 remember_created_report(request, report)
-                return redirect("frontend:thanks", pk=report.pk)
+                return redirect("tracker:thanks", pk=report.pk)
     else:
         form = ReportForm(user=request.user)
     if form.errors:
@@ -122,7 +130,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     config["availability"] = {c.slug: [a.pk for a in c.available_in.all()] for c in categories}
     return render(
         request,
-        "frontend/report_new.html",
+        "tracker/report_new.html",
         {
             "form": form,
             "map_extra": config,
@@ -168,7 +176,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(
         request,
-        "frontend/map.html",
+        "tracker/map.html",
         {
             "page": page,
             "filters": filters,
@@ -192,7 +200,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     config = {"report": {"lat": lat, "lon": lon, "status": report.status}}
     return render(
         request,
-        "frontend/report_detail.html",
+        "tracker/report_detail.html",
         {
             "report": report,
             "category_label": report.category.localized_name(),
@@ -201,21 +209,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approx_lat": lat,
             "approx_lon": lon,
             "map_extra": config,
-            "following": _is_following(request, report),
         },
-    )
-
-
-def _is_following(request: HttpRequest, report: Report) -> bool:
-    """Whether the signed-in person follows this report's updates (supporters do too)."""
-    from notifications.models import Follow
-
-    user = request.user
-    if not user.is_authenticated:
-        return False
-    return (
-        Follow.objects.filter(report=report, user=user).exists()
-        or report.supports.filter(user=user).exists()
     )
 
 
@@ -227,12 +221,12 @@ def report_thanks(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("category", "authority"), pk=pk)
     response = render(
         request,
-        "frontend/report_thanks.html",
+        "tracker/report_thanks.html",
         {
             "report": report,
             "category_label": report.category.localized_name(),
             "tracking_url": request.build_absolute_uri(
-                reverse("frontend:track", args=[report.tracking_token])
+                reverse("tracker:track", args=[report.tracking_token])
             ),
         },
     )
@@ -248,7 +242,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     )
     response = render(
         request,
-        "frontend/track.html",
+        "tracker/track.html",
         {
             "report": report,
             "category_label": report.category.localized_name(),
@@ -271,7 +265,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         just_confirmed = True
     response = render(
         request,
-        "frontend/confirm.html",
+        "tracker/confirm.html",
         {"report": report, "just_confirmed": just_confirmed},
     )
     add_never_cache_headers(response)
