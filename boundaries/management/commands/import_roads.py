@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from geo.importer import import_roads
+from boundaries.network_import import import_roads
 from geo.readers import run_import
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from geo.importer import import_assets
+from boundaries.network_import import import_assets
 from geo.models import AssetType
 from geo.readers import run_import
 
