@@ -141,7 +141,7 @@ def test_address_search_picks_the_place(
 @pytest.mark.django_db
 def test_demo_region_routes_by_level() -> None:
     """On the real demo data: Auedorf (in Samtgemeinde Auetal) vs Heidestadt (verbandsfrei)."""
-    from catalogue.seed import load_catalogue
+    from data.catalogue_seed import load_catalogue
     from data.demo import load_demo
 
     load_demo(commit=True)

@@ -1,4 +1,4 @@
-"""Load the demo catalogue (catalogue.seed_data) idempotently: missing rows are created, rows
+"""Load the demo catalogue (data.catalogue_spec) idempotently: missing rows are created, rows
 that exist are left alone unless `overwrite` is given (an authority may have edited them)."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from dataclasses import asdict
 from django.db import transaction
 
 from boundaries.models import Authority
+from catalogue.models import AuthorityPage, FeeRule, SearchSynonym, Service, ServiceOverride
 
-from . import seed_data
-from .models import AuthorityPage, FeeRule, SearchSynonym, Service, ServiceOverride
+from . import catalogue_spec
 
 
-def _service_values(spec: seed_data.ServiceSpec) -> dict[str, object]:
+def _service_values(spec: catalogue_spec.ServiceSpec) -> dict[str, object]:
     values = asdict(spec)
     for key in ("slug", "fee"):
         values.pop(key)
@@ -30,7 +30,7 @@ def load_catalogue(*, commit: bool, overwrite: bool = False) -> Counter[str]:
     with transaction.atomic():
         authorities = {a.slug: a for a in Authority.objects.filter(slug__startswith="demo-")}
         services: dict[str, Service] = {}
-        for spec in seed_data.SERVICES:
+        for spec in catalogue_spec.SERVICES:
             values = _service_values(spec)
             if overwrite:
                 service, was_created = Service.objects.update_or_create(
@@ -49,13 +49,13 @@ def load_catalogue(*, commit: bool, overwrite: bool = False) -> Counter[str]:
                     defaults={"amount": spec.fee, "label": spec.name},
                 )
                 created["fee rules"] += was_created
-        for term, expansions in seed_data.SYNONYMS.items():
+        for term, expansions in catalogue_spec.SYNONYMS.items():
             _, was_created = SearchSynonym.objects.get_or_create(
                 term=term, defaults={"expansions": ", ".join(expansions)}
             )
             created["synonyms"] += was_created
         # Overrides, fees and pages need the demo authorities (load_demo runs first).
-        for override in seed_data.OVERRIDES:
+        for override in catalogue_spec.OVERRIDES:
             authority = authorities.get(override.authority)
             if authority is None:
                 continue
@@ -73,7 +73,7 @@ def load_catalogue(*, commit: bool, overwrite: bool = False) -> Counter[str]:
                 },
             )
             created["overrides"] += was_created
-        for slug, authority_slug, amount in seed_data.FEE_OVERRIDES:
+        for slug, authority_slug, amount in catalogue_spec.FEE_OVERRIDES:
             authority = authorities.get(authority_slug)
             if authority is None:
                 continue
@@ -83,7 +83,7 @@ def load_catalogue(*, commit: bool, overwrite: bool = False) -> Counter[str]:
                 defaults={"amount": amount, "label": services[slug].name},
             )
             created["fee rules"] += was_created
-        for authority_slug, (welcome, featured) in seed_data.PAGES.items():
+        for authority_slug, (welcome, featured) in catalogue_spec.PAGES.items():
             authority = authorities.get(authority_slug)
             if authority is None:
                 continue

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from catalogue.seed import load_catalogue
+from data.catalogue_seed import load_catalogue
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The demo region's service catalogue as data: services, search synonyms, fees, forms.
 
-Pure data, no database access; catalogue.seed turns it into rows. Levels follow Lower Saxony
+Pure data, no database access; data.catalogue_seed turns it into rows. Levels follow Lower Saxony
 (simplified): registration, civil status and trade register sit with the Samtgemeinde (or the
 verbandsfreie Gemeinde), social benefits, building supervision, waste and school transport with
 the Landkreis, local taxes and daycare with the Gemeinde. LeiKa keys are left empty: the demo
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from data import demo_spec
+from . import demo_spec
 
 KREIS = "kreis"
 SAMTGEMEINDE = "samtgemeinde"
