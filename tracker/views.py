@@ -35,6 +35,7 @@ from .forms import ReportForm
 from .models import OPEN_STATUSES, Category, Report, Status
 
 MAP_LIST_PAGE_SIZE = 25
+PERIOD_DAYS = ("7", "30", "365")
 # Where the form shows the intake's domain errors: a refused photo under the photos, a place
 # outside our area under the place (field-level ValidationErrors name their own field).
 _ERROR_FIELDS: dict[type[Exception], str] = {PhotoRejected: "photos", OutsideServiceArea: "place"}
@@ -42,9 +43,6 @@ _ERROR_FIELDS: dict[type[Exception], str] = {PhotoRejected: "photos", OutsideSer
 
 def _error_field(exc: Exception) -> str | None:
     return next((f for kind, f in _ERROR_FIELDS.items() if isinstance(exc, kind)), None)
-
-
-PERIOD_DAYS = ("7", "30", "365")
 
 
 def _report_rate_per_ip(group: str, request: HttpRequest) -> str:

@@ -454,6 +454,9 @@ def test_a_signed_in_citizen_follows_and_unfollows_from_the_public_page(
     client.force_login(user)
     page = client.get(f"/meldungen/{report.pk}/")
     assert "Neuigkeiten per E-Mail erhalten" in html(page)
+    # The box (a notifications template tag) posts with the page's CSRF token.
+    box = re.search(r'<section class="follow-box".*?</section>', html(page), re.DOTALL)
+    assert box is not None and 'name="csrfmiddlewaretoken"' in box.group(0)
     action = f"/konto/benachrichtigungen/meldungen/{report.pk}/folgen/"
     assert client.post(action).status_code == 302
     assert Follow.objects.filter(report=report, user=user).exists()
