@@ -108,7 +108,6 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import User
-    from geo.tiles import tile_query
     from planning.filters import PlanningFilterForm
     from planning.scope import planning_scope
     from planning.selectors import (
@@ -117,6 +116,7 @@ def main() -> None:
         density_bins_query,
         refresh_report_facts,
     )
+    from tracker.tiles import tile_query
 
     ensure_reports(args.reports)
     ensure_history()

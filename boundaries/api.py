@@ -1,123 +1,77 @@
-"""GET /api/v1/locate: who is responsible here (and, with a category, for what)."""
+"""GET /api/v1/boundaries: the active boundaries as a map layer (see geo.api for the
+roads and assets layers and the shared bbox rules)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.translation import gettext as _
-from rest_framework import serializers, status
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db.models import FloatField, QuerySet, Value
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo.srid import InvalidCoordinates, wgs84_point
-from tracker.models import Category
+from geo.api import choices_param, feature_collection, geojson_feature, required_bbox
+from geo.expressions import Multi, SimplifyPreserveTopology
 
-from .models import Level
-from .services import (
-    CoveringAuthority,
-    OutsideServiceArea,
-    RoutingDecision,
-    authorities_at,
-    route,
-)
+from .models import TERRITORIAL_LEVELS, Boundary
 
+MAX_BOUNDARIES = 500
+# Boundaries are simplified to about one screen pixel of a ~1000 px wide map of the bbox.
+SIMPLIFY_FRACTION = 1 / 1000
 
-class LocateQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    lat = serializers.CharField(
-        help_text="Breitengrad (WGS84), z. B. 53.35", trim_whitespace=True, max_length=40
-    )
-    lon = serializers.CharField(
-        help_text="Längengrad (WGS84), z. B. 10.21", trim_whitespace=True, max_length=40
-    )
-    category = serializers.SlugField(required=False, help_text="Kennung einer Kategorie")
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        try:
-            attrs["point"] = wgs84_point(attrs["lon"], attrs["lat"])
-        except InvalidCoordinates as exc:
-            raise serializers.ValidationError({"coordinates": [str(exc)]}) from exc
-        slug = attrs.get("category")
-        if slug:
-            try:
-                attrs["category_obj"] = Category.objects.get(slug=slug, is_active=True)
-            except Category.DoesNotExist as exc:
-                raise serializers.ValidationError(
-                    {"category": [_("Unbekannte Kategorie: %(slug)s") % {"slug": slug}]}
-                ) from exc
-        return attrs
+_LEVEL_RANK = {level.value: rank for rank, level in enumerate(TERRITORIAL_LEVELS)}
 
 
-def covering_json(authority: CoveringAuthority) -> dict[str, Any]:
-    return {
-        "id": authority.id,
-        "name": authority.name,
-        "slug": authority.slug,
-        "level": authority.level,
-        "level_label": str(Level(authority.level).label),
-        "ags": authority.ags or None,
-        "ars": authority.ars or None,
-    }
-
-
-def decision_json(decision: RoutingDecision, category: Category) -> dict[str, Any]:
-    authority = decision.authority
-    body: dict[str, Any] = {
-        "category": category.slug,
-        "authority": {
-            "id": authority.pk,
-            "name": authority.name,
-            "slug": authority.slug,
-            "level": authority.level,
-            "email": authority.email or None,
-        },
-        "reason": str(decision.reason),
-        "detail": decision.detail,
-        "distance_m": round(decision.distance_m, 1) if decision.distance_m is not None else None,
-        "road": None,
-        "asset": None,
-    }
-    if decision.road is not None:
-        body["road"] = {
-            "id": decision.road.id,
-            "class": decision.road.road_class,
-            "ref": decision.road.ref or None,
-            "name": decision.road.name or None,
-        }
-    if decision.asset is not None:
-        body["asset"] = {
-            "id": decision.asset.id,
-            "type": decision.asset.asset_type,
-            "external_id": decision.asset.external_id,
-        }
-    return body
-
-
-class LocateView(APIView):
-    """Authorities covering a point, one per level; with `category`, the routing decision."""
+class BoundariesView(APIView):
+    """Active boundaries intersecting a bbox, simplified for the bbox's size."""
 
     authentication_classes: list[type] = []
     permission_classes: list[type] = []
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("bbox", str, required=True, description="minLon,minLat,maxLon,maxLat"),
+            OpenApiParameter("level", str, description="Ebenen, kommagetrennt, z. B. gemeinde"),
+        ],
+        responses={200: dict},
+    )
     def get(self, request: Request) -> Response:
-        query = LocateQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        point = query.validated_data["point"]
-        category = query.validated_data.get("category_obj")
-        try:
-            if category is not None:
-                decision = route(point, category)
-                covering = decision.covering
-            else:
-                covering = authorities_at(point)
-                if not covering:
-                    raise OutsideServiceArea(point)
-        except OutsideServiceArea as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
-        body: dict[str, Any] = {
-            "point": {"lat": point.y, "lon": point.x},
-            "authorities": [covering_json(a) for a in covering],
-        }
-        if category is not None:
-            body["routing"] = decision_json(decision, category)
-        return Response(body)
+        bbox = required_bbox(request)
+        levels = choices_param(request, "level", [level.value for level in TERRITORIAL_LEVELS])
+        min_x, min_y, max_x, max_y = bbox.extent
+        tolerance = max(max_x - min_x, max_y - min_y) * SIMPLIFY_FRACTION
+        boundaries: QuerySet[Boundary] = Boundary.objects.filter(
+            boundary_set__is_active=True, authority__is_active=True, geom__intersects=bbox
+        )
+        if levels:
+            boundaries = boundaries.filter(boundary_set__level__in=levels)
+        rows = (
+            boundaries.annotate(
+                geojson=AsGeoJSON(
+                    Multi(
+                        SimplifyPreserveTopology(
+                            "geom", Value(tolerance, output_field=FloatField())
+                        )
+                    ),
+                    precision=6,
+                )
+            )
+            .values_list(
+                "authority_id",
+                "authority__name",
+                "boundary_set__level",
+                "authority__ags",
+                "geojson",
+            )
+            .order_by("authority__name", "authority_id")[: MAX_BOUNDARIES + 1]
+        )
+        features = [
+            geojson_feature(
+                geojson,
+                {"id": authority_id, "name": name, "level": level, "ags": ags or None},
+            )
+            for authority_id, name, level, ags, geojson in rows
+        ]
+        # Broad levels first, so a client drawing in order puts Gemeinden on top.
+        features.sort(key=lambda f: _LEVEL_RANK.get(f["properties"]["level"], 99))
+        return feature_collection(features, MAX_BOUNDARIES)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -23,8 +23,30 @@ from geo.snap import AssetHit, RoadHit, nearest_asset, nearest_road
 
 from .models import TERRITORIAL_LEVELS, Authority, Level, RoadAuthority
 
-if TYPE_CHECKING:
-    from tracker.models import Category
+
+class RoutingCategory(Protocol):
+    """What route() reads of a report category (tracker.models.Category). A protocol, so
+    boundaries does not import tracker, which sits above it."""
+
+    @property
+    def level(self) -> str: ...  # the Level responsible when neither asset nor road decide
+
+    @property
+    def snap_to_roads(self) -> bool: ...
+
+    @property
+    def road_classes(self) -> str: ...  # e.g. "BLKG"; empty: all classes
+
+    @property
+    def asset_type(self) -> str: ...  # empty: not an asset category
+
+    @property
+    def snap_tolerance_m(self) -> float: ...
+
+    @property
+    def fixed_authority_id(self) -> int | None: ...
+
+    def get_asset_type_display(self) -> str: ...
 
 
 class OutsideServiceArea(Exception):
@@ -198,7 +220,7 @@ def _road_label(road: RoadHit) -> str:
     return " ".join(part for part in (str(label), road.ref or road.name) if part)
 
 
-def route(point: Point, category: Category) -> RoutingDecision:
+def route(point: Point, category: RoutingCategory) -> RoutingDecision:
     """Decide who is responsible for a report of `category` at `point`.
 
     Order: fixed authority of the category → owner of an asset of the category's type within
@@ -221,7 +243,7 @@ def route(point: Point, category: Category) -> RoutingDecision:
 
 
 def _by_asset(
-    point: Point, category: Category, covering: list[CoveringAuthority]
+    point: Point, category: RoutingCategory, covering: list[CoveringAuthority]
 ) -> RoutingDecision | None:
     """The owner of an asset of the category's type within the snap tolerance."""
     if not category.asset_type:
@@ -246,7 +268,7 @@ def _by_asset(
 
 
 def _by_road(
-    point: Point, category: Category, covering: list[CoveringAuthority]
+    point: Point, category: RoutingCategory, covering: list[CoveringAuthority]
 ) -> RoutingDecision | None:
     """For road categories: the owner (Baulastträger) of the nearest road within the
     tolerance, after delegation."""
@@ -278,7 +300,7 @@ def _by_road(
 
 
 def _by_boundary(
-    point: Point, category: Category, covering: list[CoveringAuthority]
+    point: Point, category: RoutingCategory, covering: list[CoveringAuthority]
 ) -> RoutingDecision:
     """The authority of the category's level whose boundary covers the point."""
     picked = _pick_level(covering, category.level)

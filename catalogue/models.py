@@ -13,7 +13,6 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Level
-from tracker.models import Status as ReportStatus
 
 # The text search configuration used for the stored vector and for every query. "german"
 # ships with PostgreSQL (Snowball stemmer and stop words); synonyms are expanded in Python
@@ -205,14 +204,15 @@ class FeeRule(models.Model):
 
 
 class ApplicationStatus(models.TextChoices):
-    """The application workflow speaks the tracker's public vocabulary (same values and labels),
-    so "Meine Anliegen" shows reports and applications with one set of words."""
+    """The application workflow speaks the tracker's public vocabulary: the same values and
+    labels as tracker.models.Status (a test keeps them equal; catalogue does not import
+    tracker), so "Meine Anliegen" shows reports and applications with one set of words."""
 
-    NEW = ReportStatus.NEW.value, ReportStatus.NEW.label
-    IN_REVIEW = ReportStatus.IN_REVIEW.value, ReportStatus.IN_REVIEW.label
-    IN_PROGRESS = ReportStatus.IN_PROGRESS.value, ReportStatus.IN_PROGRESS.label
-    DONE = ReportStatus.DONE.value, ReportStatus.DONE.label
-    REJECTED = ReportStatus.REJECTED.value, ReportStatus.REJECTED.label
+    NEW = "new", _("neu")
+    IN_REVIEW = "in_review", _("in Prüfung")
+    IN_PROGRESS = "in_progress", _("in Arbeit")
+    DONE = "done", _("erledigt")
+    REJECTED = "rejected", _("abgelehnt")
 
 
 class Application(models.Model):

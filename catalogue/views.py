@@ -20,8 +20,8 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from boundaries.models import Authority
+from boundaries.places import search_places
 from boundaries.services import OutsideServiceArea, authorities_at
-from geo.api import search_places
 
 from . import schema_forms, selectors, services
 from .identity import step_up_url
@@ -55,7 +55,7 @@ def post_rate(group: str, request: HttpRequest) -> str:
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     """The friendly 429 page of the report form, when this account posted too often."""
     if getattr(request, "limited", False):
-        return render(request, "frontend/rate_limited.html", status=429)
+        return render(request, "tracker/rate_limited.html", status=429)
     return None
 
 
@@ -92,7 +92,7 @@ def _float(value: str | None) -> float | None:
 
 def resolve_place(request: HttpRequest) -> PlaceLookup:
     """The place to find offices for: coordinates, else an address searched in our own data
-    (geo.api.search_places, as the report page's search), else the place chosen earlier in
+    (boundaries.places.search_places, as the report page's search), else the place chosen earlier in
     this session. A chosen place is remembered in the session."""
     lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
     text = " ".join(request.GET.get("ort", "").split())[:200]

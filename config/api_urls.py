@@ -3,12 +3,14 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from boundaries.api import LocateView
+from boundaries import api as boundaries_api
+from boundaries import places
 from catalogue import api as catalogue_api
 from geo import api as geo_api
 from planning import api as planning_api
 from tracker import api as tracker_api
 from tracker import staff_api
+from tracker.locate import LocateView
 
 app_name = "api"
 urlpatterns = [
@@ -19,10 +21,10 @@ urlpatterns = [
     path("reports/<int:pk>", tracker_api.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/support", tracker_api.SupportView.as_view(), name="report-support"),
     path("photos/location", tracker_api.PhotoLocationView.as_view(), name="photo-location"),
-    path("boundaries", geo_api.BoundariesView.as_view(), name="boundaries"),
+    path("boundaries", boundaries_api.BoundariesView.as_view(), name="boundaries"),
     path("roads", geo_api.RoadsView.as_view(), name="roads"),
     path("assets", geo_api.AssetsView.as_view(), name="assets"),
-    path("places", geo_api.PlacesView.as_view(), name="places"),
+    path("places", places.PlacesView.as_view(), name="places"),
     path("services", catalogue_api.ServiceListView.as_view(), name="services"),
     path("services/<slug:slug>", catalogue_api.ServiceDetailView.as_view(), name="service-detail"),
     path(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core.media import serve as serve_media
-from geo.tiles import report_tile_view
+from tracker.tiles import report_tile_view
 
 from .health import healthz
 
@@ -13,10 +13,11 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("open311/v2/", include("tracker.open311.urls")),
     path("tiles/reports/<str:z>/<str:x>/<str:y>.pbf", report_tile_view, name="report-tile"),
-    path("planung/", include("frontend.planning_urls")),
+    path("planung/", include("planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
     path("", include("catalogue.urls")),
+    path("", include("tracker.urls")),
     path("", include("frontend.urls")),
 ]

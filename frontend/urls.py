@@ -1,16 +1,9 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import staff_views
 
 app_name = "frontend"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("melden/", views.report_new, name="report-new"),
-    path("karte/", views.public_map, name="map"),
-    path("meldungen/<int:pk>/", views.report_detail, name="report"),
-    path("meldungen/<int:pk>/danke/", views.report_thanks, name="thanks"),
-    path("verfolgen/<str:token>/", views.track, name="track"),
-    path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
     # Staff pages (issue 5): work queue and staff report page.
     path("arbeit/", staff_views.queue, name="staff-queue"),
     path("arbeit/karte.json", staff_views.queue_map_data, name="staff-map-data"),

@@ -6,9 +6,13 @@ so these expressions cast to geography exactly as the expression indexes do.
 
 from __future__ import annotations
 
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.db.models.functions import GeoFunc
 from django.contrib.gis.geos import Point
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
+
+from .srid import WGS84
 
 
 def within_metres(column: str, point: Point, metres: float) -> RawSQL:
@@ -30,3 +34,18 @@ def distance_metres(column: str, point: Point) -> RawSQL:
         (point.x, point.y),
         output_field=FloatField(),
     )
+
+
+class SimplifyPreserveTopology(GeoFunc):
+    """ST_SimplifyPreserveTopology(geom, tolerance): never collapses or self-intersects."""
+
+    function = "ST_SimplifyPreserveTopology"
+    geom_param_pos = (0,)
+    output_field = GeometryField(srid=WGS84)
+
+
+class Multi(GeoFunc):
+    """ST_Multi: simplification may return a Polygon; clients get one geometry type."""
+
+    function = "ST_Multi"
+    output_field = GeometryField(srid=WGS84)

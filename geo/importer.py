@@ -1,9 +1,9 @@
-"""Import the road network and point assets (GeoJSON from OSM tools, Shapefile, GeoPackage).
+"""Reading the road network and point assets (GeoJSON from OSM tools, Shapefile, GeoPackage).
 
-Like the boundary import: the file is read and checked completely first, then written in one
-transaction that is rolled back unless `commit=True`, and rows are upserted on their external
-id, so running an import twice changes nothing. Owners are derived from the active boundaries
-with the same rules that `boundaries.services.route()` uses, so import the boundaries first.
+This is geo's half of `import_roads` / `import_assets`: read and check a file completely into
+rows (class from the ref, ids, geometry), and upsert rows on their external id, so running an
+import twice changes nothing. Who owns a road or an asset is boundaries' question: the import
+itself, with owner assignment, is boundaries.network_import.
 """
 
 from __future__ import annotations
@@ -15,12 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString, Point
-from django.db import transaction
 
-from boundaries.models import Authority, Level
-from boundaries.services import authorities_at, road_owner_at, route_many
-
-from .models import Asset, AssetType, RoadClass, RoadSegment
+from .models import AssetType, RoadClass
 from .readers import ImportFileError, open_layer, text
 
 # "K 45", "B37", "L 216a", "St 2047" (Bavarian Staatsstraße), "S 84" (Saxon Staatsstraße).
@@ -56,7 +52,7 @@ def road_class_of(ref: str, highway: str = "") -> str:
     return _HIGHWAY_CLASS.get(highway.strip().lower(), RoadClass.OTHER.value)
 
 
-def _normalise_ref(ref: str) -> str:
+def normalise_ref(ref: str) -> str:
     """ "K45; K 46" → "K 45;K 46": one spelling, so searching and grouping by ref works."""
     parts = []
     for part in re.split(r";", ref):
@@ -66,7 +62,7 @@ def _normalise_ref(ref: str) -> str:
     return ";".join(p for p in parts if p)[:100]
 
 
-def _external_id(prefix: str, value: str, geom: GEOSGeometry) -> str:
+def external_id(prefix: str, value: str, geom: GEOSGeometry) -> str:
     if value:
         return value if ":" in value else f"{prefix}:{value}"
     return "geom:" + hashlib.sha1(bytes(geom.wkb), usedforsecurity=False).hexdigest()
@@ -102,14 +98,15 @@ class GeoImportSummary:
         return lines
 
 
-def _upsert(
+def upsert(
     model: Any,  # RoadSegment or Asset
     key_fields: tuple[str, ...],
     rows: list[dict[str, Any]],
     compare: tuple[str, ...],
     summary: GeoImportSummary,
 ) -> None:
-    """Create new rows, update changed ones, leave identical ones alone."""
+    """Create new rows, update changed ones, leave identical ones alone (counted in
+    `summary`)."""
     keys = {tuple(row[k] for k in key_fields) for row in rows}
     existing: dict[tuple[Any, ...], Any] = {}
     lookup = {f"{key_fields[-1]}__in": [k[-1] for k in keys]}
@@ -143,8 +140,8 @@ def _upsert(
     summary.created, summary.updated = len(to_create), len(to_update)
 
 
-def import_roads(
-    path: str | Path,
+def read_roads(
+    path: Path,
     *,
     ref_field: str = "ref",
     highway_field: str = "highway",
@@ -154,10 +151,8 @@ def import_roads(
     layer: str | None = None,
     source: str = "",
     commit: bool = False,
-) -> GeoImportSummary:
-    """Import road segments; class from the ref (or highway tag), owner = the
-    Straßenbaulastträger at each segment's midpoint."""
-    path = Path(path)
+) -> tuple[list[dict[str, Any]], GeoImportSummary]:
+    """Road segment rows (without owner) of a file; ImportFileError when it is unusable."""
     reader = open_layer(path, layer)
     if id_field is None:
         id_field = next((f for f in ("osm_id", "id", "@id") if f in reader.fields), None)
@@ -171,7 +166,7 @@ def import_roads(
     for feature in reader.features(("LineString", "MultiLineString")):
         summary.features += 1
         attrs = {name: text(feature.attributes.get(name)) for name in optional}
-        ref = _normalise_ref(attrs.get(ref_field, ""))
+        ref = normalise_ref(attrs.get(ref_field, ""))
         road_class = road_class_of(ref, attrs.get(highway_field, ""))
         geom = feature.geom.geos
         lines = list(geom) if isinstance(geom, MultiLineString) else [geom]
@@ -184,12 +179,12 @@ def import_roads(
             if not isinstance(line, LineString) or line.num_points < 2:
                 continue
             line.srid = 4326
-            external_id = _external_id("osm", base_id, line)
+            row_id = external_id("osm", base_id, line)
             if len(lines) > 1:
-                external_id = f"{external_id}#{index + 1}"
+                row_id = f"{row_id}#{index + 1}"
             rows.append(
                 {
-                    "external_id": external_id[:100],
+                    "external_id": row_id[:100],
                     "geom": line,
                     "road_class": road_class,
                     "ref": ref,
@@ -202,58 +197,32 @@ def import_roads(
     duplicates = len(rows) - len({row["external_id"] for row in rows})
     if duplicates:
         raise ImportFileError(f"{path.name}: {duplicates} features share an id in {id_field!r}")
-
-    with transaction.atomic():
-        owners_cache: dict[tuple[str, bool, tuple[int, ...]], int | None] = {}
-        for row in rows:
-            covering = authorities_at(row["geom"].interpolate_normalized(0.5))
-            key = (row["road_class"], row["ortsdurchfahrt"], tuple(a.id for a in covering))
-            if key not in owners_cache:
-                owners_cache[key] = road_owner_at(
-                    row["road_class"], row["ortsdurchfahrt"], covering
-                )[0]
-            row["owner_id"] = owners_cache[key]
-            summary.without_owner += row["owner_id"] is None
-        _upsert(
-            RoadSegment,
-            ("external_id",),
-            rows,
-            ("geom", "road_class", "ref", "name", "ortsdurchfahrt", "owner_id", "source"),
-            summary,
-        )
-        if not commit:
-            transaction.set_rollback(True)
-    return summary
+    return rows, summary
 
 
-def import_assets(
-    path: str | Path,
-    *,
-    asset_type: str | None = None,
-    type_field: str | None = None,
-    id_field: str = "id",
-    name_field: str | None = "name",
-    owner: str | None = None,
-    layer: str | None = None,
-    source: str = "",
-    commit: bool = False,
-) -> GeoImportSummary:
-    """Import point assets of one type (`asset_type`) or of the type in `type_field` (values
-    are our asset types: streetlight, bench, bin …). The owner is the authority with slug
-    `owner`, else the Gemeinde covering the asset (after delegation, e.g. to its
-    Samtgemeinde). Polygons (a playground) are stored as a point inside them."""
-    path = Path(path)
+def check_asset_type(asset_type: str | None, type_field: str | None) -> None:
+    """Exactly one of a fixed type or a type field, and a fixed type must be one of ours."""
     if (asset_type is None) == (type_field is None):
         raise ImportFileError("give exactly one of --type or --type-field")
     if asset_type is not None and asset_type not in AssetType.values:
         raise ImportFileError(
             f"unknown asset type {asset_type!r}; known: {', '.join(AssetType.values)}"
         )
-    owner_authority = None
-    if owner:
-        owner_authority = Authority.objects.filter(slug=owner).first()
-        if owner_authority is None:
-            raise ImportFileError(f"no authority with slug {owner!r}")
+
+
+def read_assets(
+    path: Path,
+    *,
+    asset_type: str | None = None,
+    type_field: str | None = None,
+    id_field: str = "id",
+    name_field: str | None = "name",
+    layer: str | None = None,
+    source: str = "",
+    commit: bool = False,
+) -> tuple[list[dict[str, Any]], GeoImportSummary]:
+    """Asset rows (without owner) of a file; polygons (a playground) become a point inside."""
+    check_asset_type(asset_type, type_field)
     reader = open_layer(path, layer)
     name_field = name_field if name_field in reader.fields else None
     reader.require_fields(id_field, type_field)
@@ -268,8 +237,8 @@ def import_assets(
                 f"{path.name}: feature {feature.number} has unknown type {kind!r}; "
                 f"known: {', '.join(AssetType.values)}"
             )
-        external_id = text(feature.attributes[id_field])
-        if not external_id:
+        row_id = text(feature.attributes[id_field])
+        if not row_id:
             raise ImportFileError(f"{path.name}: feature {feature.number} has no {id_field}")
         geom = feature.geom.geos
         point = geom if isinstance(geom, Point) else geom.point_on_surface
@@ -278,7 +247,7 @@ def import_assets(
         rows.append(
             {
                 "asset_type": kind,
-                "external_id": external_id[:100],
+                "external_id": row_id[:100],
                 "geom": point,
                 "name": name[:200],
                 "source": (source or path.name)[:200],
@@ -288,24 +257,4 @@ def import_assets(
     keys = [(row["asset_type"], row["external_id"]) for row in rows]
     if len(keys) != len(set(keys)):
         raise ImportFileError(f"{path.name}: {len(keys) - len(set(keys))} duplicate ids")
-
-    with transaction.atomic():
-        if owner_authority is not None:
-            owner_ids: list[int | None] = [owner_authority.pk] * len(rows)
-        else:
-            owner_ids = route_many(
-                [row["geom"].x for row in rows], [row["geom"].y for row in rows], Level.GEMEINDE
-            )
-        for row, owner_id in zip(rows, owner_ids, strict=True):
-            row["owner_id"] = owner_id
-            summary.without_owner += owner_id is None
-        _upsert(
-            Asset,
-            ("asset_type", "external_id"),
-            rows,
-            ("geom", "name", "owner_id", "source"),
-            summary,
-        )
-        if not commit:
-            transaction.set_rollback(True)
-    return summary
+    return rows, summary

@@ -145,8 +145,8 @@ def followers(report: Report) -> list[Recipient]:
 def _report_context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
-        "tracking_url": absolute_url(reverse("frontend:track", args=[report.tracking_token])),
-        "confirm_url": absolute_url(reverse("frontend:confirm", args=[report.confirmation_token])),
+        "tracking_url": absolute_url(reverse("tracker:track", args=[report.tracking_token])),
+        "confirm_url": absolute_url(reverse("tracker:confirm", args=[report.confirmation_token])),
         "public_url": public_report_url(report.pk),
         "staff_url": staff_report_url(report),
         "needs_confirmation": report.confirmed_at is None,

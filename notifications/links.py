@@ -12,8 +12,8 @@ def staff_report_url(report: Report) -> str:
     try:
         return absolute_url(reverse("frontend:staff-report", args=[report.pk]))
     except NoReverseMatch:  # staff pages not installed
-        return absolute_url(reverse("frontend:report", args=[report.pk]))
+        return absolute_url(reverse("tracker:report", args=[report.pk]))
 
 
 def public_report_url(report_id: int) -> str:
-    return absolute_url(reverse("frontend:report", args=[report_id]))
+    return absolute_url(reverse("tracker:report", args=[report_id]))

@@ -17,9 +17,9 @@ logger = logging.getLogger(__name__)
 
 # URL names of report pages, with the URL argument that identifies the report.
 REPORT_PAGES = {
-    "frontend:report": "pk",
+    "tracker:report": "pk",
     "frontend:staff-report": "pk",
-    "frontend:track": "token",
+    "tracker:track": "token",
 }
 
 
@@ -40,7 +40,7 @@ class ReportSeenMiddleware:
             return response
         try:
             value = match.kwargs.get(REPORT_PAGES[match.view_name])
-            if match.view_name == "frontend:track":
+            if match.view_name == "tracker:track":
                 report_id = (
                     Report.objects.filter(tracking_token=value).values_list("pk", flat=True).first()
                 )

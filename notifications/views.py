@@ -87,7 +87,7 @@ def follow(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         services.report_follow(report, user=request.user)
         messages.success(request, _("Sie erhalten Neuigkeiten zu dieser Meldung per E-Mail."))
-    return redirect("frontend:report", pk=report.pk)
+    return redirect("tracker:report", pk=report.pk)
 
 
 @csrf_exempt  # RFC 8058 one-click POSTs come from mail providers; the signed token is the key

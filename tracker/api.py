@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,22 +18,19 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from boundaries.services import OutsideServiceArea
-from core.errors import error_dict
-from core.images import PhotoRejected, read_gps
+from core.images import read_gps
 from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
 
 from . import selectors, services
 from .models import Category, Report, Status
+from .pagination import FeaturePagination
 from .selectors import PUBLIC_GRID_DEGREES  # noqa: F401 - re-exported for the pages
 
 
@@ -75,7 +71,7 @@ class FeatureBuilder:
         # get_status_display() rebuilds and translates the choices on every call; once per
         # response is enough. reverse() likewise.
         self.status_labels = {value: str(label) for value, label in Status.choices}
-        self.url_template = reverse("frontend:report", args=[987654321]).replace("987654321", "{}")
+        self.url_template = reverse("tracker:report", args=[987654321]).replace("987654321", "{}")
 
     def feature(
         self,
@@ -213,7 +209,7 @@ class PublicReportSerializer(GeoFeatureModelSerializer):
         # reverse() once per response, not once per feature: it dominated large pages
         template = self.context.get("report_url_template")
         if template is None:
-            template = reverse("frontend:report", args=[987654321]).replace("987654321", "{}")
+            template = reverse("tracker:report", args=[987654321]).replace("987654321", "{}")
             self.context["report_url_template"] = template
         return str(template).format(report.pk)
 
@@ -257,75 +253,6 @@ class ReportCreateSerializer(PointCategorySerializer):
         return value
 
 
-class FeaturePagination(BasePagination):
-    """Page-numbered GeoJSON FeatureCollections without COUNT(*): counting every report in a
-    busy viewport costs as much as reading the page, so we fetch one extra row to know whether
-    there is a next page."""
-
-    page_size = 500
-    max_page_size = 2000
-    # Deep pages are a scan of everything before them (and a huge number overflows OFFSET).
-    max_page = 10_000
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
-    ) -> list[Any]:
-        self.request = request
-        self.page = self._positive_int("page", 1)
-        self.size = min(self._positive_int("page_size", self.page_size), self.max_page_size)
-        if self.page > self.max_page:
-            raise ValidationError(
-                {
-                    "page": [
-                        _("Höchstens Seite %(max)d; bitte den Ausschnitt verkleinern.")
-                        % {"max": self.max_page}
-                    ]
-                }
-            )
-        offset = (self.page - 1) * self.size
-        rows = list(queryset[offset : offset + self.size + 1])
-        self.has_next = len(rows) > self.size
-        return rows[: self.size]
-
-    def _positive_int(self, name: str, default: int) -> int:
-        raw = self.request.query_params.get(name)
-        if raw is None:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = 0
-        if value < 1:
-            raise ValidationError({name: [_("Muss eine positive ganze Zahl sein.")]})
-        return value
-
-    def _link(self, page: int) -> str:
-        return replace_query_param(self.request.build_absolute_uri(), "page", page)
-
-    def get_paginated_response(self, data: Any) -> Response:
-        return Response(
-            {
-                "type": "FeatureCollection",
-                "page": self.page,
-                "next": self._link(self.page + 1) if self.has_next else None,
-                "previous": self._link(self.page - 1) if self.page > 1 else None,
-                "features": data["features"],
-            }
-        )
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "properties": {
-                "type": {"type": "string", "enum": ["FeatureCollection"]},
-                "page": {"type": "integer"},
-                "next": {"type": "string", "nullable": True, "format": "uri"},
-                "previous": {"type": "string", "nullable": True, "format": "uri"},
-                "features": schema.get("properties", {}).get("features", schema),
-            },
-        }
-
-
 class ReportCreateIpThrottle(AnonRateThrottle):
     scope = "report_create_ip"
 
@@ -354,35 +281,30 @@ def report_created_body(report: Report) -> dict[str, Any]:
         "distance_m": report.routing_distance_m,
         "confirmation_required": report.confirmed_at is None,
         "tracking_url": settings.PORTAL_URL
-        + reverse("frontend:track", args=[report.tracking_token]),
-        "url": reverse("frontend:report", args=[report.pk]),
+        + reverse("tracker:track", args=[report.tracking_token]),
+        "url": reverse("tracker:report", args=[report.pk]),
     }
 
 
 def create_report_from(request: HttpRequest | Request, data: dict[str, Any], source: str) -> Report:
-    """Run the intake service for validated serializer data, mapping its errors to 400s.
-    Also used by the citizen form (frontend.views), which turns the 400s into form errors."""
+    """Run the intake service for validated data (the API's serializer, the citizen form).
+
+    Its errors pass through: the DRF exception handler (config/exceptions.py) maps them to
+    400s for the API, and the citizen page shows them on its form (core.errors)."""
     user = request.user if request.user.is_authenticated else None
-    try:
-        return services.report_create(
-            category=data["category"],
-            point=data["point"],
-            description=data["description"],
-            reporter=user,
-            contact=services.Contact(
-                email=data.get("email", ""), name=data.get("name", ""), phone=data.get("phone", "")
-            ),
-            address=data.get("address", ""),
-            photos=data.get("photos", []),
-            source=source,
-            language=get_language() or "de",
-        )
-    except DjangoValidationError as exc:
-        raise ValidationError(error_dict(exc)) from exc
-    except OutsideServiceArea as exc:
-        raise ValidationError({"lat": [str(exc)], "lon": [str(exc)]}) from exc
-    except PhotoRejected as exc:
-        raise ValidationError({"photos": [str(exc)]}) from exc
+    return services.report_create(
+        category=data["category"],
+        point=data["point"],
+        description=data["description"],
+        reporter=user,
+        contact=services.Contact(
+            email=data.get("email", ""), name=data.get("name", ""), phone=data.get("phone", "")
+        ),
+        address=data.get("address", ""),
+        photos=data.get("photos", []),
+        source=source,
+        language=get_language() or "de",
+    )
 
 
 # Ids of the reports filed in this browser session: only that session sees the thanks page.
@@ -530,14 +452,7 @@ class SupportView(APIView):
         serializer = SupportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
-        try:
-            services.report_support(
-                report,
-                user=user,
-                email=serializer.validated_data.get("email", ""),
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(error_dict(exc)) from exc
+        services.report_support(report, user=user, email=serializer.validated_data.get("email", ""))
         report.refresh_from_db(fields=["supporter_count"])
         return Response({"id": report.pk, "supporter_count": report.supporter_count})
 
@@ -549,14 +464,14 @@ class PhotoLocationSerializer(serializers.Serializer[dict[str, Any]]):
 class PhotoLocationView(APIView):
     """Read the GPS position from a photo's EXIF, so the form can offer to use it."""
 
+    # PhotoRejected is answered on this field (config.exceptions).
+    photo_error_field = "photo"
+
     @extend_schema(request=PhotoLocationSerializer, responses={200: dict, 404: dict})
     def post(self, request: Request) -> Response:
         serializer = PhotoLocationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            gps = read_gps(serializer.validated_data["photo"])
-        except PhotoRejected as exc:
-            raise ValidationError({"photo": [str(exc)]}) from exc
+        gps = read_gps(serializer.validated_data["photo"])
         if gps is None:
             return Response(
                 {"detail": _("Das Foto enthält keine Ortsangabe.")},

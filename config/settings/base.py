@@ -235,7 +235,7 @@ CACHES = {
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 RATELIMIT_FAIL_OPEN = True
-RATELIMIT_VIEW = "frontend.views.rate_limited"
+RATELIMIT_VIEW = "tracker.views.rate_limited"
 
 # Abuse protection: report creation and sign-up per IP and per account (configurable).
 REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="20/h")

@@ -1,102 +1,80 @@
-"""GET /api/v1/locate."""
+"""The boundaries layer /api/v1/boundaries."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.gis.geos import LineString
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.test import Client
 
 from boundaries.models import Level
-from geo.models import RoadClass
-from tests.factories import CategoryFactory, RoadFactory, box, territory
+from tests.factories import territory
+from tests.map_region import BBOX, make_map_region
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def region() -> dict:
-    kreis = territory("Landkreis Test", Level.KREIS, box(10.0, 53.0, 10.2, 53.1), ags="99001")
-    gemeinde = territory(
-        "Gemeinde Test", Level.GEMEINDE, box(10.0, 53.0, 10.2, 53.1), ags="99001001", parent=kreis
-    )
-    return {"kreis": kreis, "gemeinde": gemeinde}
+def region(db: None) -> dict:
+    return make_map_region()
 
 
-def test_locate_lists_every_covering_authority(client: Client, region: dict) -> None:
-    response = client.get("/api/v1/locate", {"lat": "53.05", "lon": "10.1"})
+def test_boundaries_are_geojson_with_name_level_and_ags(client: Client, region: dict) -> None:
+    response = client.get("/api/v1/boundaries", {"bbox": BBOX})
     assert response.status_code == 200
     body = response.json()
-    assert body["point"] == {"lat": 53.05, "lon": 10.1}
-    assert [(a["level"], a["name"], a["ags"]) for a in body["authorities"]] == [
-        ("kreis", "Landkreis Test", "99001"),
-        ("gemeinde", "Gemeinde Test", "99001001"),
-    ]
-    assert "routing" not in body
+    assert body["type"] == "FeatureCollection"
+    assert body["truncated"] is False
+    props = [(f["properties"]["name"], f["properties"]["level"]) for f in body["features"]]
+    # Broad levels first, so Gemeinden are drawn on top.
+    assert props[0] == ("Landkreis Heideland", "kreis")
+    assert set(props[1:]) == {("Stadt Heidestadt", "gemeinde"), ("Moordorf", "gemeinde")}
+    feature = body["features"][0]
+    assert feature["geometry"]["type"] == "MultiPolygon"
+    assert feature["properties"]["ags"] == "99001"
 
 
-def test_locate_with_category_returns_the_decision_with_distance(
-    client: Client, region: dict
-) -> None:
-    CategoryFactory.create(slug="schlagloch", snap_to_roads=True, snap_tolerance_m=25)
-    RoadFactory.create(
-        geom=LineString((10.05, 53.05), (10.15, 53.05)),
-        road_class=RoadClass.KREISSTRASSE,
-        ref="K 12",
-    )
-    response = client.get(
-        "/api/v1/locate", {"lat": "53.0501", "lon": "10.1", "category": "schlagloch"}
-    )
-    assert response.status_code == 200
-    routing = response.json()["routing"]
-    assert routing["authority"]["name"] == "Landkreis Test"
-    assert routing["reason"] == "road_owner"
-    assert routing["road"]["ref"] == "K 12"
-    assert routing["road"]["class"] == "K"
-    assert 9 < routing["distance_m"] < 12
-    assert "K 12" in routing["detail"]
+def test_boundaries_filter_by_level_and_bbox(client: Client, region: dict) -> None:
+    body = client.get(
+        "/api/v1/boundaries", {"bbox": "10.15,53.01,10.16,53.02", "level": "gemeinde"}
+    ).json()
+    assert [f["properties"]["name"] for f in body["features"]] == ["Moordorf"]
 
 
-def test_locate_is_a_few_queries(
+def test_boundaries_are_simplified_for_large_bboxes(client: Client, region: dict) -> None:
+    # A wiggly boundary: its 50 m zigzag stays at street level and collapses for a country.
+    ring = [(11.0 + i * 0.0001, 54.0 + (i % 2) * 0.0005) for i in range(200)]
+    ring += [(11.02, 54.01), (11.0, 54.01), (11.0, 54.0)]
+    territory("Zackenhausen", Level.GEMEINDE, MultiPolygon(Polygon(ring), srid=4326))
+
+    def vertices(bbox: str) -> int:
+        body = client.get("/api/v1/boundaries", {"bbox": bbox, "level": "gemeinde"}).json()
+        feature = next(f for f in body["features"] if f["properties"]["name"] == "Zackenhausen")
+        return sum(len(r) for poly in feature["geometry"]["coordinates"] for r in poly)
+
+    assert vertices("11.0,54.0,11.02,54.01") > 150
+    assert vertices("5.0,47.0,15.0,55.0") < 20
+
+
+def test_boundaries_is_one_query(
     client: Client, region: dict, django_assert_max_num_queries
 ) -> None:
-    CategoryFactory.create(slug="schlagloch", snap_to_roads=True)
-    with django_assert_max_num_queries(4):
-        client.get("/api/v1/locate", {"lat": "53.05", "lon": "10.1", "category": "schlagloch"})
+    with django_assert_max_num_queries(1):
+        assert client.get("/api/v1/boundaries", {"bbox": BBOX}).status_code == 200
 
 
 @pytest.mark.parametrize(
-    ("params", "field", "fragment"),
+    ("path", "params", "field"),
     [
-        ({"lon": "10.1"}, "lat", "erforderlich"),
-        ({"lat": "53.05"}, "lon", "erforderlich"),
-        ({"lat": "abc", "lon": "10.1"}, "coordinates", "Zahlen"),
-        ({"lat": "nan", "lon": "10.1"}, "coordinates", "endliche"),
-        ({"lat": "53.05", "lon": "inf"}, "coordinates", "endliche"),
-        ({"lat": "91", "lon": "10.1"}, "coordinates", "zwischen -90 und 90"),
-        ({"lat": "53.05", "lon": "-180.5"}, "coordinates", "zwischen -180 und 180"),
-        ({"lat": "53.05", "lon": "10.1", "category": "gibt-es-nicht"}, "category", "Unbekannte"),
-        ({"lat": "53.05", "lon": "10.1", "category": "kein slug!"}, "category", ""),
+        ("/api/v1/boundaries", {}, "bbox"),
+        ("/api/v1/boundaries", {"bbox": "1,2,3"}, "bbox"),
+        ("/api/v1/boundaries", {"bbox": "a,b,c,d"}, "bbox"),
+        ("/api/v1/boundaries", {"bbox": "10.2,53.0,10.0,53.1"}, "bbox"),
+        ("/api/v1/boundaries", {"bbox": BBOX, "level": "dorf"}, "level"),
     ],
 )
 def test_bad_input_is_a_400_with_a_field_message(
-    client: Client, region: dict, params: dict, field: str, fragment: str
+    client: Client, region: dict, path: str, params: dict, field: str
 ) -> None:
-    response = client.get("/api/v1/locate", params)
+    response = client.get(path, params)
     assert response.status_code == 400
-    body = response.json()
-    assert field in body
-    assert fragment in " ".join(body[field])
-
-
-def test_outside_the_service_area_is_a_404_with_a_message(client: Client, region: dict) -> None:
-    response = client.get("/api/v1/locate", {"lat": "48.85", "lon": "2.35"})
-    assert response.status_code == 404
-    assert "außerhalb" in response.json()["detail"]
-
-
-def test_locate_speaks_english_when_asked(client: Client, region: dict) -> None:
-    response = client.get(
-        "/api/v1/locate", {"lat": "48.85", "lon": "2.35"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert response.status_code == 404
-    assert "outside" in response.json()["detail"]
+    assert response.json()[field]

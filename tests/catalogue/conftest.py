@@ -19,9 +19,9 @@ from PIL import Image
 
 from accounts.models import User
 from boundaries.models import Authority, Level
-from catalogue import seed_data
 from catalogue.models import FeeRule, SearchSynonym, Service
-from catalogue.seed import _service_values
+from data import catalogue_spec
+from data.catalogue_seed import _service_values
 from tests.factories import UserFactory, box, territory
 
 IN_STADT = Point(10.05, 53.05, srid=4326)
@@ -85,13 +85,13 @@ def region() -> Region:
 def catalogue() -> dict[str, Service]:
     """The demo catalogue's services, synonyms and default fees (no demo authorities)."""
     services = {}
-    for spec in seed_data.SERVICES:
+    for spec in catalogue_spec.SERVICES:
         services[spec.slug] = Service.objects.create(slug=spec.slug, **_service_values(spec))
         if spec.fee is not None:
             FeeRule.objects.create(service=services[spec.slug], amount=spec.fee, label=spec.name)
     SearchSynonym.objects.bulk_create(
         SearchSynonym(term=term, expansions=", ".join(expansions))
-        for term, expansions in seed_data.SYNONYMS.items()
+        for term, expansions in catalogue_spec.SYNONYMS.items()
     )
     return services
 

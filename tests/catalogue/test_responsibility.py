@@ -126,7 +126,7 @@ def test_api_and_page_show_the_office(
 def test_address_search_picks_the_place(
     region: Region, catalogue: dict[str, Service], client: Client
 ) -> None:
-    # Our own place search (geo.api.search_places) finds the Gemeinde by name.
+    # Our own place search (boundaries.places.search_places) finds the Gemeinde by name.
     page = client.get("/dienstleistungen/", {"q": "Hund", "ort": "Lindenhof"})
     html = page.content.decode()
     assert "Angezeigt für" in html
@@ -141,7 +141,7 @@ def test_address_search_picks_the_place(
 @pytest.mark.django_db
 def test_demo_region_routes_by_level() -> None:
     """On the real demo data: Auedorf (in Samtgemeinde Auetal) vs Heidestadt (verbandsfrei)."""
-    from catalogue.seed import load_catalogue
+    from data.catalogue_seed import load_catalogue
     from data.demo import load_demo
 
     load_demo(commit=True)

@@ -71,7 +71,7 @@ def test_hotspot_list_links_to_reports(populated: Region) -> None:
     try:
         url = reverse("frontend:staff-report", args=[first.pk])
     except Exception:  # the staff pages are not there yet
-        url = reverse("frontend:report", args=[first.pk])
+        url = reverse("tracker:report", args=[first.pk])
     assert f'href="{url}"' in page
     assert "K 12" in page
 
@@ -106,3 +106,24 @@ def test_lagebild_uses_only_local_assets(populated: Region) -> None:
     assert external == []
     assert "cdn." not in page and "jquery" not in page.lower() and "bootstrap" not in page
     assert "Lagebild Gemeinde Nord" in page
+
+
+def test_lagebild_of_a_gemeinde_without_reports_is_an_empty_map_with_a_note(
+    region: Region,
+) -> None:
+    """No reports: no density layer (folium refuses a tooltip on nothing), a note instead."""
+    response = client_for(region.kreis_planner).get(reverse("planning:lagebild", args=["sued"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "folium-map" in page
+    assert 'id="lagebild-empty"' in page
+    assert "keine Meldungen" in page
+
+
+def test_lagebild_with_reports_has_no_empty_note(populated: Region) -> None:
+    page = (
+        client_for(populated.kreis_planner)
+        .get(reverse("planning:lagebild", args=["nord"]))
+        .content.decode()
+    )
+    assert 'id="lagebild-empty"' not in page

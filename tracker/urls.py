@@ -1,0 +1,16 @@
+"""Citizen report pages (namespace "tracker")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "tracker"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("melden/", views.report_new, name="report-new"),
+    path("karte/", views.public_map, name="map"),
+    path("meldungen/<int:pk>/", views.report_detail, name="report"),
+    path("meldungen/<int:pk>/danke/", views.report_thanks, name="thanks"),
+    path("verfolgen/<str:token>/", views.track, name="track"),
+    path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
+]
