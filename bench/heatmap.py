@@ -14,39 +14,103 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bench.common import measure, report, setup_django
 from bench.map_read import REGION, ensure_reports
 
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+    from django.test import Client
+
+    from boundaries.models import Authority
+    from planning.filters import PlanningFilters
+
 # The busiest town of the generator, and a z14 tile on it (individual points).
 TILE = (14, 8651, 5315)
 ROADS = 60
+# The whole Landkreis at zoom 10 (the bins).
+BBOX = ",".join(str(v) for v in REGION)
+ZOOM = 10
+BINS_URL = "/api/v1/planning/bins"
+STATS_API_URL = "/api/v1/planning/stats"
+STATS_PAGE_URL = "/planung/statistik/"
+
+
+# Every fifth report of the Kreis lies on one of the bench Kreisstraßen; all are due after
+# 14 days.
+ASSIGN_ROADS_AND_DUE_DATES = """
+    UPDATE tracker_report r
+    SET road_id = CASE WHEN r.id %% 5 = 0 THEN (%(roads)s::bigint[])[
+                           1 + (r.id %% array_length(%(roads)s::bigint[], 1))]
+                  END,
+        due_at = r.created_at + interval '14 days'
+    WHERE r.authority_id = %(kreis)s
+    """
+# acknowledged (new -> in_review) after 1 h .. 5 days for everything past "new"
+ACKNOWLEDGED_EVENTS = """
+    INSERT INTO tracker_reportevent (report_id, kind, from_status, to_status, note,
+                                     is_public, created_at)
+    SELECT r.id, 'status', 'new', 'in_review', 'bench', true,
+           r.created_at + interval '1 hour' + random() * interval '5 days'
+    FROM tracker_report r
+    WHERE r.authority_id = %(kreis)s AND r.status <> 'new'
+    """
+# fixed after 2 .. 60 days
+FIXED_EVENTS = """
+    INSERT INTO tracker_reportevent (report_id, kind, from_status, to_status, note,
+                                     is_public, created_at)
+    SELECT r.id, 'status', 'in_progress', 'done', 'bench', true,
+           r.created_at + interval '2 days' + random() * interval '58 days'
+    FROM tracker_report r
+    WHERE r.authority_id = %(kreis)s AND r.status = 'done'
+    """
+
+
+def ensure_roads(kreis: Authority) -> None:
+    """ROADS north-south Kreisstraßen of the Kreis, side by side across the region (once)."""
+    from django.contrib.gis.geos import LineString
+
+    from geo.models import RoadClass, RoadSegment
+
+    if RoadSegment.objects.filter(source="bench").exists():
+        return
+    min_lon, min_lat, max_lon, _max_lat = REGION
+    step_lon = (max_lon - min_lon) / ROADS
+    RoadSegment.objects.bulk_create(
+        RoadSegment(
+            geom=LineString(
+                (min_lon + i * step_lon, min_lat), (min_lon + i * step_lon, min_lat + 0.02)
+            ),
+            road_class=RoadClass.KREISSTRASSE,
+            ref=f"K {i + 1}",
+            owner=kreis,
+            source="bench",
+        )
+        for i in range(ROADS)
+    )
+
+
+def generate_history(cursor: CursorWrapper, kreis: Authority) -> None:
+    """Roads and due dates on the Kreis's reports, and their status events."""
+    cursor.execute("SELECT array_agg(id ORDER BY id) FROM geo_roadsegment WHERE source = 'bench'")
+    road_ids = (cursor.fetchone() or [[]])[0]
+    cursor.execute(ASSIGN_ROADS_AND_DUE_DATES, {"roads": road_ids, "kreis": kreis.pk})
+    cursor.execute(ACKNOWLEDGED_EVENTS, {"kreis": kreis.pk})
+    cursor.execute(FIXED_EVENTS, {"kreis": kreis.pk})
+    cursor.execute("VACUUM ANALYZE tracker_report")
+    cursor.execute("VACUUM ANALYZE tracker_reportevent")
 
 
 def ensure_history() -> None:
     """Roads, due dates and status events for the generated reports (once)."""
-    from django.contrib.gis.geos import LineString
     from django.db import connection
 
     from boundaries.models import Authority
-    from geo.models import RoadClass, RoadSegment
 
     kreis = Authority.objects.get(slug="bench-kreis")
-    if not RoadSegment.objects.filter(source="bench").exists():
-        min_lon, min_lat, max_lon, _max_lat = REGION
-        step_lon = (max_lon - min_lon) / ROADS
-        RoadSegment.objects.bulk_create(
-            RoadSegment(
-                geom=LineString(
-                    (min_lon + i * step_lon, min_lat), (min_lon + i * step_lon, min_lat + 0.02)
-                ),
-                road_class=RoadClass.KREISSTRASSE,
-                ref=f"K {i + 1}",
-                owner=kreis,
-                source="bench",
-            )
-            for i in range(ROADS)
-        )
+    ensure_roads(kreis)
     with connection.cursor() as cursor:
         cursor.execute("SELECT EXISTS (SELECT 1 FROM tracker_reportevent WHERE note = 'bench')")
         row = cursor.fetchone()
@@ -54,72 +118,16 @@ def ensure_history() -> None:
             print("history present")
             return
         started = time.perf_counter()
-        cursor.execute(
-            "SELECT array_agg(id ORDER BY id) FROM geo_roadsegment WHERE source = 'bench'"
-        )
-        road_ids = (cursor.fetchone() or [[]])[0]
-        cursor.execute(
-            """
-            UPDATE tracker_report r
-            SET road_id = CASE WHEN r.id %% 5 = 0 THEN (%(roads)s::bigint[])[
-                                   1 + (r.id %% array_length(%(roads)s::bigint[], 1))]
-                          END,
-                due_at = r.created_at + interval '14 days'
-            WHERE r.authority_id = %(kreis)s
-            """,
-            {"roads": road_ids, "kreis": kreis.pk},
-        )
-        # acknowledged (new -> in_review) after 1 h .. 5 days for everything past "new"
-        cursor.execute(
-            """
-            INSERT INTO tracker_reportevent (report_id, kind, from_status, to_status, note,
-                                             is_public, created_at)
-            SELECT r.id, 'status', 'new', 'in_review', 'bench', true,
-                   r.created_at + interval '1 hour' + random() * interval '5 days'
-            FROM tracker_report r
-            WHERE r.authority_id = %(kreis)s AND r.status <> 'new'
-            """,
-            {"kreis": kreis.pk},
-        )
-        # fixed after 2 .. 60 days
-        cursor.execute(
-            """
-            INSERT INTO tracker_reportevent (report_id, kind, from_status, to_status, note,
-                                             is_public, created_at)
-            SELECT r.id, 'status', 'in_progress', 'done', 'bench', true,
-                   r.created_at + interval '2 days' + random() * interval '58 days'
-            FROM tracker_report r
-            WHERE r.authority_id = %(kreis)s AND r.status = 'done'
-            """,
-            {"kreis": kreis.pk},
-        )
-        cursor.execute("VACUUM ANALYZE tracker_report")
-        cursor.execute("VACUUM ANALYZE tracker_reportevent")
+        generate_history(cursor, kreis)
     print(f"generated history in {time.perf_counter() - started:.1f} s")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--reports", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=30)
-    args = parser.parse_args()
-    setup_django()
+def refresh_facts() -> None:
+    """Refresh the facts view the way Celery beat does, and analyse it."""
     from django.db import connection
-    from django.test import Client
 
-    from accounts.models import User
-    from planning.filters import PlanningFilterForm
-    from planning.scope import planning_scope
-    from planning.selectors import (
-        FACTS,
-        cell_size_for_zoom,
-        density_bins_query,
-        refresh_report_facts,
-    )
-    from tracker.tiles import tile_query
+    from planning.selectors import FACTS, refresh_report_facts
 
-    ensure_reports(args.reports)
-    ensure_history()
     started = time.perf_counter()
     refresh_report_facts(concurrently=False)
     with connection.cursor() as cursor:
@@ -128,23 +136,75 @@ def main() -> None:
         (facts,) = cursor.fetchone() or (0,)
     print(f"facts view refreshed in {time.perf_counter() - started:.1f} s ({facts} rows)")
 
+
+@dataclass(frozen=True)
+class Run:
+    """What every measured figure shares: a superuser planner's logged-in client, their
+    unfiltered planning filters, and how often to repeat."""
+
+    client: Client
+    filters: PlanningFilters
+    repeat: int
+
+    @property
+    def stats_repeat(self) -> int:
+        # the statistics take longer: fewer rounds, but never fewer than ten
+        return max(10, self.repeat // 2)
+
+
+def start_run(repeat: int) -> Run:
+    from django.test import Client
+
+    from accounts.models import User
+    from planning.filters import PlanningFilterForm
+    from planning.scope import planning_scope
+
     planner, _created = User.objects.get_or_create(
         email="bench-planner@example.org", defaults={"is_superuser": True, "is_staff": True}
     )
     client = Client()
     client.force_login(planner)
-    bbox = ",".join(str(v) for v in REGION)
-    zoom = 10
-    from django.contrib.gis.geos import Polygon
-
     form = PlanningFilterForm({}, scope=planning_scope(planner))
     assert form.is_valid()
-    filters = form.filters()
-    size = cell_size_for_zoom(zoom, (REGION[1] + REGION[3]) / 2)
-    bins_sql = density_bins_query(filters, bbox=Polygon.from_bbox(REGION), size_m=size)
+    return Run(client=client, filters=form.filters(), repeat=repeat)
+
+
+def statistics_statements(run: Run) -> list[str]:
+    """The statistics' three queries, as planning.selectors.statistics sends them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from planning.selectors import statistics
+
+    with CaptureQueriesContext(connection) as queries:
+        statistics(run.filters)
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def describe(run: Run) -> None:
+    """What is measured: the reports and cells of the bins, the size of the tile."""
+    first = run.client.get(BINS_URL, {"bbox": BBOX, "zoom": str(ZOOM)}).json()
+    print(
+        f"whole Landkreis {BBOX} at zoom {ZOOM}: {first['total']} reports, "
+        f"{len(first['features'])} cells of {first['cell_size_m']} m"
+    )
+    z, x, y = TILE
+    tile_bytes = len(run.client.get(f"/tiles/reports/{z}/{x}/{y}.pbf").content)
+    print(f"tile {z}/{x}/{y}: {tile_bytes} bytes")
+
+
+def measure_bins(run: Run) -> None:
+    """The heatmap bins of the whole Landkreis at ZOOM against their raw SQL."""
+    from django.contrib.gis.geos import Polygon
+    from django.db import connection
+
+    from planning.selectors import cell_size_for_zoom, density_bins_query
+
+    size = cell_size_for_zoom(ZOOM, (REGION[1] + REGION[3]) / 2)
+    bins_sql = density_bins_query(run.filters, bbox=Polygon.from_bbox(REGION), size_m=size)
 
     def bins_api() -> None:
-        response = client.get("/api/v1/planning/bins", {"bbox": bbox, "zoom": str(zoom)})
+        response = run.client.get(BINS_URL, {"bbox": BBOX, "zoom": str(ZOOM)})
         assert response.status_code == 200, response.content[:200]
 
     def bins_raw() -> None:
@@ -152,11 +212,22 @@ def main() -> None:
             cursor.execute(bins_sql.sql, bins_sql.params)
             cursor.fetchone()
 
+    baseline = measure(bins_raw, repeat=run.repeat)
+    samples = measure(bins_api, repeat=run.repeat)
+    report("heatmap bins (whole Landkreis)", samples, baseline, "raw SQL")
+
+
+def measure_tile(run: Run) -> None:
+    """One z14 vector tile against its raw SQL (three times as many rounds: it is quick)."""
+    from django.db import connection
+
+    from tracker.tiles import tile_query
+
     z, x, y = TILE
     tile_sql, tile_params = tile_query(z, x, y)
 
     def tile_api() -> None:
-        response = client.get(f"/tiles/reports/{z}/{x}/{y}.pbf")
+        response = run.client.get(f"/tiles/reports/{z}/{x}/{y}.pbf")
         assert response.status_code == 200
 
     def tile_raw() -> None:
@@ -164,78 +235,83 @@ def main() -> None:
             cursor.execute(tile_sql, tile_params)
             cursor.fetchone()
 
-    # The statistics' three queries, as planning.selectors.statistics sends them.
-    stats_statements: list[str] = []
+    baseline = measure(tile_raw, repeat=run.repeat * 3)
+    samples = measure(tile_api, repeat=run.repeat * 3)
+    report("vector tile z14", samples, baseline, "raw SQL")
 
-    def capture() -> None:
-        from django.test.utils import CaptureQueriesContext
 
-        with CaptureQueriesContext(connection) as queries:
-            from planning.selectors import statistics
+def get_ok(run: Run, path: str) -> None:
+    response = run.client.get(path)
+    assert response.status_code == 200
 
-            statistics(filters)
-        stats_statements.extend(q["sql"] for q in queries.captured_queries)
 
-    capture()
-
+def measure_statistics_uncached(run: Run, statements: list[str]) -> list[float]:
+    """The statistics API and page with the cache emptied before each call (what the first
+    planner after a refresh pays) against the captured queries run raw; returns that
+    baseline for the cached figures."""
     from django.core.cache import cache
+    from django.db import connection
 
     from planning.selectors import statistics_cache_key
 
-    def stats_api() -> None:
-        response = client.get("/api/v1/planning/stats")
-        assert response.status_code == 200
-
-    def stats_api_cold() -> None:
-        cache.delete(statistics_cache_key(filters))  # what the first planner after a refresh pays
-        stats_api()
-
-    def stats_page_cold() -> None:
-        cache.delete(statistics_cache_key(filters))
-        response = client.get("/planung/statistik/")
-        assert response.status_code == 200
-
     def stats_raw() -> None:
         with connection.cursor() as cursor:
-            for sql in stats_statements:  # incl. the transaction and its work_mem
+            for sql in statements:  # incl. the transaction and its work_mem
                 cursor.execute(sql)
                 if cursor.description is not None:
                     cursor.fetchall()
 
-    first = client.get("/api/v1/planning/bins", {"bbox": bbox, "zoom": str(zoom)}).json()
-    print(
-        f"whole Landkreis {bbox} at zoom {zoom}: {first['total']} reports, "
-        f"{len(first['features'])} cells of {first['cell_size_m']} m"
-    )
-    tile_bytes = len(client.get(f"/tiles/reports/{z}/{x}/{y}.pbf").content)
-    print(f"tile {z}/{x}/{y}: {tile_bytes} bytes")
+    def stats_api_cold() -> None:
+        cache.delete(statistics_cache_key(run.filters))
+        get_ok(run, STATS_API_URL)
 
-    baseline = measure(bins_raw, repeat=args.repeat)
-    samples = measure(bins_api, repeat=args.repeat)
-    report("heatmap bins (whole Landkreis)", samples, baseline, "raw SQL")
-    baseline = measure(tile_raw, repeat=args.repeat * 3)
-    samples = measure(tile_api, repeat=args.repeat * 3)
-    report("vector tile z14", samples, baseline, "raw SQL")
-    repeat = max(10, args.repeat // 2)
+    def stats_page_cold() -> None:
+        cache.delete(statistics_cache_key(run.filters))
+        get_ok(run, STATS_PAGE_URL)
+
+    repeat = run.stats_repeat
     baseline = measure(stats_raw, repeat=repeat, warmup=2)
     samples = measure(stats_api_cold, repeat=repeat, warmup=2)
     report("statistics API (uncached)", samples, baseline, "raw SQL")
     samples = measure(stats_page_cold, repeat=repeat, warmup=2)
     report("statistics page (uncached)", samples, baseline, "raw SQL")
+    return baseline
+
+
+def warm_statistics_cache() -> None:
+    """What the beat task does after each refresh."""
     from planning.tasks import warm_statistics
 
     started = time.perf_counter()
-    scopes = warm_statistics()  # what the beat task does after each refresh
+    scopes = warm_statistics()
     print(f"warmed the statistics of {scopes} scopes in {time.perf_counter() - started:.1f} s")
 
-    def stats_page() -> None:
-        response = client.get("/planung/statistik/")
-        assert response.status_code == 200
 
-    samples = measure(stats_page, repeat=repeat, warmup=0)
+def measure_statistics_warm(run: Run, baseline: list[float]) -> None:
+    """The statistics page and API once the refresh task has filled the cache."""
+    samples = measure(lambda: get_ok(run, STATS_PAGE_URL), repeat=run.stats_repeat, warmup=0)
     report("statistics page (after the refresh task)", samples, baseline, "raw SQL")
-    samples = measure(stats_api, repeat=repeat, warmup=0)
+    samples = measure(lambda: get_ok(run, STATS_API_URL), repeat=run.stats_repeat, warmup=0)
     report("statistics API (after the refresh task)", samples, baseline, "raw SQL")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    setup_django()
+    ensure_reports(args.reports)
+    ensure_history()
+    refresh_facts()
+    run = start_run(args.repeat)
+    statements = statistics_statements(run)
+    describe(run)
+    measure_bins(run)
+    measure_tile(run)
+    baseline = measure_statistics_uncached(run, statements)
+    warm_statistics_cache()
+    measure_statistics_warm(run, baseline)
 
 
 if __name__ == "__main__":

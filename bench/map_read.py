@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
 from bench.common import measure, report, setup_django
 
@@ -21,16 +22,45 @@ TOWN_VIEWPORT = (10.07, 53.26, 10.13, 53.295)
 TOWNS = [(10.1, 53.28), (9.98, 53.2), (10.22, 53.33), (10.0, 53.36), (10.25, 53.19), (10.15, 53.22)]
 
 
-def ensure_reports(count: int) -> None:
-    from django.db import connection
+# Half spread uniformly, half around six towns (normal-ish, sigma ~ 3 km), over 3 years.
+GENERATE_REPORTS = """
+    INSERT INTO tracker_report (
+        category_id, location, address, description, status, authority_id,
+        routing_reason, routing_detail, reporter_email, reporter_name, reporter_phone,
+        language, confirmed_at, confirmation_token, tracking_token, source,
+        supporter_count, created_at, updated_at, priority)
+    SELECT (%(categories)s::bigint[])[1 + (i %% array_length(%(categories)s::bigint[], 1))],
+           CASE WHEN i %% 2 = 0 THEN
+               ST_SetSRID(ST_MakePoint(
+                   %(min_lon)s + random() * (%(max_lon)s - %(min_lon)s),
+                   %(min_lat)s + random() * (%(max_lat)s - %(min_lat)s)), 4326)
+           ELSE
+               -- sum of three uniforms: a cheap bell curve around the town centre
+               ST_SetSRID(ST_MakePoint(
+                   (%(towns_lon)s::float8[])[1 + (i %% 6)]
+                       + (random() + random() + random() - 1.5) * 0.05,
+                   (%(towns_lat)s::float8[])[1 + (i %% 6)]
+                       + (random() + random() + random() - 1.5) * 0.03),
+               4326)
+           END,
+           '', 'Schlagloch vor Hausnummer ' || i,
+           (ARRAY['new', 'in_review', 'planned', 'in_progress', 'done', 'rejected'])
+               [1 + (i %% 6)],
+           %(authority)s, 'boundary', 'Bench', 'bench@example.org', '', '', 'de',
+           now() - (random() * interval '1095 days'),
+           'c' || i || '-' || md5(random()::text), 't' || i || '-' || md5(random()::text),
+           'web', (random() * 3)::int,
+           now() - (random() * interval '1095 days'), now(), 1 + (i %% 4)
+    FROM generate_series(1, %(n)s) AS i
+    """
 
+
+def generator_params(missing: int) -> dict[str, Any]:
+    """The generator's parameters: the bench authority and categories (created once), the
+    region, the towns and how many reports to add."""
     from boundaries.models import Authority, Level
-    from tracker.models import Category, Report
+    from tracker.models import Category
 
-    existing = Report.objects.count()
-    if existing >= count:
-        print(f"reports present: {existing}")
-        return
     authority, _ = Authority.objects.get_or_create(
         slug="bench-kreis", defaults={"name": "Bench-Kreis", "level": Level.KREIS}
     )
@@ -38,56 +68,35 @@ def ensure_reports(count: int) -> None:
         Category.objects.get_or_create(slug=f"bench-{i}", defaults={"name": f"Bench {i}"})[0].pk
         for i in range(8)
     ]
-    missing = count - existing
-    started = time.perf_counter()
     min_lon, min_lat, max_lon, max_lat = REGION
-    towns_lon = [t[0] for t in TOWNS]
-    towns_lat = [t[1] for t in TOWNS]
+    return {
+        "categories": categories,
+        "min_lon": min_lon,
+        "min_lat": min_lat,
+        "max_lon": max_lon,
+        "max_lat": max_lat,
+        "towns_lon": [t[0] for t in TOWNS],
+        "towns_lat": [t[1] for t in TOWNS],
+        "authority": authority.pk,
+        "n": missing,
+    }
+
+
+def ensure_reports(count: int) -> None:
+    """At least `count` reports in the bench database: the missing ones generated in SQL."""
+    from django.db import connection
+
+    from tracker.models import Report
+
+    existing = Report.objects.count()
+    if existing >= count:
+        print(f"reports present: {existing}")
+        return
+    missing = count - existing
+    params = generator_params(missing)
+    started = time.perf_counter()
     with connection.cursor() as cursor:
-        # Half spread uniformly, half around six towns (normal-ish, sigma ~ 3 km), over 3 years.
-        cursor.execute(
-            """
-            INSERT INTO tracker_report (
-                category_id, location, address, description, status, authority_id,
-                routing_reason, routing_detail, reporter_email, reporter_name, reporter_phone,
-                language, confirmed_at, confirmation_token, tracking_token, source,
-                supporter_count, created_at, updated_at, priority)
-            SELECT (%(categories)s::bigint[])[1 + (i %% array_length(%(categories)s::bigint[], 1))],
-                   CASE WHEN i %% 2 = 0 THEN
-                       ST_SetSRID(ST_MakePoint(
-                           %(min_lon)s + random() * (%(max_lon)s - %(min_lon)s),
-                           %(min_lat)s + random() * (%(max_lat)s - %(min_lat)s)), 4326)
-                   ELSE
-                       -- sum of three uniforms: a cheap bell curve around the town centre
-                       ST_SetSRID(ST_MakePoint(
-                           (%(towns_lon)s::float8[])[1 + (i %% 6)]
-                               + (random() + random() + random() - 1.5) * 0.05,
-                           (%(towns_lat)s::float8[])[1 + (i %% 6)]
-                               + (random() + random() + random() - 1.5) * 0.03),
-                       4326)
-                   END,
-                   '', 'Schlagloch vor Hausnummer ' || i,
-                   (ARRAY['new', 'in_review', 'planned', 'in_progress', 'done', 'rejected'])
-                       [1 + (i %% 6)],
-                   %(authority)s, 'boundary', 'Bench', 'bench@example.org', '', '', 'de',
-                   now() - (random() * interval '1095 days'),
-                   'c' || i || '-' || md5(random()::text), 't' || i || '-' || md5(random()::text),
-                   'web', (random() * 3)::int,
-                   now() - (random() * interval '1095 days'), now(), 1 + (i %% 4)
-            FROM generate_series(1, %(n)s) AS i
-            """,
-            {
-                "categories": categories,
-                "min_lon": min_lon,
-                "min_lat": min_lat,
-                "max_lon": max_lon,
-                "max_lat": max_lat,
-                "towns_lon": towns_lon,
-                "towns_lat": towns_lat,
-                "authority": authority.pk,
-                "n": missing,
-            },
-        )
+        cursor.execute(GENERATE_REPORTS, params)
     # what autovacuum would do after a bulk load: hint bits, visibility map, statistics
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE tracker_report")
