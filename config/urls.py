@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
     path("", include("catalogue.urls")),
+    path("", include("tracker.staff.urls")),
     path("", include("frontend.urls")),
 ]
 if settings.DEBUG:

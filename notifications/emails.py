@@ -38,7 +38,7 @@ def language_or_default(language: str | None) -> str:
 
 def staff_report_url(report: Report) -> str:
     try:
-        return absolute(reverse("frontend:staff-report", args=[report.pk]))
+        return absolute(reverse("staff:report", args=[report.pk]))
     except NoReverseMatch:  # staff pages not installed
         return absolute(reverse("frontend:report", args=[report.pk]))
 

@@ -15,7 +15,7 @@ from django.test import Client
 
 from notifications import outbox
 from notifications.models import OutboxMessage
-from tests.tracker.staff_fixtures import World, make_world
+from tests.tracker.staff.fixtures import World, make_world
 from tracker import services
 from tracker.models import Report, Status
 

@@ -1,10 +1,10 @@
-"""Fixtures for the staff workflow tests (see staff_fixtures.py)."""
+"""Fixtures for the staff workflow tests (see tests/tracker/staff/fixtures.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from .staff_fixtures import World, make_world
+from .staff.fixtures import World, make_world
 
 
 @pytest.fixture
