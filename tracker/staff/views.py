@@ -315,6 +315,32 @@ def _forms_for(request: HttpRequest, report: Report, allowed: set[str]) -> dict[
     return result
 
 
+def _photos(report: Report) -> dict[str, Any]:
+    photos = list(report.photos.all())
+    after_photos = [p for p in photos if p.kind == Photo.Kind.AFTER]
+    return {
+        "photos_before": [p for p in photos if p.kind != Photo.Kind.AFTER],
+        "photos_after": after_photos,
+        "needs_after_photo": report.category.requires_after_photo and not after_photos,
+    }
+
+
+def _relations(report: Report, user: Any) -> dict[str, Any]:
+    """The history as the user may read it, and the duplicates and original the user may see
+    (the same staff selectors as the API's detail)."""
+    own = selectors.staff_scope(user)
+    original = report.duplicate_of
+    return {
+        "history": [
+            {"event": event, "show_actor": own is None or event.authority_id in own}
+            for event in selectors.staff_history(report, user)
+        ],
+        "duplicates": list(selectors.staff_duplicates(report, user)),
+        "original": original,
+        "original_visible": original is not None and permissions.can_view(user, original),
+    }
+
+
 def _render_detail(
     request: HttpRequest,
     report: Report,
@@ -335,16 +361,6 @@ def _render_detail(
         describe_errors(form)
     transitions = _transitions(allowed)
     templates = selectors.templates_by_status(report, {t.target for t in transitions})
-    photos = list(report.photos.all())
-    after_photos = [p for p in photos if p.kind == Photo.Kind.AFTER]
-    own = selectors.staff_scope(user)
-    history = [
-        {"event": event, "show_actor": own is None or event.authority_id in own}
-        for event in selectors.staff_history(report, user)
-    ]
-    duplicates = list(selectors.staff_duplicates(report, user))
-    original = report.duplicate_of
-    original_visible = original is not None and permissions.can_view(user, original)
     context = {
         "report": report,
         "category_label": report.category.localized_name(),
@@ -355,13 +371,8 @@ def _render_detail(
         "transitions": [
             {"transition": t, "templates": templates.get(t.target, [])} for t in transitions
         ],
-        "photos_before": [p for p in photos if p.kind != Photo.Kind.AFTER],
-        "photos_after": after_photos,
-        "needs_after_photo": report.category.requires_after_photo and not after_photos,
-        "history": history,
-        "duplicates": duplicates,
-        "original": original,
-        "original_visible": original_visible,
+        **_photos(report),
+        **_relations(report, user),
         "show_contact": permissions.can_view(user, report),
         "assigned_to_label": person_label(report.assigned_to) if report.assigned_to else "",
         "navigation": _navigation(report),

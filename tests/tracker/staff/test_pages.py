@@ -428,7 +428,7 @@ def test_bulk_actions_report_per_report_results(world: World) -> None:
 
     response = client.post(
         "/arbeit/sammelaktion/",
-        {"reports": [first.pk, second.pk], "bulk-status": "planned", "bulk_action": "status"},
+        {"reports": [first.pk, second.pk], "bulk-status": "planned", "bulk_action": "transition"},
     )
     assert Report.objects.filter(status=Status.PLANNED).count() == 2
     client.post(
