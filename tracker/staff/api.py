@@ -152,8 +152,10 @@ class StaffReportDetailView(APIView):
 
 
 class ReportActionView(APIView):
-    """POST an action of tracker.staff.actions on one report; answers with the report's staff
-    detail. The input serializer's validated data are the action's parameters."""
+    """POST an action on one report; answers with the report's staff detail."""
+
+    # The action's name in tracker.staff.actions; the input serializer's validated data are
+    # its parameters.
 
     permission_classes = [IsStaffMember]
     staff_action = ""
