@@ -9,8 +9,8 @@ from catalogue import api as catalogue_api
 from geo import api as geo_api
 from planning import api as planning_api
 from tracker import api as tracker_api
-from tracker import staff_api
 from tracker.locate import LocateView
+from tracker.staff import api as staff_api
 
 app_name = "api"
 urlpatterns = [

@@ -19,5 +19,5 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("", include("catalogue.urls")),
     path("", include("tracker.urls")),
-    path("", include("frontend.urls")),
+    path("", include("tracker.staff.urls")),
 ]

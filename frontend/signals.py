@@ -9,9 +9,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.models import Membership
-
-# Session key: whether the navigation shows the "Arbeitsliste" link (see templatetags.staff_tags).
-STAFF_NAV_SESSION_KEY = "frontend_staff_nav"
+from accounts.navigation import STAFF_NAV_SESSION_KEY
 
 
 @receiver(user_logged_in)

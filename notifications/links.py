@@ -10,7 +10,7 @@ from tracker.models import Report
 
 def staff_report_url(report: Report) -> str:
     try:
-        return absolute_url(reverse("frontend:staff-report", args=[report.pk]))
+        return absolute_url(reverse("staff:report", args=[report.pk]))
     except NoReverseMatch:  # staff pages not installed
         return absolute_url(reverse("tracker:report", args=[report.pk]))
 

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 # URL names of report pages, with the URL argument that identifies the report.
 REPORT_PAGES = {
     "tracker:report": "pk",
-    "frontend:staff-report": "pk",
+    "staff:report": "pk",
     "tracker:track": "token",
 }
 

@@ -89,9 +89,9 @@ def _lagebild_authorities(request: HttpRequest) -> list[Authority]:
 
 
 def report_link(report_id: int) -> str:
-    """The staff report page when it exists (frontend:staff-report), else the public one."""
+    """The staff report page when it exists (staff:report), else the public one."""
     try:
-        return reverse("frontend:staff-report", args=[report_id])
+        return reverse("staff:report", args=[report_id])
     except NoReverseMatch:
         return reverse("tracker:report", args=[report_id])
 

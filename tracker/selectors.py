@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -22,10 +23,11 @@ from django.db.models import (
 from django.db.models.functions import Now, Upper
 
 from accounts.models import User
+from boundaries.models import Authority
 from geo.expressions import distance_metres, within_metres
 
 from . import permissions
-from .models import OPEN_STATUSES, Category, Photo, Report, ReportEvent, ResponseTemplate
+from .models import OPEN_STATUSES, Category, Photo, Report, ReportEvent, ResponseTemplate, Team
 
 # Public output shows an approximate location: snapped to a ~10 m grid, so a report made
 # from someone's front garden does not pinpoint the house.
@@ -169,15 +171,26 @@ def reports_of_user(user_id: int) -> QuerySet[Report]:
 # ---- Staff reads (work queue, staff detail, staff API). Permission rules: tracker.permissions.
 
 
+# The one scoping rule of the staff reads: the authorities the user works for (with one of
+# `roles` where a role matters), or all of them for superusers.
+
+
+def staff_scope(user: Any, roles: set[str] | None = None) -> set[int] | None:
+    """Authority ids the user works for (None: all, for superusers)."""
+    if permissions.is_superuser(user):
+        return None
+    return permissions.authority_ids(user, roles)
+
+
 def staff_reports(user: Any) -> QuerySet[Report]:
     """Reports the user may see as staff: those currently at one of their authorities (all for
     superusers, none for everyone else). With the joins the work queue needs."""
     reports = Report.objects.select_related(
         "category", "authority", "assigned_team", "assigned_to", "road"
     )
-    if permissions.is_superuser(user):
+    ids = staff_scope(user)
+    if ids is None:
         return reports
-    ids = permissions.authority_ids(user)
     if not ids:
         return reports.none()
     return reports.filter(authority_id__in=ids)
@@ -276,3 +289,103 @@ def assignable_users(authority_id: int) -> QuerySet[User]:
         .distinct()
         .order_by("email")
     )
+
+
+def staff_duplicates(report: Report, user: Any) -> QuerySet[Report]:
+    """Reports merged into `report` that the user may see (duplicates now at other
+    authorities are not listed, as they are not the user's)."""
+    return staff_reports(user).filter(duplicate_of=report).order_by("id")
+
+
+def staff_teams(user: Any) -> QuerySet[Team]:
+    """Teams of the user's authorities (filter and bulk-assign choices, team ids in the API)."""
+    teams = Team.objects.select_related("authority").order_by("authority__name", "name")
+    ids = staff_scope(user)
+    return teams if ids is None else teams.filter(authority_id__in=ids)
+
+
+def staff_people(user: Any) -> QuerySet[User]:
+    """Active people with a membership at one of the user's authorities: whom a person id in
+    an assignment may name (whether they can take reports there is the service's check)."""
+    people = User.objects.filter(is_active=True)
+    ids = staff_scope(user)
+    if ids is not None:
+        people = people.filter(memberships__authority_id__in=ids)
+    return people.distinct().order_by("email")
+
+
+def staff_categories() -> QuerySet[Category]:
+    """Categories for the queue filter: every category, as reports of an inactive one may
+    still be waiting in a queue."""
+    return Category.objects.order_by("sort_order", "name")
+
+
+def staff_templates(user: Any, *, status: str | None = None) -> QuerySet[ResponseTemplate]:
+    """Response templates of the user's authorities (for a status: those and general ones)."""
+    templates = ResponseTemplate.objects.order_by("authority_id", "sort_order", "title")
+    ids = staff_scope(user)
+    if ids is not None:
+        templates = templates.filter(authority_id__in=ids)
+    if status:
+        templates = templates.filter(status__in=[status, ""])
+    return templates
+
+
+def templates_by_status(report: Report, statuses: set[str]) -> dict[str, list[ResponseTemplate]]:
+    """Response templates of the report's authority for each target status (general ones,
+    without a status, are offered for every status). One query."""
+    templates = list(response_templates(report))
+    return {
+        status: [t for t in templates if t.status in ("", status)] for status in sorted(statuses)
+    }
+
+
+def bulk_roles() -> set[str]:
+    """Roles that allow bulk actions."""
+    return {role for role, actions in permissions.ROLE_ACTIONS.items() if "bulk" in actions}
+
+
+def bulk_assignable_users(user: Any) -> QuerySet[User]:
+    """People a dispatcher may give reports to: assignable members of the authorities where
+    the user may use bulk actions."""
+    people = User.objects.filter(is_active=True, memberships__role__in=permissions.ASSIGNABLE_ROLES)
+    ids = staff_scope(user, bulk_roles())
+    if ids is not None:
+        people = people.filter(memberships__authority_id__in=ids)
+    return people.distinct().order_by("email")
+
+
+def works_for_several(user: Any) -> bool:
+    """Whether names of teams need their authority to tell them apart."""
+    return permissions.is_superuser(user) or len(permissions.staff_roles(user)) > 1
+
+
+def may_bulk(user: Any) -> bool:
+    """Whether the user has a role that allows bulk actions at any of their authorities."""
+    ids = staff_scope(user, bulk_roles())
+    return ids is None or bool(ids)
+
+
+def forward_targets(report: Report | None = None) -> QuerySet[Authority]:
+    """Active authorities a report can be forwarded to: all but its current one (all active
+    ones without a report)."""
+    authorities = Authority.objects.filter(is_active=True).order_by("level", "name")
+    return authorities if report is None else authorities.exclude(pk=report.authority_id)
+
+
+# "2026-000042", "2026-42", "#42" or "42": the id is the last group of digits.
+_REFERENCE = re.compile(r"^\s*#?\s*(?:\d{4}\s*-\s*)?0*(\d{1,12})\s*$")
+
+
+def report_id_from_reference(raw: str | int) -> int | None:
+    """The report id in a number as people type it (or an id), or None."""
+    match = _REFERENCE.match(str(raw or ""))
+    return int(match.group(1)) if match else None
+
+
+def staff_report_by_reference(user: Any, raw: str | int) -> Report | None:
+    """A report the user may see, by its number ("2026-000042") or id."""
+    pk = report_id_from_reference(raw)
+    if pk is None:
+        return None
+    return staff_reports(user).filter(pk=pk).first()

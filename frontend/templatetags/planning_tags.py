@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from frontend.signals import STAFF_NAV_SESSION_KEY
+from accounts.navigation import STAFF_NAV_SESSION_KEY
 from planning.scope import can_plan
 
 register = template.Library()

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from accounts.models import Membership
-from frontend.signals import STAFF_NAV_SESSION_KEY
+from accounts.navigation import STAFF_NAV_SESSION_KEY
 
 register = template.Library()
 

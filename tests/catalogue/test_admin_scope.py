@@ -11,7 +11,7 @@ from accounts.models import Role
 from boundaries.models import Authority
 from catalogue.models import AuthorityPage, FeeRule, Service, ServiceOverride
 from tests.factories import staff
-from tests.tracker.staff_fixtures import World, make_world
+from tests.tracker.staff.fixtures import World, make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from notifications import tokens
 from tests.e2e.conftest import assert_accessible
-from tests.tracker.staff_fixtures import make_world
+from tests.tracker.staff.fixtures import make_world
 from tracker import services
 from tracker.models import Report, Status
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from accounts.models import User
 from tests.e2e.conftest import assert_accessible
 from tests.factories import ResponseTemplateFactory
-from tests.tracker.staff_fixtures import World, make_world
+from tests.tracker.staff.fixtures import World, make_world
 from tracker.models import Photo, Report, Status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

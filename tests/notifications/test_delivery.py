@@ -15,7 +15,7 @@ from django.test import Client
 
 from outbox import delivery as outbox
 from outbox.models import OutboxMessage
-from tests.tracker.staff_fixtures import World, make_world
+from tests.tracker.staff.fixtures import World, make_world
 from tracker import services
 from tracker.models import Report, Status
 

@@ -11,7 +11,7 @@ from django.test import Client
 
 from notifications.models import AreaAlert
 from tests.factories import UserFactory
-from tests.tracker.staff_fixtures import World, make_world
+from tests.tracker.staff.fixtures import World, make_world
 from tracker import services as tracker_services
 from tracker.models import Report
 

@@ -21,7 +21,7 @@ from outbox import delivery as outbox
 from outbox import enqueue_on_commit
 from outbox.models import OutboxMessage
 from tests.factories import UserFactory
-from tests.tracker.staff_fixtures import World, make_world
+from tests.tracker.staff.fixtures import World, make_world
 from tracker import services as tracker_services
 from tracker.models import Report, Status
 
@@ -437,7 +437,7 @@ def test_webhook_log_in_the_admin_is_scoped_to_the_authority(world: World) -> No
 def test_done_mail_links_the_public_after_photo(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from tests.tracker.staff_fixtures import jpeg
+    from tests.tracker.staff.fixtures import jpeg
 
     report = world.report()
     tracker_services.report_add_photo(report, by=world.dispatcher, file=jpeg(), public=True)

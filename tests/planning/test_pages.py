@@ -69,7 +69,7 @@ def test_hotspot_list_links_to_reports(populated: Region) -> None:
     page = client_for(populated.kreis_planner).get(reverse("planning:hotspots")).content.decode()
     first = populated.reports["nord"][5]
     try:
-        url = reverse("frontend:staff-report", args=[first.pk])
+        url = reverse("staff:report", args=[first.pk])
     except Exception:  # the staff pages are not there yet
         url = reverse("tracker:report", args=[first.pk])
     assert f'href="{url}"' in page

@@ -1,5 +1,5 @@
-"""Fixtures for the staff workflow tests (see staff_fixtures.py), and the planning tests'
-small region for the report tiles (tests/tracker/test_tiles.py)."""
+"""Fixtures for the staff workflow tests (see tests/tracker/staff/fixtures.py), and the
+planning tests' small region for the report tiles (tests/tracker/test_tiles.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from tests.planning.conftest import populated, region  # noqa: F401 - fixtures for test_tiles
 
-from .staff_fixtures import World, make_world
+from .staff.fixtures import World, make_world
 
 
 @pytest.fixture

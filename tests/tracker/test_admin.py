@@ -17,7 +17,7 @@ from tests.factories import (
 from tracker import services
 from tracker.models import Report, ResponseTemplate, Status, Team
 
-from .staff_fixtures import World
+from .staff.fixtures import World
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from core import media
 from tracker import services
 from tracker.models import Photo, Report
 
-from .staff_fixtures import World
+from .staff.fixtures import World
 
 
 def jpeg() -> io.BytesIO:

@@ -11,7 +11,7 @@ from tracker import selectors, services
 from tracker.models import Priority, Report, Status
 from tracker.permissions import NotPermitted, allowed_actions, authorize, forget
 
-from .staff_fixtures import World, jpeg
+from .staff.fixtures import World, jpeg
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from tracker.models import Photo, Priority, Report, ReportEvent, Status, Support
 from tracker.permissions import NotPermitted
 from tracker.workflow import TRANSITIONS, WorkflowError
 
-from .staff_fixtures import World, jpeg
+from .staff.fixtures import World, jpeg
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Role
 from geo.models import RoadClass
 from tests.factories import ResponseTemplateFactory, RoadFactory, UserFactory, staff
-from tests.tracker.staff_fixtures import World, jpeg, make_world
+from tests.tracker.staff.fixtures import World, jpeg, make_world
 from tracker.models import Photo, Priority, Report, ReportEvent, Status
 
 pytestmark = pytest.mark.django_db
@@ -428,7 +428,7 @@ def test_bulk_actions_report_per_report_results(world: World) -> None:
 
     response = client.post(
         "/arbeit/sammelaktion/",
-        {"reports": [first.pk, second.pk], "bulk-status": "planned", "bulk_action": "status"},
+        {"reports": [first.pk, second.pk], "bulk-status": "planned", "bulk_action": "transition"},
     )
     assert Report.objects.filter(status=Status.PLANNED).count() == 2
     client.post(

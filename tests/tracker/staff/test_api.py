@@ -15,7 +15,7 @@ from tests.factories import ResponseTemplateFactory, RoadFactory, UserFactory
 from tracker import services
 from tracker.models import Photo, Priority, Report, Status
 
-from .staff_fixtures import World, jpeg
+from .fixtures import World, jpeg
 
 pytestmark = pytest.mark.django_db
 

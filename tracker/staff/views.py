@@ -1,8 +1,9 @@
 """Staff pages under /arbeit/: the work queue (list, map, filters in the URL, bulk actions) and
 the staff view of a report with a form for every action the user may take right now.
 
-Reads go through tracker.selectors, changes through tracker.services, and what a user may do
-comes from tracker.permissions.allowed_actions — the same rules as the staff API. Anonymous
+Reads go through tracker.selectors, changes through tracker.staff.actions (the same action
+table and lookups as the staff API), and what a user may do comes from
+tracker.permissions.allowed_actions. Anonymous
 visitors are sent to the login, signed-in people without a staff membership get 403 and
 reports of other authorities are 404 (no existence leak). Every form posts to its own URL,
 shows the service's message next to the form on failure (400/403) and redirects on success.
@@ -28,15 +29,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.navigation import STAFF_NAV_SESSION_KEY
+from core.errors import add_errors_to_form
 from core.images import PhotoRejected
-from tracker import permissions, selectors, services
+from tracker import permissions, selectors
 from tracker.models import Photo, Report, ResponseTemplate
 from tracker.permissions import NotPermitted
 from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, TRANSITIONS_BY_ACTION, Transition
 
-from . import staff_queries
-from .signals import STAFF_NAV_SESSION_KEY
-from .staff_forms import (
+from . import actions
+from .forms import (
     AssignForm,
     BulkForm,
     DuplicateForm,
@@ -154,15 +156,6 @@ def describe_errors(form: forms.Form) -> None:
             field.widget.attrs["aria-describedby"] = " ".join(described)
 
 
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError (WorkflowError) next to the field it names, else above."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # --- the queue -----------------------------------------------------------------------------
 
 
@@ -174,7 +167,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = _query_string(values)
     if any(value == "" for value in request.GET.values()):
         # The filter form sends every field; bookmarks should hold only the chosen ones.
-        return redirect(reverse("frontend:staff-queue") + (f"?{query}" if query else ""))
+        return redirect(reverse("staff:queue") + (f"?{query}" if query else ""))
     reports = selectors.staff_queue(user, **QueueFilterForm.queue_kwargs(values, user))
     page = Paginator(reports, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
@@ -186,7 +179,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         }
         for report in page
     ]
-    may_bulk = staff_queries.may_bulk(user)
+    may_bulk = selectors.may_bulk(user)
     bulk_results = request.session.pop(BULK_RESULTS_SESSION_KEY, None)
     context = {
         "filter_form": filter_form,
@@ -198,10 +191,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "bulk_form": BulkForm(user=user) if may_bulk else None,
         "bulk_results": bulk_results,
         "map_extra": staff_map_config(
-            markers=reverse("frontend:staff-map-data") + (f"?{query}" if query else "")
+            markers=reverse("staff:map-data") + (f"?{query}" if query else "")
         ),
     }
-    return render(request, "frontend/staff/queue.html", context)
+    return render(request, "tracker/staff/queue.html", context)
 
 
 @staff_required
@@ -227,7 +220,7 @@ def queue_map_data(request: HttpRequest) -> JsonResponse:
                 "priority_label": report.get_priority_display(),
                 "overdue": bool(getattr(report, "overdue", report.is_overdue)),
                 "address": report.address,
-                "url": reverse("frontend:staff-report", args=[report.pk]),
+                "url": reverse("staff:report", args=[report.pk]),
             },
         }
         for report in reports[:MAX_MARKERS]
@@ -241,34 +234,18 @@ def bulk(request: HttpRequest) -> HttpResponse:
     """Dispatcher bulk actions on the checked reports; the outcome per report is shown on the
     queue after the redirect (kept in the session for that one page view)."""
     user: Any = request.user
-    if not staff_queries.may_bulk(user):
+    if not selectors.may_bulk(user):
         raise PermissionDenied(_("Ihre Rolle erlaubt keine Sammelaktionen."))
     # Back to the queue as it was filtered: only our own path plus a query string.
     query = QueryDict(request.POST.get("query", "")).urlencode()
-    target = reverse("frontend:staff-queue") + (f"?{query}" if query else "")
+    target = reverse("staff:queue") + (f"?{query}" if query else "")
     form = BulkForm(request.POST, user=user)
     if not form.is_valid():
         for error in [*form.non_field_errors(), *_field_errors(form)]:
             messages.error(request, error)
         return redirect(target)
-    data = form.cleaned_data
     ids = form.report_ids
-    action = data["action"]
-    results: list[services.BulkResult]
-    if action == "assign":
-        results = services.bulk_assign(ids, team=data.get("team"), user=data.get("person"), by=user)
-    elif action == "status":
-        results = services.bulk_transition(
-            ids, data["status"], by=user, note=data.get("note", ""), public_note=True
-        )
-    elif action == "priority":
-        results = services.bulk_set_priority(ids, priority=data["priority"], by=user)
-    elif form.original_report is not None:  # "merge": the form made sure there is one
-        results = services.bulk_merge_duplicates(
-            form.original_report, ids, by=user, note=data.get("note", "")
-        )
-    else:
-        results = []
+    results = actions.bulk_apply(form.cleaned_data["action"], ids, by=user, **form.params())
     references = {
         pk: report.reference
         for pk, report in Report.objects.only("id", "created_at").in_bulk(ids).items()
@@ -338,6 +315,32 @@ def _forms_for(request: HttpRequest, report: Report, allowed: set[str]) -> dict[
     return result
 
 
+def _photos(report: Report) -> dict[str, Any]:
+    photos = list(report.photos.all())
+    after_photos = [p for p in photos if p.kind == Photo.Kind.AFTER]
+    return {
+        "photos_before": [p for p in photos if p.kind != Photo.Kind.AFTER],
+        "photos_after": after_photos,
+        "needs_after_photo": report.category.requires_after_photo and not after_photos,
+    }
+
+
+def _relations(report: Report, user: Any) -> dict[str, Any]:
+    """The history as the user may read it, and the duplicates and original the user may see
+    (the same staff selectors as the API's detail)."""
+    own = selectors.staff_scope(user)
+    original = report.duplicate_of
+    return {
+        "history": [
+            {"event": event, "show_actor": own is None or event.authority_id in own}
+            for event in selectors.staff_history(report, user)
+        ],
+        "duplicates": list(selectors.staff_duplicates(report, user)),
+        "original": original,
+        "original_visible": original is not None and permissions.can_view(user, original),
+    }
+
+
 def _render_detail(
     request: HttpRequest,
     report: Report,
@@ -357,17 +360,7 @@ def _render_detail(
     for form in page_forms.values():
         describe_errors(form)
     transitions = _transitions(allowed)
-    templates = staff_queries.templates_by_status(report, {t.target for t in transitions})
-    photos = list(report.photos.all())
-    after_photos = [p for p in photos if p.kind == Photo.Kind.AFTER]
-    own = None if permissions.is_superuser(user) else permissions.authority_ids(user)
-    history = [
-        {"event": event, "show_actor": own is None or event.authority_id in own}
-        for event in selectors.staff_history(report, user)
-    ]
-    duplicates = list(selectors.staff_reports(user).filter(duplicate_of=report).order_by("id"))
-    original = report.duplicate_of
-    original_visible = original is not None and permissions.can_view(user, original)
+    templates = selectors.templates_by_status(report, {t.target for t in transitions})
     context = {
         "report": report,
         "category_label": report.category.localized_name(),
@@ -378,13 +371,8 @@ def _render_detail(
         "transitions": [
             {"transition": t, "templates": templates.get(t.target, [])} for t in transitions
         ],
-        "photos_before": [p for p in photos if p.kind != Photo.Kind.AFTER],
-        "photos_after": after_photos,
-        "needs_after_photo": report.category.requires_after_photo and not after_photos,
-        "history": history,
-        "duplicates": duplicates,
-        "original": original,
-        "original_visible": original_visible,
+        **_photos(report),
+        **_relations(report, user),
         "show_contact": permissions.can_view(user, report),
         "assigned_to_label": person_label(report.assigned_to) if report.assigned_to else "",
         "navigation": _navigation(report),
@@ -396,7 +384,7 @@ def _render_detail(
             }
         ),
     }
-    return render(request, "frontend/staff/report_detail.html", context, status=status)
+    return render(request, "tracker/staff/report_detail.html", context, status=status)
 
 
 @staff_required
@@ -410,46 +398,55 @@ def _perform(
     report: Report,
     name: str,
     form: forms.Form,
-    call: Callable[[dict[str, Any]], str],
+    action: str | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    """Validate the form, run the service call (which returns the success message), and
-    redirect; or show the page again with the reason, 400 or 403."""
-    status = 400
+    """Validate the form and run the staff action (the form's cleaned data, plus `extra`, are
+    its parameters), then redirect with the success message; or show the page again with the
+    service's reason next to the form, 400 or 403."""
+    code = 400
     if form.is_valid():
+        params = {**form.cleaned_data, **extra}
         try:
-            message = call(form.cleaned_data)
+            message = actions.perform(action or name, report, by=request.user, **params)  # type: ignore[arg-type]
         except NotPermitted as exc:
-            form.add_error(None, str(exc))
-            status = 403
+            add_errors_to_form(form, exc)
+            code = 403
         except PhotoRejected as exc:
-            form.add_error("photo" if "photo" in form.fields else None, str(exc))
+            add_errors_to_form(form, exc, field="photo")
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, message)
             if permissions.can_view(request.user, report):
-                return redirect("frontend:staff-report", pk=report.pk)
+                return redirect("staff:report", pk=report.pk)
             # Forwarded: the report now belongs to another authority.
-            return redirect("frontend:staff-queue")
+            return redirect("staff:queue")
     # The service may have changed nothing, but read the report fresh all the same.
     report = _detail_report(request, report.pk)
-    return _render_detail(request, report, bound=(name, form), status=status)
+    return _render_detail(request, report, bound=(name, form), status=code)
+
+
+def _status_template(report: Report, raw: str) -> tuple[str, ResponseTemplate | None]:
+    """The transition and response template a template button names ("accept:12")."""
+    action, _sep, template_id = raw.partition(":")
+    transition = TRANSITIONS_BY_ACTION.get(action)
+    if transition is None or not template_id.isdigit():
+        return action, None
+    template = ResponseTemplate.objects.filter(
+        pk=int(template_id), authority_id=report.authority_id, status__in=["", transition.target]
+    ).first()
+    return action, template
 
 
 def _status_action(request: HttpRequest, report: Report) -> HttpResponse:
-    user: Any = request.user
+    """One button per allowed transition (or per response template, whose text becomes the
+    public note); close and reopen have their own actions (their own checks and messages)."""
     form = TransitionForm(request.POST)
     action = request.POST.get("transition", "")
     template: ResponseTemplate | None = None
     if "template" in request.POST:
-        action, _sep, template_id = request.POST["template"].partition(":")
-        transition = TRANSITIONS_BY_ACTION.get(action)
-        if transition is not None and template_id.isdigit():
-            template = ResponseTemplate.objects.filter(
-                pk=int(template_id),
-                authority_id=report.authority_id,
-                status__in=["", transition.target],
-            ).first()
+        action, template = _status_template(report, request.POST["template"])
         if template is None:
             form.is_valid()
             form.add_error(None, _("Diesen Textbaustein gibt es für diese Meldung nicht."))
@@ -459,137 +456,40 @@ def _status_action(request: HttpRequest, report: Report) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("Bitte wählen Sie den neuen Status."))
         return _render_detail(request, report, bound=("status", form), status=400)
-
-    def call(data: dict[str, Any]) -> str:
-        note = template.text if template is not None else data.get("note", "")
-        public = True if template is not None else bool(data.get("public_note"))
-        if transition.action == "close":
-            services.report_close(report, by=user, note=note, public_note=public)
-        elif transition.action == "reopen":
-            services.report_reopen(report, by=user, note=note, public_note=public)
-        else:
-            services.report_transition(
-                report, transition.target, by=user, note=note, public_note=public
-            )
-        return _("Status geändert: %(status)s.") % {"status": report.get_status_display()}
-
-    return _perform(request, report, "status", form, call)
+    extra: dict[str, Any] = {}
+    if template is not None:
+        extra = {"note": template.text, "public_note": True}
+    if transition.action in ("close", "reopen"):
+        return _perform(request, report, "status", form, transition.action, **extra)
+    extra["status"] = transition.target
+    return _perform(request, report, "status", form, "transition", **extra)
 
 
-def _take_action(request: HttpRequest, report: Report) -> HttpResponse:
-    def call(data: dict[str, Any]) -> str:
-        services.report_take(report, by=request.user)  # type: ignore[arg-type]
-        return _("Sie haben die Meldung übernommen.")
-
-    return _perform(request, report, "take", forms.Form(request.POST, prefix="take"), call)
-
-
-def _assign_action(request: HttpRequest, report: Report) -> HttpResponse:
-    def call(data: dict[str, Any]) -> str:
-        services.report_assign(
-            report,
-            team=data.get("team"),
-            user=data.get("person"),
-            by=request.user,  # type: ignore[arg-type]
-        )
-        return _("Zuweisung gespeichert.")
-
-    return _perform(request, report, "assign", AssignForm(request.POST, report=report), call)
-
-
-def _priority_action(request: HttpRequest, report: Report) -> HttpResponse:
-    def call(data: dict[str, Any]) -> str:
-        services.report_set_priority(report, priority=data["priority"], by=request.user)  # type: ignore[arg-type]
-        return _("Priorität: %(priority)s.") % {"priority": report.get_priority_display()}
-
-    return _perform(request, report, "priority", PriorityForm(request.POST), call)
-
-
-def _forward_action(request: HttpRequest, report: Report) -> HttpResponse:
-    def call(data: dict[str, Any]) -> str:
-        services.report_forward_to_authority(
-            report,
-            authority=data["authority"],
-            by=request.user,  # type: ignore[arg-type]
-            note=data["note"],
-            public_note=bool(data.get("public_note")),
-        )
-        return _("Meldung %(ref)s an %(authority)s weitergeleitet.") % {
-            "ref": report.reference,
-            "authority": data["authority"].name,
-        }
-
-    return _perform(request, report, "forward", ForwardForm(request.POST, report=report), call)
-
-
-def _duplicate_action(request: HttpRequest, report: Report) -> HttpResponse:
-    form = DuplicateForm(request.POST, user=request.user)
-
-    def call(data: dict[str, Any]) -> str:
-        original = form.original_report
-        if original is None:  # clean_original found it, or the form was invalid
-            raise ValidationError({"original": [_("Ursprüngliche Meldung nicht gefunden.")]})
-        services.report_mark_duplicate(
-            report,
-            original=original,
-            by=request.user,  # type: ignore[arg-type]
-            note=data.get("note", ""),
-        )
-        return _("Als Duplikat von Meldung %(ref)s markiert.") % {"ref": original.reference}
-
-    return _perform(request, report, "duplicate", form, call)
-
-
-def _reject_action(request: HttpRequest, report: Report) -> HttpResponse:
-    def call(data: dict[str, Any]) -> str:
-        services.report_reject(report, reason=data["reason"], by=request.user)  # type: ignore[arg-type]
-        return _("Meldung abgelehnt.")
-
-    return _perform(request, report, "reject", RejectForm(request.POST), call)
-
-
-def _note_action(request: HttpRequest, report: Report) -> HttpResponse:
+def _note_form(request: HttpRequest, report: Report) -> forms.Form:
     may_comment = "comment" in permissions.allowed_actions(request.user, report)
-
-    def call(data: dict[str, Any]) -> str:
-        public = bool(data.get("public"))
-        services.report_add_note(report, by=request.user, text=data["text"], public=public)  # type: ignore[arg-type]
-        return _("Kommentar veröffentlicht.") if public else _("Interne Notiz gespeichert.")
-
-    return _perform(request, report, "note", NoteForm(request.POST, may_comment=may_comment), call)
+    return NoteForm(request.POST, may_comment=may_comment)
 
 
-def _photo_action(request: HttpRequest, report: Report) -> HttpResponse:
-    def call(data: dict[str, Any]) -> str:
-        services.report_add_photo(
-            report,
-            by=request.user,  # type: ignore[arg-type]
-            file=data["photo"],
-            kind=Photo.Kind.AFTER,
-            public=bool(data.get("public")),
-        )
-        return _("Foto gespeichert.")
-
-    return _perform(request, report, "photo", PhotoForm(request.POST, request.FILES), call)
-
-
-ACTIONS: dict[str, Callable[[HttpRequest, Report], HttpResponse]] = {
-    "status": _status_action,
-    "take": _take_action,
-    "assign": _assign_action,
-    "priority": _priority_action,
-    "forward": _forward_action,
-    "duplicate": _duplicate_action,
-    "reject": _reject_action,
-    "note": _note_action,
-    "photo": _photo_action,
+# URL segment → the action's form (its cleaned data are the action's parameters).
+PAGE_ACTIONS: dict[str, Callable[[HttpRequest, Report], forms.Form]] = {
+    "take": lambda request, report: forms.Form(request.POST, prefix="take"),
+    "assign": lambda request, report: AssignForm(request.POST, report=report),
+    "priority": lambda request, report: PriorityForm(request.POST),
+    "forward": lambda request, report: ForwardForm(request.POST, report=report),
+    "duplicate": lambda request, report: DuplicateForm(request.POST, user=request.user),
+    "reject": lambda request, report: RejectForm(request.POST),
+    "note": _note_form,
+    "photo": lambda request, report: PhotoForm(request.POST, request.FILES),
 }
 
 
 @staff_required
 @require_POST
 def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    handler = ACTIONS.get(action)
-    if handler is None:
+    if action == "status":
+        return _status_action(request, _detail_report(request, pk))
+    make_form = PAGE_ACTIONS.get(action)
+    if make_form is None:
         raise Http404
-    return handler(request, _detail_report(request, pk))
+    report = _detail_report(request, pk)
+    return _perform(request, report, action, make_form(request, report))

@@ -1,6 +1,7 @@
 """Forms of the staff pages (/arbeit/): the queue's filters and bulk actions and one form per
-action on the staff report page. They only collect input; every change is a service call in
-frontend.staff_views, and the services check permissions and the workflow again."""
+action on the staff report page. They only collect input: their cleaned data are the
+parameters of tracker.staff.actions (ids resolved with the same staff selectors as the API's),
+and the services check permissions and the workflow again."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tracker import selectors
 from tracker.models import OPEN_STATUSES, Priority, Report, Status, Team
 from tracker.services import MAX_NOTE
 
-from . import staff_queries
+from . import actions
 
 # Sort keys in the URL → ORDER BY. Ties are broken by id, so paging is stable.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -36,7 +37,7 @@ SORT_LABELS = (
 STATUS_OPEN = ""  # the default: all open reports
 STATUS_ALL = "alle"
 
-# Targets a bulk status change may have: those with no more input than a note.
+# Targets a bulk status change may have on the page: those with no more input than a note.
 BULK_STATUSES = (Status.IN_REVIEW, Status.PLANNED, Status.IN_PROGRESS, Status.DONE)
 
 
@@ -93,7 +94,7 @@ class QueueFilterForm(forms.Form):
             (STATUS_ALL, _("alle")),
             *Status.choices,
         ]
-        teams = list(staff_queries.staff_teams(user))
+        teams = list(selectors.staff_teams(user))
         several = len({t.authority_id for t in teams}) > 1
         fields["team"].choices = [  # type: ignore[attr-defined]
             ("", _("alle Teams")),
@@ -102,7 +103,7 @@ class QueueFilterForm(forms.Form):
         ]
         fields["category"].choices = [  # type: ignore[attr-defined]
             ("", _("alle Kategorien")),
-            *((c.slug, c.name) for c in staff_queries.staff_categories()),
+            *((c.slug, c.name) for c in selectors.staff_categories()),
         ]
         fields["priority"].choices = [  # type: ignore[attr-defined]
             ("", _("alle Prioritäten")),
@@ -159,9 +160,15 @@ def _parse_ids(raw: list[str]) -> list[int]:
 
 
 class BulkForm(forms.Form):
-    """Bulk actions on the checked reports of the queue (dispatchers and admins)."""
+    """Bulk actions on the checked reports of the queue (dispatchers and admins). The button
+    pressed names the action (tracker.staff.actions.BULK_ACTIONS)."""
 
-    ACTIONS = ("assign", "status", "priority", "merge")
+    # What the page says when a parameter the action needs is missing.
+    REQUIRED = {
+        "status": _("Bitte wählen Sie den neuen Status."),
+        "priority": _("Bitte wählen Sie die Priorität."),
+        "original": _("Ursprüngliche Meldung nicht gefunden."),
+    }
 
     team = TeamChoiceField(
         queryset=Team.objects.none(), label=_("Team"), required=False, empty_label=_("kein Team")
@@ -196,18 +203,17 @@ class BulkForm(forms.Form):
         kwargs.setdefault("prefix", "bulk")
         super().__init__(*args, **kwargs)
         self.user = user
-        teams = staff_queries.staff_teams(user)
+        teams = selectors.staff_teams(user)
         team_field: TeamChoiceField = self.fields["team"]  # type: ignore[assignment]
         team_field.queryset = teams
-        team_field.with_authority = staff_queries.works_for_several(user)
-        self.fields["person"].queryset = staff_queries.bulk_assignable_users(user)  # type: ignore[attr-defined]
+        team_field.with_authority = selectors.works_for_several(user)
+        self.fields["person"].queryset = selectors.bulk_assignable_users(user)  # type: ignore[attr-defined]
         self.report_ids: list[int] = []
-        self.original_report: Report | None = None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        action = self.data.get("bulk_action", "")
-        if action not in self.ACTIONS:
+        action = actions.bulk_action_name(self.data.get("bulk_action", ""))
+        if action is None:
             raise ValidationError(_("Bitte wählen Sie eine Sammelaktion."))
         data["action"] = action
         try:
@@ -216,16 +222,20 @@ class BulkForm(forms.Form):
             self.report_ids = []
         if not self.report_ids:
             raise ValidationError(_("Bitte wählen Sie mindestens eine Meldung aus."))
-        if action == "status" and not data.get("status"):
-            self.add_error("status", _("Bitte wählen Sie den neuen Status."))
-        if action == "priority" and data.get("priority") is None:
-            self.add_error("priority", _("Bitte wählen Sie die Priorität."))
-        if action == "merge":
-            original = staff_queries.staff_report_by_reference(self.user, data.get("original", ""))
-            if original is None:
-                self.add_error("original", _("Ursprüngliche Meldung nicht gefunden."))
-            self.original_report = original
+        if action == "merge" and data.get("original"):
+            try:
+                data["original"] = actions.resolve_original(self.user, data["original"])
+            except ValidationError:
+                data["original"] = None
+        for name in actions.BULK_ACTIONS[action].required:
+            if data.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, self.REQUIRED[name])
         return data
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of actions.bulk_apply (the action picks those it takes)."""
+        data = self.cleaned_data
+        return {name: value for name, value in data.items() if name != "action"}
 
 
 class TransitionForm(forms.Form):
@@ -282,7 +292,7 @@ class ForwardForm(forms.Form):
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = staff_queries.forward_targets(report)  # type: ignore[attr-defined]
+        self.fields["authority"].queryset = selectors.forward_targets(report)  # type: ignore[attr-defined]
 
 
 class DuplicateForm(forms.Form):
@@ -298,14 +308,13 @@ class DuplicateForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.original_report: Report | None = None
 
-    def clean_original(self) -> str:
-        raw: str = self.cleaned_data["original"]
-        self.original_report = staff_queries.staff_report_by_reference(self.user, raw)
-        if self.original_report is None:
-            raise ValidationError(_("Keine Meldung Ihrer Stelle mit dieser Nummer gefunden."))
-        return raw
+    def clean_original(self) -> Report:
+        return actions.resolve_original(
+            self.user,
+            self.cleaned_data["original"],
+            message=str(_("Keine Meldung Ihrer Stelle mit dieser Nummer gefunden.")),
+        )
 
 
 class RejectForm(forms.Form):

@@ -1,0 +1,358 @@
+"""Staff REST API (/api/v1/staff/): the work queue, the staff view of a report and its actions.
+
+Same rules as the staff pages: only people with a membership get in (session or token auth),
+they see the reports currently at their authorities, other reports are 404, actions their
+role does not allow are 403, actions the workflow does not allow now are 400 — each with a
+German message. Every change goes through tracker.staff.actions; the services' refusals are
+turned into responses by the one exception handler (config/exceptions.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from boundaries.models import Authority
+from tracker import permissions, selectors
+from tracker.api import FeaturePagination
+from tracker.models import Report, ResponseTemplate, Team
+
+from . import actions
+from .serializers import (
+    SORTS,
+    AddNoteSerializer,
+    AddPhotoSerializer,
+    AssignSerializer,
+    AuthorityQuerySerializer,
+    AuthorityRefSerializer,
+    BulkResultSerializer,
+    BulkSerializer,
+    DuplicateSerializer,
+    EmptySerializer,
+    ForwardedSerializer,
+    ForwardSerializer,
+    NoteFields,
+    PrioritySerializer,
+    RejectSerializer,
+    ResponseTemplateSerializer,
+    StaffQuerySerializer,
+    StaffReportDetailSerializer,
+    StaffReportSerializer,
+    TemplateQuerySerializer,
+    TransitionSerializer,
+)
+
+
+class IsStaffMember(BasePermission):
+    message = "Nur für Mitarbeitende einer zuständigen Stelle."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not permissions.is_staff_member(request.user):
+            self.message = (
+                _("Nur für Mitarbeitende einer zuständigen Stelle.")
+                if request.user.is_authenticated
+                else _("Bitte melden Sie sich an.")
+            )
+            return False
+        return True
+
+
+class StaffPagination(FeaturePagination):
+    """Like the public GeoJSON pages, plus a total `count`: a queue is one authority's open
+    work, small enough to count, and the pages show "n Meldungen"."""
+
+    page_size = 50
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> Any:
+        self.count = queryset.count()
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data = {"count": self.count, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        result = super().get_paginated_response_schema(schema)
+        result["properties"] = {"count": {"type": "integer"}, **result["properties"]}
+        return result
+
+
+# ---- the queue and the detail ----------------------------------------------------------------
+
+
+class StaffReportListView(generics.ListAPIView[Report]):
+    """The work queue: reports currently at the user's authorities, filtered and sorted."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = StaffReportSerializer
+    pagination_class = StaffPagination
+
+    def get_queryset(self) -> QuerySet[Report]:
+        query = StaffQuerySerializer(
+            data=self.request.query_params, context={"user": self.request.user}
+        )
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        team = data.get("team") or {"ids": [], "none": False}
+        return selectors.staff_queue(
+            self.request.user,
+            statuses=data.get("status", []),
+            team_ids=team["ids"],
+            unassigned=team["none"],
+            assigned_to_id=data.get("assigned_to"),
+            categories=data.get("category", []),
+            priorities=data.get("priority", []),
+            overdue=data.get("overdue"),
+            road_ref=data.get("road", ""),
+            bbox=data.get("bbox"),
+            authority_id=data.get("authority"),
+            order_by=SORTS[data.get("sort", "-created_at")],
+        )
+
+    @extend_schema(
+        parameters=[StaffQuerySerializer],
+        responses={200: StaffReportSerializer(many=True), 400: dict, 403: dict},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+def _detail(report_id: int, user: Any) -> Response:
+    report = get_object_or_404(selectors.staff_report_detail(user), pk=report_id)
+    return Response(StaffReportDetailSerializer(report, context={"user": user}).data)
+
+
+class StaffReportDetailView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: StaffReportDetailSerializer, 403: dict, 404: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail(pk, request.user)
+
+
+# ---- actions ---------------------------------------------------------------------------------
+
+
+class ReportActionView(APIView):
+    """POST an action on one report; answers with the report's staff detail."""
+
+    # The action's name in tracker.staff.actions; the input serializer's validated data are
+    # its parameters.
+
+    permission_classes = [IsStaffMember]
+    staff_action = ""
+    input_serializer: type[serializers.Serializer[dict[str, Any]]] = EmptySerializer
+    photo_error_field = "photo"  # where config.exceptions puts a PhotoRejected
+
+    def post(self, request: Request, pk: int) -> Response:
+        report = get_object_or_404(selectors.staff_reports(request.user), pk=pk)
+        data = self.input_serializer(data=request.data, context={"user": request.user})
+        data.is_valid(raise_exception=True)
+        actions.perform(self.staff_action, report, by=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return self.respond(report, request.user)
+
+    def respond(self, report: Report, user: Any) -> Response:
+        return _detail(report.pk, user)
+
+
+_ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="nicht möglich (Grund)"),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="Rolle erlaubt es nicht"),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="keine Meldung Ihrer Stelle"),
+}
+
+
+class ForwardView(ReportActionView):
+    staff_action = "forward"
+    input_serializer = ForwardSerializer
+
+    def respond(self, report: Report, user: Any) -> Response:
+        if permissions.can_view(user, report):
+            return _detail(report.pk, user)
+        authority = Authority.objects.get(pk=report.authority_id)
+        return Response(
+            {
+                "id": report.pk,
+                "reference": report.reference,
+                "status": report.status,
+                "authority": AuthorityRefSerializer(authority).data,
+                "detail": _("Weitergeleitet an %(authority)s.") % {"authority": authority.name},
+            }
+        )
+
+
+FORWARD_SCHEMA = extend_schema(
+    summary="An eine andere Stelle weiterleiten",
+    description="Answers with the staff detail when the user still sees the report (e.g. "
+    "staff of both authorities), otherwise with a short confirmation: the report has left "
+    "the user's queue.",
+    request=ForwardSerializer,
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="ForwardResult",
+            serializers=[StaffReportDetailSerializer, ForwardedSerializer],
+            resource_type_field_name=None,
+        ),
+        **_ERRORS,
+    },
+)
+
+# URL segment (POST /api/v1/staff/reports/<id>/<segment>) → input, summary; the segment is
+# the action's name in tracker.staff.actions.ACTIONS.
+API_ACTIONS: dict[str, tuple[type[serializers.Serializer[Any]], str]] = {
+    "transition": (TransitionSerializer, "Status ändern (prüfen, annehmen, beginnen, erledigt …)"),
+    "assign": (AssignSerializer, "Team und/oder Person zuweisen (beides leer: aufheben)"),
+    "take": (EmptySerializer, "Selbst übernehmen (Kolonne)"),
+    "priority": (PrioritySerializer, "Priorität setzen"),
+    "forward": (ForwardSerializer, "An eine andere Stelle weiterleiten"),
+    "duplicate": (DuplicateSerializer, "Als Duplikat einer anderen Meldung schließen"),
+    "reject": (RejectSerializer, "Ablehnen (mit Begründung für die meldende Person)"),
+    "reopen": (NoteFields, "Wieder öffnen (erledigt/abgelehnt → in Prüfung)"),
+    "note": (AddNoteSerializer, "Interne Notiz oder öffentlicher Kommentar"),
+    "photo": (AddPhotoSerializer, "Foto hinzufügen (multipart, standardmäßig „nachher“)"),
+}
+
+
+def _action_view(name: str, serializer: type[serializers.Serializer[Any]], summary: str) -> Any:
+    if name == "forward":
+        return extend_schema_view(post=FORWARD_SCHEMA)(ForwardView)
+    view = type(
+        f"{name.title()}View",
+        (ReportActionView,),
+        {"staff_action": name, "input_serializer": serializer, "__module__": __name__},
+    )
+    schema = extend_schema(
+        summary=summary, request=serializer, responses={200: StaffReportDetailSerializer, **_ERRORS}
+    )
+    return extend_schema_view(post=schema)(view)
+
+
+# For config/api_urls.py.
+ACTION_VIEWS: dict[str, type[ReportActionView]] = {
+    name: _action_view(name, serializer, summary)
+    for name, (serializer, summary) in API_ACTIONS.items()
+}
+
+
+# ---- bulk ------------------------------------------------------------------------------------
+
+
+class StaffBulkView(APIView):
+    """Dispatcher bulk actions. Each report is changed on its own (all-or-nothing per report);
+    the answer lists the outcome per report, in the order given."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        request=BulkSerializer,
+        responses={
+            200: inline_serializer("BulkResponse", {"results": BulkResultSerializer(many=True)}),
+            400: dict,
+            403: dict,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = BulkSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        params = dict(serializer.validated_data)
+        results = actions.bulk_apply(
+            params.pop("action"),
+            params.pop("reports"),
+            by=request.user,  # type: ignore[arg-type]
+            **params,
+        )
+        return Response(
+            {"results": [{"id": r.report_id, "ok": r.ok, "error": r.error} for r in results]}
+        )
+
+
+# ---- lookups for the action forms ------------------------------------------------------------
+
+
+class StaffTemplateListView(generics.ListAPIView[ResponseTemplate]):
+    """Response templates ("Textbausteine") of the user's authorities; with `report`, those of
+    that report's authority, with `status` those for the status (plus general ones)."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = ResponseTemplateSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[ResponseTemplate]:
+        query = TemplateQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        user = self.request.user
+        if data.get("report"):
+            report = get_object_or_404(selectors.staff_reports(user), pk=data["report"])
+            return selectors.response_templates(report, status=data.get("status"))
+        return selectors.staff_templates(user, status=data.get("status"))
+
+    @extend_schema(parameters=[TemplateQuerySerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class StaffAuthorityListView(generics.ListAPIView[Authority]):
+    """Active authorities a report can be forwarded to; with `report`, all but that report's
+    current authority (as on the staff page)."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = AuthorityRefSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Authority]:
+        query = AuthorityQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        report = None
+        if query.validated_data.get("report"):
+            reports = selectors.staff_reports(self.request.user)
+            report = get_object_or_404(reports, pk=query.validated_data["report"])
+        return selectors.forward_targets(report)
+
+    @extend_schema(parameters=[AuthorityQuerySerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class StaffMeView(APIView):
+    """The signed-in staff member: roles per authority and teams (for the pages and apps)."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        user: Any = request.user
+        roles = permissions.staff_roles(user)
+        names = dict(Authority.objects.filter(pk__in=roles).values_list("pk", "name"))
+        return Response(
+            {
+                "id": user.pk,
+                "email": user.email,
+                "is_superuser": permissions.is_superuser(user),
+                "memberships": [
+                    {"authority": {"id": pk, "name": names.get(pk, "")}, "roles": sorted(r)}
+                    for pk, r in sorted(roles.items())
+                ],
+                "teams": list(
+                    Team.objects.filter(pk__in=permissions.team_ids(user)).values("id", "name")
+                ),
+            }
+        )

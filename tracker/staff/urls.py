@@ -1,0 +1,14 @@
+"""Staff pages under /arbeit/ (the staff API's routes are in config/api_urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "staff"
+urlpatterns = [
+    path("arbeit/", views.queue, name="queue"),
+    path("arbeit/karte.json", views.queue_map_data, name="map-data"),
+    path("arbeit/sammelaktion/", views.bulk, name="bulk"),
+    path("arbeit/meldungen/<int:pk>/", views.report_detail, name="report"),
+    path("arbeit/meldungen/<int:pk>/<slug:action>/", views.report_action, name="report-action"),
+]
