@@ -28,3 +28,6 @@ MEDIA_ROOT = BASE_DIR / ".run" / "test-media"
 # No collectstatic before tests: WhiteNoise looks files up per request instead of warning
 # about the missing STATIC_ROOT (as in development).
 WHITENOISE_AUTOREFRESH = True
+# django-axes needs the request on every authenticate() call, which Client.login() does not pass;
+# the brute-force tests (tests/config/test_brute_force.py) switch it on for themselves.
+AXES_ENABLED = False
