@@ -19,7 +19,7 @@ LOCKOUT = "Anmeldung vorübergehend gesperrt"
 
 
 @pytest.fixture(autouse=True)
-def _axes_on(settings) -> None:  # type: ignore[no-untyped-def]
+def _axes_on(settings) -> None:
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 5
 

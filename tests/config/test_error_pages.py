@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_debug_off")]
 
 
 @pytest.fixture
-def _debug_off(settings) -> None:  # type: ignore[no-untyped-def]
+def _debug_off(settings) -> None:
     settings.DEBUG = False
 
 
@@ -65,7 +65,7 @@ def test_500_is_german_on_our_layout() -> None:
 
 
 @override_settings(ROOT_URLCONF="tests.config.boom_urls")
-def test_500_falls_back_to_a_plain_german_page_when_the_layout_fails(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_500_falls_back_to_a_plain_german_page_when_the_layout_fails(monkeypatch) -> None:
     from config import errors
 
     def broken(*args: object, **kwargs: object) -> str:
