@@ -25,7 +25,8 @@ KNOWN_FOREIGN_WARNINGS = {"drf_spectacular.W001", "drf_spectacular.W002"}
 def production_env(**extra: str) -> dict[str, str]:
     """The documented production environment (docs/deployment.md), on this machine's services."""
     env = {
-        **os.environ,
+        # Without the test process's DJANGO_ALLOW_ASYNC_UNSAFE (set for the browser tests).
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "maengelmelder.example.org",
