@@ -1,4 +1,7 @@
-"""GET /healthz: is the portal able to serve? Database, PostGIS and Redis, as JSON."""
+"""GET /healthz: is the portal able to serve? Database, PostGIS and Redis, as JSON.
+
+The status is for everyone (load balancers, monitoring); software versions only for staff, since
+they tell an attacker which known vulnerabilities to try."""
 
 from __future__ import annotations
 
@@ -42,7 +45,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {
         "status": "ok" if healthy else "error",
         "database": "ok" if database["ok"] else "down",
-        "postgis": database["postgis"],
         "redis": "ok" if redis_status["ok"] else "down",
     }
+    user = request.user
+    if user.is_authenticated and (user.is_staff or user.is_superuser):
+        body["postgis"] = database["postgis"]
     return JsonResponse(body, status=200 if healthy else 503)

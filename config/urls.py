@@ -17,7 +17,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
+    path("", include("legal.urls")),
     path("", include("catalogue.urls")),
     path("", include("tracker.urls")),
     path("", include("tracker.staff.urls")),
 ]
+# Error pages in the visitor's language on our layout (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

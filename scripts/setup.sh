@@ -61,6 +61,12 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   touch "$STAMP"
 fi
 
+# ---------------------------------------------------------------- 2b. secret key
+# The production settings refuse to start without a secret key of their own. Written once into
+# .env (readable by this user only), never overwritten: changing it logs everybody out and
+# invalidates links in sent emails (rotation: docs/deployment.md).
+scripts/ensure-secret-key.sh "$ROOT/.env"
+
 # ---------------------------------------------------------------- 3. front-end assets (npm)
 NPM_STAMP=frontend/node_modules/.installed
 if [ ! -f "$NPM_STAMP" ] || [ frontend/package-lock.json -nt "$NPM_STAMP" ]; then

@@ -3,12 +3,15 @@
 See README.md ("Configuration") for the variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -21,7 +24,12 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-in-production")
+# The development default is refused by the production settings (config/settings/production.py);
+# scripts/setup.sh writes a random key into .env once. Rotation: docs/deployment.md.
+INSECURE_DEFAULT_SECRET_KEY = "insecure-dev-key-change-me-in-production"  # noqa: S105
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
+# Old keys still accepted for signatures (sessions, tokens, unsubscribe links) while rotating.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -56,11 +64,17 @@ INSTALLED_APPS = [
     "planning",
     "catalogue",
     "frontend",
+    "legal",
     "data",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # Refuses oversized bodies (Content-Length) before anything reads them.
+    "config.middleware.RequestBodyCapMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "notifications.middleware.ReportSeenMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -80,7 +96,8 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Error pages (404.html …) and overrides of third-party templates (axes, drf-spectacular).
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -88,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -130,7 +148,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Front-end libraries come from npm (frontend/package.json) and are served by the app itself,
 # straight out of node_modules: no CDN, no copies in the repository.
 NODE_MODULES = BASE_DIR / "frontend" / "node_modules"
@@ -262,7 +280,8 @@ REST_FRAMEWORK = {
         "report_create_user": REPORT_RATE_PER_USER,
         "support": env.str("SUPPORT_RATE_PER_IP", default="60/h"),
     },
-    "PAGE_SIZE": 500,
+    # No global PAGE_SIZE: the paged endpoints name their paginator and its page size
+    # (tracker.api.FeaturePagination); a PAGE_SIZE without a paginator class only draws a warning.
     # Client IPs for throttling: trust X-Forwarded-For only behind this many proxies.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
@@ -291,6 +310,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Accounts (django-allauth): email login, verified email before the first login.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login (admin, Bürgerkonto) while an account or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -345,6 +366,88 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{
 MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors (ODbL)"
 )
+
+# ------------------------------------------------------- go-live hardening (docs/deployment.md)
+# Error pages: German (or the visitor's language) on base.html, see config/errors.py.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+
+# Request bodies larger than this are refused with 413 before they are read (a report carries at
+# most 5 photos of PHOTO_MAX_BYTES each, plus its form fields).
+REQUEST_BODY_MAX_BYTES = env.int(
+    "REQUEST_BODY_MAX_BYTES", default=5 * PHOTO_MAX_BYTES + 1024 * 1024
+)
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The origin of the configured base-map tiles, for the CSP image sources ({s} subdomains
+    become a wildcard; a relative URL means our own origin, already allowed)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Content-Security-Policy (django-csp): our scripts come from our own static files; the few inline
+# scripts that must stay (the folium Lagebild) carry the per-request nonce. Styles allow inline
+# because templates set colours per authority and folium/Leaflet write style attributes; CSS
+# cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *_tile_origin(MAP_TILE_URL)],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Reporting uses the device's position and camera; nothing else is granted.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
+# Behind a TLS-terminating reverse proxy (DJANGO_HTTPS=true): trust its X-Forwarded-Proto, send
+# HSTS, mark cookies Secure and redirect plain HTTP (except the health check of the proxy itself).
+HTTPS = env.bool("DJANGO_HTTPS", default=False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Preloading commits the whole registrable domain (the county's, not only the portal's) to
+    # HTTPS in every browser: the domain owner's decision, so off unless asked for.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Brute-force protection for every password login (admin and Bürgerkonto): django-axes. Locked
+# per account and per address; staff unlock in the admin ("Access attempts"), or the lock ends
+# after AXES_COOLOFF_MINUTES. allauth's own rate limits (ACCOUNT_RATE_LIMITS) stay in place.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "config.axes.login_name"
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
+# The client address as the rate limits see it: X-Forwarded-For only behind NUM_PROXIES proxies.
+if env.int("NUM_PROXIES", default=0):
+    AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LOGGING = {
     "version": 1,

@@ -31,3 +31,6 @@ WHITENOISE_AUTOREFRESH = True
 # The tests' webhook, Open311 and provider servers listen on loopback; core.net's own tests
 # empty this list to show that internal addresses are refused.
 OUTBOUND_ALLOWED_HOSTS = ["127.0.0.0/8", "localhost"]
+# django-axes needs the request on every authenticate() call, which Client.login() does not pass;
+# the brute-force tests (tests/config/test_brute_force.py) switch it on for themselves.
+AXES_ENABLED = False

@@ -3,14 +3,24 @@ from django.test import Client, override_settings
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_postgis_and_redis(client: Client) -> None:
+def test_healthz_reports_database_and_redis_without_versions_to_anyone(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
-    assert body["database"] == "ok"
-    assert body["redis"] == "ok"
-    assert body["postgis"].startswith("3.")
+    assert body == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_shows_the_postgis_version_to_staff_only(client: Client) -> None:
+    from accounts.models import User
+
+    citizen = User.objects.create_user(email="buerger@example.org", password="x")
+    client.force_login(citizen)
+    assert "postgis" not in client.get("/healthz").json()
+
+    staff = User.objects.create_user(email="admin@example.org", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get("/healthz").json()["postgis"].startswith("3.")
 
 
 @pytest.mark.django_db
