@@ -22,6 +22,8 @@ setup-test:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	$(PY) scripts/check_sizes.py
 
 typecheck:
 	.venv/bin/mypy .

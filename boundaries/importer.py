@@ -288,9 +288,8 @@ def import_boundaries(
 
     `activate=None` activates the set when its level has no active set yet; True always;
     False never. `where` keeps only features whose fields equal the given values (e.g.
-    {"vb_type": "Samtgemeinde"}). Raises ImportFileError; nothing is stored then, nor without
-    `commit`.
-    """
+    {"vb_type": "Samtgemeinde"}). Raises ImportFileError; nothing is stored then, nor
+    without `commit`."""
     path = Path(path)
     if level not in Level.values or level == Level.OPERATOR:
         raise ImportFileError(f"unknown territorial level {level!r}")

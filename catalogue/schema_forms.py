@@ -20,6 +20,7 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
@@ -121,6 +122,24 @@ def fields_of(
     return fields
 
 
+def _typed(kind: str, value: str) -> Any:
+    """A non-empty posted string as the schema's type; ValueError with the German message."""
+    if kind == "integer":
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(_("Bitte geben Sie eine ganze Zahl ein.")) from None
+    if kind == "number":
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            raise ValueError(_("Bitte geben Sie eine Zahl ein (z. B. 450,50)."))
+        return float(number)
+    return value
+
+
 def coerce(
     schema: dict[str, Any], posted: QueryDict | dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -144,57 +163,50 @@ def coerce(
         value = raw.strip()
         if not value:
             continue
-        if kind == "integer":
-            try:
-                data[name] = int(value)
-            except ValueError:
-                errors[name] = [_("Bitte geben Sie eine ganze Zahl ein.")]
-        elif kind == "number":
-            try:
-                number = Decimal(value.replace(",", "."))
-                if not number.is_finite():
-                    raise InvalidOperation
-                data[name] = float(number)
-            except InvalidOperation:
-                errors[name] = [_("Bitte geben Sie eine Zahl ein (z. B. 450,50).")]
-        else:
-            data[name] = value
+        try:
+            data[name] = _typed(kind, value)
+        except ValueError as exc:
+            errors[name] = [str(exc)]
     return data, errors
+
+
+# jsonschema keyword → German message (with the keyword's value as %(value)s / %(count)s).
+_MESSAGES: dict[str, Any] = {
+    "maxLength": _lazy("Bitte höchstens %(count)d Zeichen eingeben."),
+    "minLength": _lazy("Bitte mindestens %(count)d Zeichen eingeben."),
+    "minimum": _lazy("Der Wert muss mindestens %(value)s sein."),
+    "maximum": _lazy("Der Wert darf höchstens %(value)s sein."),
+    "oneOf": _lazy("Bitte wählen Sie einen der angebotenen Werte."),
+    "enum": _lazy("Bitte wählen Sie einen der angebotenen Werte."),
+    "const": _lazy("Bitte wählen Sie einen der angebotenen Werte."),
+    "type": _lazy("Der Wert hat nicht die erwartete Art."),
+}
+_FORMAT_MESSAGES: dict[str, Any] = {
+    "date": _lazy("Bitte geben Sie ein gültiges Datum ein (TT.MM.JJJJ)."),
+    "email": _lazy("Bitte geben Sie eine gültige E-Mail-Adresse ein."),
+}
 
 
 def _message(error: Any, schema: dict[str, Any]) -> tuple[str, str]:
     """(field name, German message) for one jsonschema ValidationError."""
     path = list(error.absolute_path)
     name = str(path[0]) if path else ""
-    spec = schema.get("properties", {}).get(name, {}) if name else {}
-    keyword = error.validator
-    value = error.validator_value
+    keyword, value = error.validator, error.validator_value
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else ""
         return missing, _("Bitte füllen Sie dieses Feld aus.")
     if keyword == "additionalProperties":
         return "", _("Das Formular enthält unbekannte Felder.")
-    if keyword == "maxLength":
-        return name, _("Bitte höchstens %(count)d Zeichen eingeben.") % {"count": value}
-    if keyword == "minLength":
-        return name, _("Bitte mindestens %(count)d Zeichen eingeben.") % {"count": value}
-    if keyword == "minimum":
-        return name, _("Der Wert muss mindestens %(value)s sein.") % {"value": value}
-    if keyword == "maximum":
-        return name, _("Der Wert darf höchstens %(value)s sein.") % {"value": value}
     if keyword == "pattern":
+        spec = schema.get("properties", {}).get(name, {}) if name else {}
         hint = spec.get("description")
         if hint:
             return name, _("Das Format stimmt nicht: %(hint)s") % {"hint": hint}
         return name, _("Das Format stimmt nicht.")
-    if keyword == "format" and value == "date":
-        return name, _("Bitte geben Sie ein gültiges Datum ein (TT.MM.JJJJ).")
-    if keyword == "format" and value == "email":
-        return name, _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
-    if keyword in ("oneOf", "enum", "const"):
-        return name, _("Bitte wählen Sie einen der angebotenen Werte.")
-    if keyword == "type":
-        return name, _("Der Wert hat nicht die erwartete Art.")
+    if keyword == "format" and value in _FORMAT_MESSAGES:
+        return name, str(_FORMAT_MESSAGES[value])
+    if keyword in _MESSAGES:
+        return name, str(_MESSAGES[keyword]) % {"count": value, "value": value}
     return name, _("Die Angabe ist ungültig.")
 
 

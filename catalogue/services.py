@@ -36,7 +36,7 @@ from .models import (
     Service,
 )
 from .payments import default_provider, fee_for
-from .responsibility import responsibility_at
+from .responsibility import Responsibility, responsibility_at
 
 MAX_MESSAGE_FILES = 5
 
@@ -135,40 +135,32 @@ def _store_attachments(
         attachment.save()
 
 
-def application_submit(
-    service: Service,
-    *,
-    applicant: User,
-    point: Point,
-    address: str = "",
-    data: Mapping[str, Any],
-    uploads: list[Upload] | None = None,
-) -> Application:
-    """File an online application: check the account level, the form data (JSON Schema) and
-    the attachments, route it to the responsible office, record it and its fee."""
+def _online_office(service: Service, applicant: User, point: Point) -> Responsibility:
+    """The office that takes the application online, or the reason why none does."""
     if not service.is_active or not service.is_online:
         raise ApplicationInvalid({"": [_("Diese Leistung kann nicht online beantragt werden.")]})
     if not meets_assurance(applicant, service.min_assurance):
         raise AssuranceTooLow(service, applicant)
     responsibility = responsibility_at(service, point)
     if not responsibility.offered_online:
-        raise ApplicationInvalid(
-            {
-                "": [
-                    _(
-                        "%(office)s bietet diese Leistung nicht online an. Bitte wenden Sie "
-                        "sich direkt an die Stelle."
-                    )
-                    % {"office": responsibility.authority.name}
-                ]
-            }
-        )
+        message = _(
+            "%(office)s bietet diese Leistung nicht online an. Bitte wenden Sie sich direkt an "
+            "die Stelle."
+        ) % {"office": responsibility.authority.name}
+        raise ApplicationInvalid({"": [message]})
+    return responsibility
+
+
+def _checked_input(
+    service: Service, data: Mapping[str, Any], uploads: list[Upload]
+) -> tuple[dict[str, Any], list[Any]]:
+    """Form data checked against the service's JSON Schema and the attachments against their
+    fields; every problem at once as ApplicationInvalid."""
     schema = service.form_schema
     form_data, errors = schema_forms.coerce(schema, dict(data))
     for name, messages in schema_forms.validate(schema, form_data).items():
         if name not in errors:
             errors[name] = messages
-    uploads = uploads or []
     checked, upload_errors = _check_uploads(uploads)
     errors.update(upload_errors)
     given = {u.field for u in uploads}
@@ -180,7 +172,41 @@ def application_submit(
         errors.setdefault("", []).append(_("Das Formular enthält unbekannte Dateifelder."))
     if errors:
         raise ApplicationInvalid(errors)
+    return form_data, checked
 
+
+def _record_fee(application: Application) -> None:
+    rule = fee_for(application)
+    if rule is None:
+        return
+    provider = default_provider()
+    payment = Payment(
+        application=application, amount=rule.amount, label=rule.label, provider=provider.key
+    )
+    provider.prepare(payment)
+    payment.save()
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.PAYMENT,
+        note=_("Gebühr %(amount)s € (%(provider)s)")
+        % {"amount": payment.amount, "provider": provider.label},
+        authority=application.authority,
+    )
+
+
+def application_submit(
+    service: Service,
+    *,
+    applicant: User,
+    point: Point,
+    address: str = "",
+    data: Mapping[str, Any],
+    uploads: list[Upload] | None = None,
+) -> Application:
+    """File an online application: check the account level, the form data (JSON Schema) and
+    the attachments, route it to the responsible office, record it and its fee."""
+    responsibility = _online_office(service, applicant, point)
+    form_data, checked = _checked_input(service, data, uploads or [])
     with transaction.atomic():
         application = Application.objects.create(
             reference=_next_reference(),
@@ -200,21 +226,7 @@ def application_submit(
             authority=application.authority,
         )
         _store_attachments(application, checked, by=applicant)
-        rule = fee_for(application)
-        if rule is not None:
-            provider = default_provider()
-            payment = Payment(
-                application=application, amount=rule.amount, label=rule.label, provider=provider.key
-            )
-            provider.prepare(payment)
-            payment.save()
-            ApplicationEvent.objects.create(
-                application=application,
-                kind=ApplicationEvent.Kind.PAYMENT,
-                note=_("Gebühr %(amount)s € (%(provider)s)")
-                % {"amount": payment.amount, "provider": provider.label},
-                authority=application.authority,
-            )
+        _record_fee(application)
         enqueue_on_commit("notifications.application_received", application.pk)
     return application
 

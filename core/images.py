@@ -31,6 +31,7 @@ import hashlib
 import importlib
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Final, Literal
@@ -205,37 +206,32 @@ def _too_many_pixels(pixels: int, limit: int, filename: str | None) -> PhotoReje
     )
 
 
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+# (format, test on the first bytes), in the order they are tried.
+_MAGIC: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
+    ("JPEG", lambda h: h.startswith(b"\xff\xd8\xff")),
+    ("PNG", lambda h: h.startswith(b"\x89PNG\r\n\x1a\n")),
+    ("WEBP", lambda h: h.startswith(b"RIFF") and h[8:12] == b"WEBP"),
+    ("HEIF", lambda h: h[4:8] == b"ftyp" and h[8:12] in _HEIF_BRANDS),
+    ("AVIF", lambda h: h[4:8] == b"ftyp" and h[8:12] in {b"avif", b"avis"}),
+    ("GIF", lambda h: h.startswith((b"GIF87a", b"GIF89a"))),
+    ("TIFF", lambda h: h.startswith((b"II*\x00", b"MM\x00*"))),
+    (
+        "BMP",
+        lambda h: h.startswith(b"BM") and h[14:15] in {b"\x0c", b"\x28", b"\x38", b"\x40", b"\x6c"},
+    ),
+    ("JPEG 2000", lambda h: h.startswith((b"\x00\x00\x00\x0cjP  ", b"\xff\x4f\xff\x51"))),
+    ("JPEG XL", lambda h: h.startswith((b"\xff\x0a", b"\x00\x00\x00\x0cJXL "))),
+    ("PSD", lambda h: h.startswith(b"8BPS")),
+    ("SVG", lambda h: b"<svg" in h[:1024].lower()),
+)
+
+
 def _sniff_format(head: bytes) -> str | None:
     """Name the image format of a file Pillow would not open for us, from its magic bytes.
 
     Only to tell "this is a picture we do not take" from "this is no picture at all"."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}:
-            return "HEIF"
-        if brand in {b"avif", b"avis"}:
-            return "AVIF"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "GIF"
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "TIFF"
-    if head.startswith(b"BM") and head[14:15] in {b"\x0c", b"\x28", b"\x38", b"\x40", b"\x6c"}:
-        return "BMP"
-    if head.startswith((b"\x00\x00\x00\x0cjP  ", b"\xff\x4f\xff\x51")):
-        return "JPEG 2000"
-    if head.startswith((b"\xff\x0a", b"\x00\x00\x00\x0cJXL ")):
-        return "JPEG XL"
-    if head.startswith(b"8BPS"):
-        return "PSD"
-    if b"<svg" in head[:1024].lower():
-        return "SVG"
-    return None
+    return next((name for name, matches in _MAGIC if matches(head)), None)
 
 
 def _unidentified(data: bytes, filename: str | None) -> PhotoRejected:

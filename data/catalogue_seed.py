@@ -23,81 +23,92 @@ def _service_values(spec: catalogue_spec.ServiceSpec) -> dict[str, object]:
     return values
 
 
+def _services(created: Counter[str], *, overwrite: bool) -> dict[str, Service]:
+    services: dict[str, Service] = {}
+    for spec in catalogue_spec.SERVICES:
+        values = _service_values(spec)
+        if overwrite:
+            service, was_created = Service.objects.update_or_create(slug=spec.slug, defaults=values)
+        else:
+            service, was_created = Service.objects.get_or_create(slug=spec.slug, defaults=values)
+        services[spec.slug] = service
+        created["services"] += was_created
+        if spec.fee is not None:
+            _, was_created = FeeRule.objects.get_or_create(
+                service=service, authority=None, defaults={"amount": spec.fee, "label": spec.name}
+            )
+            created["fee rules"] += was_created
+    for term, expansions in catalogue_spec.SYNONYMS.items():
+        _, was_created = SearchSynonym.objects.get_or_create(
+            term=term, defaults={"expansions": ", ".join(expansions)}
+        )
+        created["synonyms"] += was_created
+    return services
+
+
+def _overrides(
+    created: Counter[str], services: dict[str, Service], authorities: dict[str, Authority]
+) -> None:
+    for override in catalogue_spec.OVERRIDES:
+        authority = authorities.get(override.authority)
+        if authority is None:
+            continue
+        handled_by = authorities.get(override.handled_by) if override.handled_by else None
+        _, was_created = ServiceOverride.objects.get_or_create(
+            service=services[override.service],
+            authority=authority,
+            defaults={
+                "handled_by": handled_by,
+                "offered_online": override.offered_online,
+                "contact_email": override.contact_email,
+                "contact_phone": override.contact_phone,
+                "contact_note": override.contact_note,
+                "fees": override.fees,
+            },
+        )
+        created["overrides"] += was_created
+    for slug, authority_slug, amount in catalogue_spec.FEE_OVERRIDES:
+        authority = authorities.get(authority_slug)
+        if authority is None:
+            continue
+        _, was_created = FeeRule.objects.get_or_create(
+            service=services[slug],
+            authority=authority,
+            defaults={"amount": amount, "label": services[slug].name},
+        )
+        created["fee rules"] += was_created
+
+
+def _pages(
+    created: Counter[str], services: dict[str, Service], authorities: dict[str, Authority]
+) -> None:
+    for authority_slug, (welcome, featured) in catalogue_spec.PAGES.items():
+        authority = authorities.get(authority_slug)
+        if authority is None:
+            continue
+        page, was_created = AuthorityPage.objects.get_or_create(
+            authority=authority,
+            defaults={
+                "welcome": welcome,
+                "imprint_url": f"{authority.website}impressum" if authority.website else "",
+                "privacy_url": f"{authority.website}datenschutz" if authority.website else "",
+            },
+        )
+        if was_created:
+            page.featured.set([services[s] for s in featured])
+        created["authority pages"] += was_created
+
+
 def load_catalogue(*, commit: bool, overwrite: bool = False) -> Counter[str]:
     """Create (or with `overwrite`, reset) the demo services, synonyms, fees, overrides and
     authority pages. Without `commit` everything is rolled back and only counted."""
     created: Counter[str] = Counter()
     with transaction.atomic():
         authorities = {a.slug: a for a in Authority.objects.filter(slug__startswith="demo-")}
-        services: dict[str, Service] = {}
-        for spec in catalogue_spec.SERVICES:
-            values = _service_values(spec)
-            if overwrite:
-                service, was_created = Service.objects.update_or_create(
-                    slug=spec.slug, defaults=values
-                )
-            else:
-                service, was_created = Service.objects.get_or_create(
-                    slug=spec.slug, defaults=values
-                )
-            services[spec.slug] = service
-            created["services"] += was_created
-            if spec.fee is not None:
-                _, was_created = FeeRule.objects.get_or_create(
-                    service=service,
-                    authority=None,
-                    defaults={"amount": spec.fee, "label": spec.name},
-                )
-                created["fee rules"] += was_created
-        for term, expansions in catalogue_spec.SYNONYMS.items():
-            _, was_created = SearchSynonym.objects.get_or_create(
-                term=term, defaults={"expansions": ", ".join(expansions)}
-            )
-            created["synonyms"] += was_created
+        services = _services(created, overwrite=overwrite)
         # Overrides, fees and pages need the demo authorities (load_demo runs first).
-        for override in catalogue_spec.OVERRIDES:
-            authority = authorities.get(override.authority)
-            if authority is None:
-                continue
-            handled_by = authorities.get(override.handled_by) if override.handled_by else None
-            _, was_created = ServiceOverride.objects.get_or_create(
-                service=services[override.service],
-                authority=authority,
-                defaults={
-                    "handled_by": handled_by,
-                    "offered_online": override.offered_online,
-                    "contact_email": override.contact_email,
-                    "contact_phone": override.contact_phone,
-                    "contact_note": override.contact_note,
-                    "fees": override.fees,
-                },
-            )
-            created["overrides"] += was_created
-        for slug, authority_slug, amount in catalogue_spec.FEE_OVERRIDES:
-            authority = authorities.get(authority_slug)
-            if authority is None:
-                continue
-            _, was_created = FeeRule.objects.get_or_create(
-                service=services[slug],
-                authority=authority,
-                defaults={"amount": amount, "label": services[slug].name},
-            )
-            created["fee rules"] += was_created
-        for authority_slug, (welcome, featured) in catalogue_spec.PAGES.items():
-            authority = authorities.get(authority_slug)
-            if authority is None:
-                continue
-            page, was_created = AuthorityPage.objects.get_or_create(
-                authority=authority,
-                defaults={
-                    "welcome": welcome,
-                    "imprint_url": f"{authority.website}impressum" if authority.website else "",
-                    "privacy_url": f"{authority.website}datenschutz" if authority.website else "",
-                },
-            )
-            if was_created:
-                page.featured.set([services[s] for s in featured])
-            created["authority pages"] += was_created
+        _overrides(created, services, authorities)
+        _pages(created, services, authorities)
         if not commit:
             transaction.set_rollback(True)
     return created
