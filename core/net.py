@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from requests_hardened import Config, Manager
 from requests_hardened.ip_filter import InvalidIPAddress
@@ -97,6 +98,43 @@ def _allow_listed(host: str) -> bool:
         any(ipaddress.ip_address(address.split("%")[0]) in net for net in networks)
         for address in addresses
     )
+
+
+def _internal(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return bool(
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+def validate_public_url(url: str) -> None:
+    """Model/form validator for configured URLs: http(s), and a host that does not resolve to
+    an internal address (unless allow-listed). An unresolvable host is accepted here (DNS
+    may come later); the call itself is checked again on the address it connects to."""
+    try:
+        host = check_url(url)
+    except OutboundRefused as exc:
+        raise ValidationError(str(exc)) from exc
+    if _allow_listed(host):
+        return
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return
+    if any(_internal(address) for address in addresses):
+        raise ValidationError(
+            _(
+                "Diese Adresse zeigt in ein internes Netz. Für Fachverfahren im eigenen Netz "
+                "muss der Betrieb sie freigeben (OUTBOUND_ALLOWED_HOSTS)."
+            )
+        )
 
 
 def check_url(url: str) -> str:

@@ -40,6 +40,7 @@ class WebhookDeliveryAdmin(RetryMixin, AuthorityScopedAdmin):
         "status",
         "attempts",
         "response_status",
+        "response_size",
         "sent_at",
         "next_attempt_at",
     ]
@@ -52,12 +53,14 @@ class WebhookDeliveryAdmin(RetryMixin, AuthorityScopedAdmin):
         "next_attempt_at",
         "sent_at",
         "response_status",
-        "response_excerpt",
+        "response_size",
         "last_error",
         "payload",
         "created_at",
     ]
-    exclude = ["kind", "parent", "target_kind", "target_id"]
+    # Never the receiver's answer: status code and size only (an internal service's body must
+    # not come back to an authority admin through a webhook URL, see core.net).
+    exclude = ["kind", "parent", "target_kind", "target_id", "response_excerpt"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # The outbox points at its endpoint by id (target_id), not by a foreign key, so the

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.net import validate_public_url
 from outbox.models import OutboxMessage
 
 
@@ -135,7 +136,7 @@ class WebhookEndpoint(models.Model):
         on_delete=models.CASCADE,
         related_name="webhooks",
     )
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(_("URL"), max_length=500, validators=[validate_public_url])
     secret = models.CharField(
         _("Geheimnis"),
         max_length=100,

@@ -16,24 +16,23 @@ import hashlib
 import hmac
 import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core import net
 from outbox import delivery as outbox
 from outbox.models import OutboxMessage
-from outbox.registry import Cancelled
+from outbox.registry import Cancelled, GiveUp
 from tracker.models import Report, ReportEvent
 
 from .links import public_report_url, staff_report_url
 from .models import WebhookEndpoint
 
 TIMEOUT_SECONDS = 10
-EXCERPT_CHARS = 500
 USER_AGENT = "Maengelmelder-Webhooks/1"
 
 
@@ -135,30 +134,38 @@ def post(message: OutboxMessage) -> Iterable[int]:
         raise Cancelled("webhook removed or inactive")
     body = message.payload["body"].encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 - the URL field only takes http(s)
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": USER_AGENT,
-            "X-Maengelmelder-Event": message.payload.get("event", ""),
-            "X-Maengelmelder-Delivery": message.idempotency_key,
-            "X-Maengelmelder-Timestamp": timestamp,
-            "X-Maengelmelder-Signature": signature(endpoint.secret, timestamp, body),
-        },
-    )
-    timeout = getattr(settings, "NOTIFICATIONS_WEBHOOK_TIMEOUT", TIMEOUT_SECONDS)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "X-Maengelmelder-Event": message.payload.get("event", ""),
+        "X-Maengelmelder-Delivery": message.idempotency_key,
+        "X-Maengelmelder-Timestamp": timestamp,
+        "X-Maengelmelder-Signature": signature(endpoint.secret, timestamp, body),
+    }
+    timeout = float(getattr(settings, "NOTIFICATIONS_WEBHOOK_TIMEOUT", TIMEOUT_SECONDS))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            message.response_status = response.status
-            message.response_excerpt = response.read(EXCERPT_CHARS).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:  # a non-2xx answer: log it, retry with backoff
-        message.response_status = exc.code
-        message.response_excerpt = exc.read(EXCERPT_CHARS).decode("utf-8", "replace")
-        raise WebhookFailed(f"HTTP {exc.code}") from exc
-    except OSError:  # refused, timeout, DNS: nothing answered
+        answer = net.send(
+            "POST", endpoint.url, data=body, headers=headers, timeout=(timeout, timeout)
+        )
+    except net.OutboundRefused as exc:  # the URL points inside: fixing it is the admin's job
+        raise GiveUp(str(exc)) from exc
+    except net.OutboundUnreachable as exc:  # refused, timeout, DNS: nothing answered
         message.response_status = None
-        message.response_excerpt = ""
-        raise
+        message.response_size = None
+        raise WebhookFailed(_("nicht erreichbar")) from exc
+    # Status and size only: the receiver's answer may hold anything, and authority admins
+    # read this log (SSRF: the body of an internal service must never come back to them).
+    message.response_status = answer.status
+    message.response_size = answer.size
+    message.response_excerpt = ""
+    if 300 <= answer.status < 400:
+        raise GiveUp(
+            _(
+                "HTTP %(status)s: Weiterleitungen werden nicht verfolgt; bitte die Ziel-URL "
+                "eintragen."
+            )
+            % {"status": answer.status}
+        )
+    if not 200 <= answer.status < 300:
+        raise WebhookFailed(f"HTTP {answer.status}")
     return ()

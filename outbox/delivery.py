@@ -158,7 +158,7 @@ def deliver(message_id: int) -> str:
     return "sent"
 
 
-_RESULT_FIELDS = ["response_status", "response_excerpt"]
+_RESULT_FIELDS = ["response_status", "response_excerpt", "response_size"]
 
 
 def _record_failure(message: OutboxMessage, exc: Exception) -> None:

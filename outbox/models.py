@@ -44,6 +44,8 @@ class OutboxMessage(models.Model):
     target_id = models.PositiveBigIntegerField(_("Ziel (ID)"), null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(_("HTTP-Status"), null=True, blank=True)
     response_excerpt = models.TextField(_("Antwort (Auszug)"), blank=True)
+    # Bytes the receiver answered with (its body is not kept for everyone: core.net).
+    response_size = models.PositiveIntegerField(_("Antwort (Bytes)"), null=True, blank=True)
 
     class Meta:
         # The table the outbox had when it lived in the notifications app: moved, not copied.

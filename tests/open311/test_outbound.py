@@ -249,6 +249,20 @@ def test_4xx_is_logged_and_given_up(region: dict, django_capture_on_commit_callb
 
 
 @pytest.mark.django_db
+def test_an_endpoint_inside_the_network_is_never_called(
+    region: dict, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with remote_server((200, CREATED_XML.format(id="1"))) as remote:
+        OutboundEndpoint.objects.create(authority=region["kreis"], url=remote.url)
+        settings.OUTBOUND_ALLOWED_HOSTS = []  # loopback is no longer allow-listed
+        with django_capture_on_commit_callbacks(execute=True):
+            make_report(region["muell"], confirmed=False)
+    delivery = OutboundDelivery.objects.get()
+    assert delivery.status == "failed" and "internes Netz" in delivery.last_error
+    assert remote.received == []
+
+
+@pytest.mark.django_db
 def test_5xx_is_retried_with_the_outbox_backoff_until_given_up(region: dict, settings: Any) -> None:
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     with remote_server((502, "Bad Gateway")) as remote:

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator, RegexValidator, URLValidat
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.net import validate_public_url
 from outbox.models import OutboxMessage
 from tracker.models import Category
 
@@ -290,7 +291,7 @@ class OutboundEndpoint(models.Model):
     url = models.CharField(
         _("Basis-URL"),
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"]), validate_public_url],
         help_text=_(
             "z. B. https://fachverfahren.gemeinde.de/open311/v2/ — requests.xml wird angehängt."
         ),

@@ -21,9 +21,7 @@ as FixMyStreet does.
 from __future__ import annotations
 
 import logging
-import urllib.error
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core import net
 from core.media import signed_url
 from core.urls import absolute_url
 from outbox import delivery as outbox
@@ -169,10 +168,15 @@ def request_fields(endpoint: OutboundEndpoint, report: Report) -> list[tuple[str
 class Answer:
     status: int
     body: str
+    size: int = 0
 
 
 class Unreachable(Exception):
     """No HTTP answer: connection refused or broken, DNS, timeout."""
+
+
+class Refused(Exception):
+    """The endpoint's URL may not be called (core.net): an internal address, another scheme."""
 
 
 def _url(endpoint: OutboundEndpoint, resource: str) -> str:
@@ -181,26 +185,27 @@ def _url(endpoint: OutboundEndpoint, resource: str) -> str:
 
 
 def _call(url: str, data: list[tuple[str, str]] | None = None) -> Answer:
-    """POST form fields (or GET when `data` is None) and read the answer, never raising for
-    an HTTP status."""
-    if not url.startswith(("http://", "https://")):
-        raise Unreachable(f"not an http(s) URL: {url}")
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(  # noqa: S310 - scheme checked above
-        url,
-        data=body,
-        headers={"Accept": "text/xml", "User-Agent": "Maengelmelder-Open311"},
-        method="POST" if data is not None else "GET",
-    )
+    """POST form fields (or GET when `data` is None) through core.net and read the answer,
+    never raising for an HTTP status. Raises Refused for a URL that may not be called
+    (internal address, other scheme) and Unreachable when nothing answered."""
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            raw = response.read(MAX_RESPONSE_BYTES)
-            return Answer(response.status, raw.decode("utf-8", "replace"))
-    except urllib.error.HTTPError as exc:
-        raw = exc.read(MAX_RESPONSE_BYTES) if exc.fp is not None else b""
-        return Answer(exc.code, raw.decode("utf-8", "replace"))
-    except (urllib.error.URLError, OSError) as exc:  # refused, reset, DNS, timeout
-        raise Unreachable(str(getattr(exc, "reason", exc))) from exc
+        answer = net.send(
+            "POST" if data is not None else "GET",
+            url,
+            data=urllib.parse.urlencode(data).encode() if data is not None else None,
+            headers={
+                "Accept": "text/xml",
+                "User-Agent": "Maengelmelder-Open311",
+                **({"Content-Type": "application/x-www-form-urlencoded"} if data else {}),
+            },
+            timeout=(TIMEOUT_SECONDS, TIMEOUT_SECONDS),
+            max_bytes=MAX_RESPONSE_BYTES,
+        )
+    except net.OutboundRefused as exc:
+        raise Refused(str(exc)) from exc
+    except net.OutboundUnreachable as exc:
+        raise Unreachable(str(exc)) from exc
+    return Answer(answer.status, answer.text, answer.size)
 
 
 def _xml(body: str) -> ET.Element | None:
@@ -236,7 +241,7 @@ def _resolve_token(endpoint: OutboundEndpoint, token: str) -> str:
         url += "?" + urllib.parse.urlencode({"jurisdiction_id": endpoint.jurisdiction_id})
     try:
         answer = _call(url)
-    except Unreachable:
+    except (Refused, Unreachable):
         return ""
     if answer.status != 200:
         return ""
@@ -264,10 +269,15 @@ def deliver(message: OutboxMessage) -> Iterable[int]:
     report = Report.objects.select_related("category").get(pk=delivery.report_id)
     try:
         answer = _call(_url(endpoint, "requests.xml"), request_fields(endpoint, report))
+    except Refused as exc:
+        raise GiveUp(str(exc)) from exc
     except Unreachable as exc:
         raise RetryLater(f"nicht erreichbar: {exc}") from exc
     message.response_status = answer.status
+    message.response_size = answer.size
     message.response_excerpt = answer.body[:EXCERPT_CHARS]
+    if 300 <= answer.status < 400:
+        raise GiveUp(f"HTTP {answer.status}: Weiterleitungen werden nicht verfolgt.")
     if answer.status >= 500:
         raise RetryLater(f"HTTP {answer.status}: {_error_text(answer.body)}")
     if answer.status >= 400 or answer.status < 200:
