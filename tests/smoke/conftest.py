@@ -49,39 +49,8 @@ def _database_url(settings_dict: dict[str, Any]) -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def served(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Served]:
-    from django.conf import settings
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        database_url = _database_url(connection.settings_dict)
-    tmp = tmp_path_factory.mktemp("served")
-    static_root = tmp / "static"
+def _start(env: dict[str, str], tmp: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
     port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_DEBUG": "false",
-        "DJANGO_HTTPS": "true",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_STATIC_ROOT": str(static_root),
-        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-        "CACHE_URL": settings.CACHES["default"]["LOCATION"],
-        "PYTHONPATH": str(ROOT),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
     log = tmp / "gunicorn.log"
     process = subprocess.Popen(  # noqa: S603 - the Procfile's command
         [
@@ -100,27 +69,91 @@ def served(
         stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn died:\n{log.read_text()}")
-            try:
-                # Workers boot after the socket listens: a first answer may take seconds.
-                urllib.request.urlopen(f"{base_url}/healthz", timeout=10)  # noqa: S310
-                break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn not ready:\n{log.read_text()}") from None
-                time.sleep(0.2)
-        yield Served(base_url, static_root)
-    finally:
-        process.terminate()
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn died:\n{log.read_text()}")
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            # Workers boot after the socket listens: a first answer may take seconds.
+            urllib.request.urlopen(f"{base_url}/healthz", timeout=10)  # noqa: S310
+            return process, base_url, log
+        except (urllib.error.URLError, OSError):
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"gunicorn not ready:\n{log.read_text()}") from None
+            time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def served_env(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, str], Path]:
+    """The production environment of `make run` on the test database, static files collected
+    once. Uploads are the test settings' MEDIA_ROOT, so files the tests store are served."""
+    from django.conf import settings
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        database_url = _database_url(connection.settings_dict)
+    tmp = tmp_path_factory.mktemp("served")
+    static_root = tmp / "static"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # No tile server can be reached from here (issue 16 brings our own base map).
+        "MAP_TILE_URL": "",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": settings.REDIS_URL,
+        "CACHE_URL": settings.CACHES["default"]["LOCATION"],
+        "PYTHONPATH": str(ROOT),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    return env, tmp
+
+
+@pytest.fixture(scope="session")
+def served(served_env: tuple[dict[str, str], Path]) -> Iterator[Served]:
+    """Behind a TLS proxy (DJANGO_HTTPS=true; requests carry X-Forwarded-Proto)."""
+    env, tmp = served_env
+    (tmp / "tls").mkdir(exist_ok=True)
+    process, base_url, _log = _start({**env, "DJANGO_HTTPS": "true"}, tmp / "tls")
+    try:
+        yield Served(base_url, Path(env["DJANGO_STATIC_ROOT"]))
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def served_plain(served_env: tuple[dict[str, str], Path]) -> Iterator[Served]:
+    """Plain HTTP on loopback, for the browser (it cannot add the proxy's header to every
+    subresource request)."""
+    env, tmp = served_env
+    (tmp / "plain").mkdir(exist_ok=True)
+    process, base_url, _log = _start({**env, "DJANGO_HTTPS": "false"}, tmp / "plain")
+    try:
+        yield Served(base_url, Path(env["DJANGO_STATIC_ROOT"]))
+    finally:
+        _stop(process)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
