@@ -12,12 +12,10 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from boundaries.models import Authority
 from outbox import enqueue_on_commit
 
 from . import schema_forms
@@ -420,11 +418,3 @@ def user_assurance_raise(user: User, level: str) -> bool:
         User.objects.filter(pk=user.pk).update(assurance_level=level)
         user.assurance_level = level
     return True
-
-
-def application_url(application: Application) -> str:
-    return reverse("catalogue:application", args=[application.pk])
-
-
-def authorities_of(user: User) -> list[Authority]:
-    return list(Authority.objects.filter(memberships__user=user).distinct())

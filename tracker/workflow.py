@@ -97,8 +97,3 @@ def check_action(action: str, from_status: str) -> Transition:
             % {"action": transition.label, "status": Status(from_status).label}
         )
     return transition
-
-
-def actions_from(status: str) -> set[str]:
-    """Status actions possible from `status` (before permissions)."""
-    return {t.action for t in TRANSITIONS if status in t.sources}

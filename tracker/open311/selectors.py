@@ -88,10 +88,6 @@ def services(jurisdiction: Authority | None = None) -> QuerySet[Category]:
     )
 
 
-def service_attributes(category: Category) -> list[ServiceAttribute]:
-    return list(category.open311_attributes.order_by("order", "id"))
-
-
 def _latest_public_note() -> Subquery:
     return Subquery(
         ReportEvent.objects.filter(report_id=OuterRef("pk"), is_public=True)
