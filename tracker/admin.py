@@ -1,5 +1,6 @@
 """Django admin for the tracker. Authority admins (Membership role "admin") manage their teams,
-members, response templates and moderation settings and look at their reports; superusers see everything.
+members, response templates and moderation settings and look at their reports; superusers
+see everything.
 
 Reports are read-only here: every state change goes through tracker.services (the staff pages
 and the staff API), so the history stays complete.
