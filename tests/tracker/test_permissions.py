@@ -59,10 +59,22 @@ def test_crew_works_only_what_is_assigned_to_them_or_their_team(world: World) ->
     assert allowed_actions(world.other_crew, report) == set()
     services.report_take(report, by=world.crew)
     services.report_transition(report, Status.IN_PROGRESS, by=world.crew)
-    assert allowed_actions(world.crew, report) == {"pause", "close", "note", "photo", "photo_visibility"}
+    assert allowed_actions(world.crew, report) == {
+        "pause",
+        "close",
+        "note",
+        "photo",
+        "photo_visibility",
+    }
     # assigned personally (without the team) works as well
     services.report_assign(report, user=world.other_crew, by=world.dispatcher)
-    assert allowed_actions(world.other_crew, report) == {"pause", "close", "note", "photo", "photo_visibility"}
+    assert allowed_actions(world.other_crew, report) == {
+        "pause",
+        "close",
+        "note",
+        "photo",
+        "photo_visibility",
+    }
     assert allowed_actions(world.crew, report) == set()
 
 
