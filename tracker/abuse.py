@@ -40,6 +40,7 @@ class AbuseForm(forms.Form):
         label=_lazy("Was ist das Problem?"),
         choices=AbuseFlag.Reason.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _lazy("Bitte wählen Sie einen Grund.")},
     )
     text = forms.CharField(
         label=_lazy("Hinweis für die Verwaltung"),

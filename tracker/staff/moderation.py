@@ -99,8 +99,7 @@ class DescriptionForm(forms.Form):
         label=_("Änderung"), choices=DESCRIPTION_MODES, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="description", **kwargs)
+    prefix = "description"
 
 
 class CommentReviewForm(forms.Form):
@@ -111,8 +110,7 @@ class CommentReviewForm(forms.Form):
 class AbuseResolveForm(forms.Form):
     note = forms.CharField(label=_("Interne Notiz (optional)"), required=False, max_length=MAX_NOTE)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="abuse", **kwargs)
+    prefix = "abuse"
 
 
 # URL segment → the action's form (tracker.staff.views.PAGE_ACTIONS).
