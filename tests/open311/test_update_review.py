@@ -107,3 +107,5 @@ def test_immediate_mode_is_the_default(client: Client, region: dict, api_key: st
     report = make_report(region["muell"])
     answer(post_update(client, "json", api_key=api_key, service_request_id=report.pk), "json")
     assert _listed(client) == ["Der Müll liegt immer noch da."]
+    # unreviewed text from apps is not mailed to the reporter (as before moderation existed)
+    assert not OutboxMessage.objects.filter(kind="notifications.report_updated").exists()

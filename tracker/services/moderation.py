@@ -121,7 +121,7 @@ def comments_need_review(authority_id: int) -> bool:
 def report_add_citizen_comment(report: Report, *, text: str) -> ReportEvent:
     """A citizen's comment (e.g. an Open311 update from a FixMyStreet app). Public at once, or,
     where the report's authority reviews comments first, stored internal and waiting in the
-    staff queue; followers are told once it is public. Runs in the caller's transaction."""
+    staff queue. Runs in the caller's transaction."""
     text = clean_text(text, field="description", required=True)
     review = comments_need_review(report.authority_id)
     event = ReportEvent.objects.create(
@@ -135,7 +135,8 @@ def report_add_citizen_comment(report: Report, *, text: str) -> ReportEvent:
     )
     # The report changed for the staff queue ("aktualisiert"), as with report_add_note.
     Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
-    notify_citizens(event)
+    # No mail for unreviewed text from apps (anyone with an app key could write to the
+    # reporter); a comment published after review is mailed (comment_review).
     return event
 
 
