@@ -8,6 +8,7 @@ from boundaries import places
 from catalogue import api as catalogue_api
 from geo import api as geo_api
 from planning import api as planning_api
+from tracker import abuse as tracker_abuse
 from tracker import api as tracker_api
 from tracker.locate import LocateView
 from tracker.staff import api as staff_api
@@ -20,6 +21,7 @@ urlpatterns = [
     path("reports/nearby", tracker_api.NearbyReportsView.as_view(), name="reports-nearby"),
     path("reports/<int:pk>", tracker_api.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/support", tracker_api.SupportView.as_view(), name="report-support"),
+    path("reports/<int:pk>/abuse", tracker_abuse.ReportAbuseView.as_view(), name="report-abuse"),
     path("photos/location", tracker_api.PhotoLocationView.as_view(), name="photo-location"),
     path("boundaries", boundaries_api.BoundariesView.as_view(), name="boundaries"),
     path("roads", geo_api.RoadsView.as_view(), name="roads"),

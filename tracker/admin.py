@@ -1,5 +1,6 @@
 """Django admin for the tracker. Authority admins (Membership role "admin") manage their teams,
-members and response templates and look at their reports; superusers see everything.
+members, response templates and moderation settings and look at their reports; superusers
+see everything.
 
 Reports are read-only here: every state change goes through tracker.services (the staff pages
 and the staff API), so the history stays complete.
@@ -20,7 +21,15 @@ from accounts.admin_scope import AuthorityScopedAdmin, admin_authority_ids, is_s
 from accounts.models import Membership, User
 
 from . import permissions
-from .models import Category, Photo, Report, ReportEvent, ResponseTemplate, Team
+from .models import (
+    Category,
+    ModerationSettings,
+    Photo,
+    Report,
+    ReportEvent,
+    ResponseTemplate,
+    Team,
+)
 
 
 @admin.register(Category)
@@ -98,6 +107,15 @@ class ResponseTemplateAdmin(AuthorityScopedAdmin):
     list_display = ("title", "authority", "status", "sort_order")
     list_filter = ("status", "authority")
     search_fields = ("title", "text")
+    list_select_related = ("authority",)
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(AuthorityScopedAdmin):
+    """Per authority: citizens' comments public at once (default) or after review."""
+
+    list_display = ("authority", "citizen_comments")
+    list_filter = ("citizen_comments",)
     list_select_related = ("authority",)
 
 

@@ -174,7 +174,19 @@ class Report(models.Model):
     )
     location = models.PointField(_("Ort"), srid=4326)
     address = models.CharField(_("Ortsangabe"), max_length=300, blank=True)
+    # The public description. Staff may edit or hide it (tracker.services.moderation); the
+    # citizen's own text is then kept in original_description, for staff only.
     description = models.TextField(_("Beschreibung"), max_length=5000)
+    original_description = models.TextField(
+        _("ursprüngliche Beschreibung"), max_length=5000, blank=True
+    )
+    description_state = models.CharField(
+        _("Beschreibung öffentlich"),
+        max_length=10,
+        choices=[("", _("wie gemeldet")), ("edited", _("bearbeitet")), ("hidden", _("entfernt"))],
+        blank=True,
+        default="",
+    )
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )
@@ -332,6 +344,14 @@ class ReportEvent(models.Model):
         PHOTO = "photo", _("Foto")
         PRIORITY = "priority", _("Priorität")
         MERGED = "merged", _("Duplikat zusammengeführt")
+        MODERATED = "moderated", _("Moderation")
+
+    class Review(models.TextChoices):
+        """A citizen's comment under review (authorities that publish comments after review)."""
+
+        NONE = "", _("—")
+        PENDING = "pending", _("wartet auf Prüfung")
+        REJECTED = "rejected", _("abgelehnt")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -342,6 +362,9 @@ class ReportEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(_("Notiz"), blank=True, max_length=5000)
     is_public = models.BooleanField(_("öffentlich"), default=True)
+    review = models.CharField(
+        _("Prüfung"), max_length=10, choices=Review.choices, blank=True, default=""
+    )
     # The authority responsible when this happened: internal entries are visible to its
     # staff only, even after the report moved on to another authority (and back).
     authority = models.ForeignKey(
@@ -443,3 +466,8 @@ class ResponseTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Moderation models live in their own module (no import of this one); imported here so that
+# they belong to the app's models.
+from .moderation_models import AbuseFlag, ModerationSettings  # noqa: E402, F401

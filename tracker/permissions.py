@@ -17,8 +17,9 @@ Rules
     - admin ("Verwaltung der Stelle"): the same, plus teams, members and response templates
       in the Django admin (tracker.admin).
     - crew ("Außendienst/Kolonne"): works reports assigned to them or to one of their teams:
-      take (assign to themselves), start, pause, close, internal notes, photos. No forwarding,
-      rejecting or assigning others.
+      take (assign to themselves), start, pause, close, internal notes, photos, and release or
+      hide the "after" photos of that work. No forwarding, rejecting, assigning others or
+      moderating citizens' photos, descriptions and comments.
     - planner ("Planung"): read only (including internal notes).
 * Superusers manage authorities and may do everything everywhere.
 """
@@ -41,7 +42,10 @@ from .workflow import ALL_ACTIONS, TRANSITIONS_BY_ACTION
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_ACTIONS,
     Role.DISPATCHER: ALL_ACTIONS,
-    Role.CREW: frozenset({"take", "start", "pause", "close", "note", "photo"}),
+    # photo_visibility: crews release or hide the "after" photos of their own work only
+    # (tracker.services.moderation checks the photo's kind); citizens' photos, descriptions,
+    # comments and abuse flags are moderated by dispatchers and admins ("moderate").
+    Role.CREW: frozenset({"take", "start", "pause", "close", "note", "photo", "photo_visibility"}),
     Role.PLANNER: frozenset(),
 }
 # Roles whose members can be assigned reports.

@@ -11,23 +11,36 @@ from django.contrib.gis.db.models.functions import SnapToGrid
 from django.contrib.gis.geos import Point, Polygon
 from django.db.models import (
     BooleanField,
+    Count,
     ExpressionWrapper,
     FloatField,
     Func,
+    IntegerField,
     OrderBy,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
-from django.db.models.functions import Now, Upper
+from django.db.models.functions import Coalesce, Now, Upper
 
 from accounts.models import User
 from boundaries.models import Authority
 from geo.expressions import distance_metres, within_metres
 
 from . import permissions
-from .models import OPEN_STATUSES, Category, Photo, Report, ReportEvent, ResponseTemplate, Team
+from .models import (
+    OPEN_STATUSES,
+    AbuseFlag,
+    Category,
+    Photo,
+    Report,
+    ReportEvent,
+    ResponseTemplate,
+    Team,
+)
 
 # Public output shows an approximate location: snapped to a ~10 m grid, so a report made
 # from someone's front garden does not pinpoint the house.
@@ -206,6 +219,36 @@ def with_overdue(reports: QuerySet[Report]) -> QuerySet[Report]:
     return reports.annotate(overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
 
 
+def with_moderation(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """Annotate `open_flags` (unresolved abuse flags) and `comments_waiting` (citizens'
+    comments waiting for review): the queue's badges and its "gemeldet" filter."""
+    flags = (
+        AbuseFlag.objects.filter(report=OuterRef("pk"), resolved_at__isnull=True)
+        .values("report")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    waiting = (
+        ReportEvent.objects.filter(report=OuterRef("pk"), review=ReportEvent.Review.PENDING)
+        .values("report")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return reports.annotate(
+        open_flags=Coalesce(Subquery(flags, output_field=IntegerField()), 0),
+        comments_waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
+    )
+
+
+def open_abuse_flags(report: Report) -> QuerySet[AbuseFlag]:
+    return AbuseFlag.objects.filter(report=report, resolved_at__isnull=True).order_by("id")
+
+
+def comments_waiting(report: Report) -> QuerySet[ReportEvent]:
+    """Citizens' comments on the report that wait for review (internal until published)."""
+    return report.events.filter(review=ReportEvent.Review.PENDING).order_by("created_at", "id")
+
+
 def staff_queue(
     user: Any,
     *,
@@ -219,10 +262,20 @@ def staff_queue(
     road_ref: str = "",
     bbox: Polygon | None = None,
     authority_id: int | None = None,
+    moderation: str = "",
     order_by: Sequence[str | OrderBy] = ("-created_at", "-id"),
 ) -> QuerySet[Report]:
-    """The work queue: staff_reports filtered like the queue page and the staff API do."""
-    reports = with_overdue(staff_reports(user))
+    """The work queue: staff_reports filtered like the queue page and the staff API do.
+    `moderation`: "flagged" (open abuse flags), "comments" (comments waiting for review) or
+    "any" (either)."""
+    reports = with_moderation(with_overdue(staff_reports(user)))
+    if moderation:
+        wanted = {
+            "flagged": Q(open_flags__gt=0),
+            "comments": Q(comments_waiting__gt=0),
+            "any": Q(open_flags__gt=0) | Q(comments_waiting__gt=0),
+        }
+        reports = reports.filter(wanted[moderation])
     if statuses:
         reports = reports.filter(status__in=statuses)
     if team_ids or unassigned:
@@ -267,7 +320,9 @@ def staff_history(report: Report, user: Any) -> QuerySet[ReportEvent]:
 
 def staff_report_detail(user: Any) -> QuerySet[Report]:
     """staff_reports with what the detail view shows: photos, duplicates, supporters count."""
-    return with_overdue(staff_reports(user)).select_related("duplicate_of", "asset", "reporter")
+    return with_moderation(with_overdue(staff_reports(user))).select_related(
+        "duplicate_of", "asset", "reporter"
+    )
 
 
 def response_templates(report: Report, *, status: str | None = None) -> QuerySet[ResponseTemplate]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import abuse, views
 
 app_name = "tracker"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("karte/", views.public_map, name="map"),
     path("meldungen/<int:pk>/", views.report_detail, name="report"),
     path("meldungen/<int:pk>/danke/", views.report_thanks, name="thanks"),
+    path("meldungen/<int:pk>/missbrauch/", abuse.report_abuse, name="report-abuse"),
     path("verfolgen/<str:token>/", views.track, name="track"),
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
 ]

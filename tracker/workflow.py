@@ -71,7 +71,12 @@ TRANSITIONS_BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS
 SPECIAL_ACTIONS = frozenset({"reject", "duplicate", "forward"})
 
 # Actions that change no status (see tracker.permissions for who may do them).
-OTHER_ACTIONS = frozenset({"assign", "take", "priority", "note", "comment", "photo", "bulk"})
+# photo_visibility releases or hides a photo; moderate edits or hides the public description,
+# reviews citizens' comments and resolves abuse flags (tracker.services.moderation).
+OTHER_ACTIONS = frozenset(
+    {"assign", "take", "priority", "note", "comment", "photo", "bulk"}
+    | {"photo_visibility", "moderate"}
+)
 ALL_ACTIONS = frozenset(TRANSITIONS_BY_ACTION) | OTHER_ACTIONS
 
 

@@ -279,6 +279,7 @@ REST_FRAMEWORK = {
         "report_create_ip": REPORT_RATE_PER_IP,
         "report_create_user": REPORT_RATE_PER_USER,
         "support": env.str("SUPPORT_RATE_PER_IP", default="60/h"),
+        "abuse": env.str("ABUSE_RATE_PER_IP", default="20/h"),
     },
     # No global PAGE_SIZE: the paged endpoints name their paginator and its page size
     # (tracker.api.FeaturePagination); a PAGE_SIZE without a paginator class only draws a warning.

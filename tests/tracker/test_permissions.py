@@ -28,6 +28,8 @@ DISPATCH_NEW = {
     "comment",
     "photo",
     "bulk",
+    "photo_visibility",
+    "moderate",
 }
 
 
@@ -46,14 +48,33 @@ def test_crew_works_only_what_is_assigned_to_them_or_their_team(world: World) ->
     report = world.report()
     services.report_transition(report, Status.PLANNED, by=world.dispatcher)
     services.report_assign(report, team=world.team, by=world.dispatcher)
-    assert allowed_actions(world.crew, report) == {"take", "start", "close", "note", "photo"}
+    assert allowed_actions(world.crew, report) == {
+        "take",
+        "start",
+        "close",
+        "note",
+        "photo",
+        "photo_visibility",
+    }
     assert allowed_actions(world.other_crew, report) == set()
     services.report_take(report, by=world.crew)
     services.report_transition(report, Status.IN_PROGRESS, by=world.crew)
-    assert allowed_actions(world.crew, report) == {"pause", "close", "note", "photo"}
+    assert allowed_actions(world.crew, report) == {
+        "pause",
+        "close",
+        "note",
+        "photo",
+        "photo_visibility",
+    }
     # assigned personally (without the team) works as well
     services.report_assign(report, user=world.other_crew, by=world.dispatcher)
-    assert allowed_actions(world.other_crew, report) == {"pause", "close", "note", "photo"}
+    assert allowed_actions(world.other_crew, report) == {
+        "pause",
+        "close",
+        "note",
+        "photo",
+        "photo_visibility",
+    }
     assert allowed_actions(world.crew, report) == set()
 
 

@@ -10,7 +10,8 @@ Who may do what depends on the API key:
   we forwarded it (OutboundDelivery.remote_id).
 * any other key is a citizen-facing app (e.g. a FixMyStreet installation): its update is a
   public comment on a public request (or on a request it filed itself); `status` is checked
-  but changes nothing.
+  but changes nothing. Where the report's authority reviews citizens' comments first
+  (tracker.ModerationSettings), the comment is stored internal until staff publish it.
 
 Each update is recorded once per key and client `update_id` (RequestUpdate): a repeated POST
 answers with the history entry made the first time and changes nothing.
@@ -23,7 +24,6 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -31,6 +31,7 @@ from boundaries.models import Authority
 from tracker import permissions
 from tracker import services as tracker_services
 from tracker.models import OPEN_STATUSES, Report, ReportEvent, Status
+from tracker.services import moderation
 from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, WorkflowError, check_action
 
 from .models import ApiKey, OutboundDelivery, RequestUpdate
@@ -198,19 +199,9 @@ def _latest_status_event(report: Report, actor: User, status: str) -> ReportEven
 
 
 def _citizen_comment(report: Report, submission: UpdateSubmission) -> ReportEvent:
-    if not submission.description:
-        raise WorkflowError({"description": [_("Bitte geben Sie einen Text ein.")]})
-    event = ReportEvent.objects.create(
-        report=report,
-        kind=ReportEvent.Kind.COMMENT,
-        actor=None,
-        note=submission.description,
-        is_public=True,
-        authority_id=report.authority_id,
-    )
-    # The report changed for the staff queue ("aktualisiert"), as with report_add_note.
-    Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
-    return event
+    """Public at once, or waiting for review where the authority reviews citizens' comments
+    first (tracker.services.moderation)."""
+    return moderation.report_add_citizen_comment(report, text=submission.description)
 
 
 def open311_update_post(

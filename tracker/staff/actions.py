@@ -24,7 +24,7 @@ from accounts.models import User
 from boundaries.models import Authority
 from tracker import selectors, services
 from tracker.models import Photo, Report, Team
-from tracker.services import BulkResult
+from tracker.services import BulkResult, moderation
 
 # ---- resolving ids in requests (the same rule for the API and the pages) -------------------
 
@@ -150,6 +150,31 @@ def _photo(
     return _("Foto gespeichert.")
 
 
+def _photo_visibility(report: Report, *, by: User, photo: int, public: bool) -> str:
+    changed = moderation.photo_set_public(report, photo_id=photo, public=public, by=by)
+    if not changed:
+        return _("Das Foto war schon so eingestellt.")
+    return _("Foto veröffentlicht.") if public else _("Foto verborgen.")
+
+
+def _description(report: Report, *, by: User, mode: str, text: str = "", note: str = "") -> str:
+    moderation.report_moderate_description(report, by=by, mode=mode, text=text, note=note)
+    return {
+        "edit": _("Öffentliche Beschreibung gespeichert."),
+        "hide": _("Beschreibung öffentlich entfernt."),
+    }.get(mode, _("Ursprüngliche Beschreibung wieder veröffentlicht."))
+
+
+def _comment_review(report: Report, *, by: User, comment: int, publish: bool) -> str:
+    moderation.comment_review(report, event_id=comment, publish=publish, by=by)
+    return _("Kommentar veröffentlicht.") if publish else _("Kommentar abgelehnt.")
+
+
+def _abuse_resolve(report: Report, *, by: User, note: str = "") -> str:
+    count = moderation.abuse_resolve(report, by=by, note=note)
+    return _("%(n)d Missbrauchsmeldung(en) erledigt.") % {"n": count}
+
+
 @dataclass(frozen=True)
 class StaffAction:
     """One thing staff do to a report: the parameters it takes (already resolved objects),
@@ -177,6 +202,12 @@ ACTIONS: dict[str, StaffAction] = {
         StaffAction("reject", "reject", ("reason",), _reject),
         StaffAction("note", "note", ("text", "public"), _note),
         StaffAction("photo", "photo", ("photo", "kind", "public"), _photo),
+        # Moderation (tracker.services.moderation); no bulk form: each is a decision on
+        # one photo, text or comment.
+        StaffAction("photo-visibility", "photo_visibility", ("photo", "public"), _photo_visibility),
+        StaffAction("description", "moderate", ("mode", "text", "note"), _description),
+        StaffAction("comment-review", "moderate", ("comment", "publish"), _comment_review),
+        StaffAction("abuse-resolve", "moderate", ("note",), _abuse_resolve),
     )
 }
 

@@ -34,6 +34,7 @@ from tracker.api import FeaturePagination
 from tracker.models import Report, ResponseTemplate, Team
 
 from . import actions
+from .moderation import API_MODERATION_ACTIONS
 from .serializers import (
     SORTS,
     AddNoteSerializer,
@@ -124,6 +125,7 @@ class StaffReportListView(generics.ListAPIView[Report]):
             road_ref=data.get("road", ""),
             bbox=data.get("bbox"),
             authority_id=data.get("authority"),
+            moderation=data.get("moderation", ""),
             order_by=SORTS[data.get("sort", "-created_at")],
         )
 
@@ -228,6 +230,7 @@ API_ACTIONS: dict[str, tuple[type[serializers.Serializer[Any]], str]] = {
     "reopen": (NoteFields, "Wieder öffnen (erledigt/abgelehnt → in Prüfung)"),
     "note": (AddNoteSerializer, "Interne Notiz oder öffentlicher Kommentar"),
     "photo": (AddPhotoSerializer, "Foto hinzufügen (multipart, standardmäßig „nachher“)"),
+    **API_MODERATION_ACTIONS,
 }
 
 
@@ -235,7 +238,7 @@ def _action_view(name: str, serializer: type[serializers.Serializer[Any]], summa
     if name == "forward":
         return extend_schema_view(post=FORWARD_SCHEMA)(ForwardView)
     view = type(
-        f"{name.title()}View",
+        f"{name.title().replace('-', '')}View",
         (ReportActionView,),
         {"staff_action": name, "input_serializer": serializer, "__module__": __name__},
     )

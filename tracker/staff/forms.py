@@ -34,6 +34,8 @@ SORT_LABELS = (
     ("-priority", _("Priorität (höchste zuerst)")),
     ("-updated_at", _("Zuletzt bearbeitet")),
 )
+# The queue's moderation filter in the URL → tracker.selectors.staff_queue(moderation=…).
+QUEUE_MODERATION = {"gemeldet": "flagged", "kommentare": "comments"}
 STATUS_OPEN = ""  # the default: all open reports
 STATUS_ALL = "alle"
 
@@ -84,6 +86,15 @@ class QueueFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("nur überfällige"), required=False)
     mine = forms.BooleanField(label=_("mir zugewiesen"), required=False)
+    moderation = forms.ChoiceField(
+        label=_("Moderation"),
+        required=False,
+        choices=[
+            ("", _("alle")),
+            ("gemeldet", _("Missbrauch gemeldet")),
+            ("kommentare", _("Kommentare warten auf Prüfung")),
+        ],
+    )
     sort = forms.ChoiceField(label=_("Sortierung"), required=False, choices=SORT_LABELS)
 
     def __init__(self, data: Any, *, user: Any) -> None:
@@ -122,6 +133,7 @@ class QueueFilterForm(forms.Form):
             "road": (data.get("road") or "").strip(),
             "overdue": bool(data.get("overdue")),
             "mine": bool(data.get("mine")),
+            "moderation": data.get("moderation") or "",
             "sort": data.get("sort") or "-created_at",
         }
 
@@ -147,6 +159,8 @@ class QueueFilterForm(forms.Form):
             kwargs["overdue"] = True
         if values["mine"]:
             kwargs["assigned_to_id"] = user.pk
+        if values["moderation"]:
+            kwargs["moderation"] = QUEUE_MODERATION[values["moderation"]]
         return kwargs
 
 

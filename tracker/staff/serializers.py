@@ -20,7 +20,16 @@ from boundaries.models import Authority
 from core.errors import error_dict
 from geo.params import parse_bbox
 from tracker import permissions, selectors, services
-from tracker.models import Photo, Priority, Report, ReportEvent, ResponseTemplate, Status, Team
+from tracker.models import (
+    AbuseFlag,
+    Photo,
+    Priority,
+    Report,
+    ReportEvent,
+    ResponseTemplate,
+    Status,
+    Team,
+)
 
 from . import actions
 
@@ -86,6 +95,7 @@ QUEUE_FIELDS: tuple[str, ...] = (
     "confirmed",
     "created_at",
     "updated_at",
+    "moderation",
 )
 
 
@@ -104,6 +114,7 @@ class StaffReportSerializer(GeoFeatureModelSerializer):
     assigned_to = StaffUserSerializer(read_only=True, allow_null=True)
     road_ref = serializers.SerializerMethodField()
     confirmed = serializers.BooleanField(source="is_confirmed", read_only=True)
+    moderation = serializers.SerializerMethodField()
 
     class Meta:
         model = Report
@@ -124,6 +135,24 @@ class StaffReportSerializer(GeoFeatureModelSerializer):
     def get_road_ref(self, report: Report) -> str | None:
         return report.road.ref if report.road_id is not None and report.road else None
 
+    @extend_schema_field(
+        inline_serializer(
+            "QueueModeration",
+            {
+                "open_flags": serializers.IntegerField(),
+                "comments_waiting": serializers.IntegerField(),
+                "description_state": serializers.CharField(),
+            },
+        )
+    )
+    def get_moderation(self, report: Report) -> dict[str, Any]:
+        """Badges: open abuse flags, comments waiting for review, the description's state."""
+        return {
+            "open_flags": getattr(report, "open_flags", 0),
+            "comments_waiting": getattr(report, "comments_waiting", 0),
+            "description_state": report.description_state,
+        }
+
 
 class StaffPhotoSerializer(serializers.ModelSerializer[Photo]):
     url = serializers.FileField(source="image", read_only=True)
@@ -132,6 +161,16 @@ class StaffPhotoSerializer(serializers.ModelSerializer[Photo]):
     class Meta:
         model = Photo
         fields = ("id", "url", "thumbnail", "kind", "is_public", "width", "height", "created_at")
+
+
+class AbuseFlagSerializer(serializers.ModelSerializer[AbuseFlag]):
+    """An open "Missbrauch melden" of a citizen (no personal data is taken)."""
+
+    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+
+    class Meta:
+        model = AbuseFlag
+        fields = ("id", "reason", "reason_label", "text", "created_at")
 
 
 class StaffEventSerializer(serializers.ModelSerializer[ReportEvent]):
@@ -154,6 +193,7 @@ class StaffEventSerializer(serializers.ModelSerializer[ReportEvent]):
             "to_status",
             "note",
             "is_public",
+            "review",
             "from_authority",
             "to_authority",
             "team",
@@ -181,10 +221,13 @@ class StaffReportDetailSerializer(StaffReportSerializer):
     photos = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    abuse_flags = serializers.SerializerMethodField()
 
     class Meta(StaffReportSerializer.Meta):
         fields = (
             *StaffReportSerializer.Meta.fields,
+            "original_description",
+            "abuse_flags",
             "reporter_name",
             "reporter_email",
             "reporter_phone",
@@ -226,6 +269,10 @@ class StaffReportDetailSerializer(StaffReportSerializer):
         events = selectors.staff_history(report, user)
         return list(StaffEventSerializer(events, many=True, context={"own_authorities": own}).data)
 
+    @extend_schema_field(AbuseFlagSerializer(many=True))
+    def get_abuse_flags(self, report: Report) -> list[dict[str, Any]]:
+        return list(AbuseFlagSerializer(selectors.open_abuse_flags(report), many=True).data)
+
     def get_allowed_actions(self, report: Report) -> list[str]:
         return sorted(permissions.allowed_actions(self.context["user"], report))
 
@@ -261,6 +308,11 @@ class StaffQuerySerializer(serializers.Serializer[dict[str, Any]]):
     road = serializers.CharField(required=False, help_text="Straßennummer, z. B. „K 12“")
     bbox = serializers.CharField(required=False, help_text="minLon,minLat,maxLon,maxLat")
     authority = serializers.IntegerField(required=False, min_value=1)
+    moderation = serializers.ChoiceField(
+        choices=["flagged", "comments", "any"],
+        required=False,
+        help_text="flagged: Missbrauch gemeldet; comments: Kommentare warten auf Prüfung",
+    )
     sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="-created_at")
 
     def validate_status(self, raw: str) -> list[str]:

@@ -51,6 +51,7 @@ from .forms import (
     TransitionForm,
     person_label,
 )
+from .moderation import MODERATION_PAGE_ACTIONS, moderation_context
 
 QUEUE_PAGE_SIZE = 25
 MAX_MARKERS = 500
@@ -95,7 +96,7 @@ def _query_string(values: dict[str, Any]) -> str:
     """The filters that differ from the defaults, as a query string (for links and bookmarks)."""
     params = [
         (key, str(values[key]))
-        for key in ("status", "team", "category", "priority", "road")
+        for key in ("status", "team", "category", "priority", "road", "moderation")
         if values[key]
     ]
     params += [(key, "1") for key in ("overdue", "mine") if values[key]]
@@ -373,6 +374,7 @@ def _render_detail(
         ],
         **_photos(report),
         **_relations(report, user),
+        **moderation_context(request, report, allowed, bound),
         "show_contact": permissions.can_view(user, report),
         "assigned_to_label": person_label(report.assigned_to) if report.assigned_to else "",
         "navigation": _navigation(report),
@@ -480,6 +482,7 @@ PAGE_ACTIONS: dict[str, Callable[[HttpRequest, Report], forms.Form]] = {
     "reject": lambda request, report: RejectForm(request.POST),
     "note": _note_form,
     "photo": lambda request, report: PhotoForm(request.POST, request.FILES),
+    **MODERATION_PAGE_ACTIONS,
 }
 
 

@@ -227,7 +227,11 @@ def test_every_action_endpoint(world: World) -> None:
     photos = response.json()["properties"]["photos"]
     assert [(p["kind"], p["is_public"]) for p in photos] == [("after", False)]
     props = act(crew, "transition", {"status": "done", "note": "Erledigt."})
-    assert props["status"] == "done" and props["allowed_actions"] == ["note", "photo"]
+    assert props["status"] == "done" and props["allowed_actions"] == [
+        "note",
+        "photo",
+        "photo_visibility",
+    ]
     props = act(dispatcher, "reopen", {"note": "Wieder kaputt", "public_note": False})
     assert props["status"] == "in_review"
     response = post(
