@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Level
 from geo.models import AssetType
+from privacy.models import validate_period
 
 
 class Priority(models.IntegerChoices):
@@ -96,6 +97,21 @@ class Category(models.Model):
         default=False,
         help_text=_("Erledigt melden nur mit einem Foto nach der Erledigung."),
     )
+    # Retention (privacy.retention): empty = the authority's period, else the portal's.
+    contact_retention_months = models.IntegerField(
+        _("Kontaktdaten löschen nach (Monate)"),
+        null=True,
+        blank=True,
+        validators=[validate_period],
+        help_text=_("Monate nach dem Abschluss; leer = Frist der Stelle bzw. des Portals."),
+    )
+    anonymise_after_months = models.IntegerField(
+        _("Meldung anonymisieren nach (Monate)"),
+        null=True,
+        blank=True,
+        validators=[validate_period],
+        help_text=_("Monate nach dem Abschluss; leer = Frist der Stelle bzw. des Portals."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
 
@@ -103,6 +119,18 @@ class Category(models.Model):
         verbose_name = _("Kategorie")
         verbose_name_plural = _("Kategorien")
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact_retention_months__gte=0)
+                | models.Q(contact_retention_months__isnull=True),
+                name="category_contact_retention_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anonymise_after_months__gte=0)
+                | models.Q(anonymise_after_months__isnull=True),
+                name="category_anonymise_not_negative",
+            ),
+        ]
 
     def localized_name(self) -> str:
         """The name in the active language (English where an English name is set)."""
@@ -217,6 +245,15 @@ class Report(models.Model):
     tracking_token = models.CharField(max_length=64, unique=True)
 
     source = models.CharField(_("Quelle"), max_length=10, choices=Source.choices, default="web")
+    # Retention (tracker.services.retention): staff mark a description free of personal
+    # data, so that it survives the anonymisation; the dates say what was erased when.
+    description_is_clean = models.BooleanField(
+        _("Beschreibung ohne personenbezogene Daten"),
+        default=False,
+        help_text=_("Bleibt bei der Anonymisierung erhalten."),
+    )
+    contact_erased_at = models.DateTimeField(_("Kontaktdaten gelöscht am"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
     supporter_count = models.PositiveIntegerField(_("Unterstützungen"), default=0)
 
     # Work management (set by tracker.services only).
