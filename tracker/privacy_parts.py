@@ -1,11 +1,14 @@
 """What the tracker contributes to privacy (registered in TrackerConfig.ready): its retention
-jobs and the reports as a kind of record that staff can put under a legal hold."""
+jobs and the reports as a kind of record that staff can put under a legal hold; and the one
+way its staff doors (page, API, admin) log a read of a reporter's contact data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from privacy import holds, retention
+from privacy import access, holds, retention
 
 from .models import Report
 from .selectors import report_id_from_reference
@@ -24,3 +27,39 @@ def register() -> None:
     retention.register_job("report_contact", report_retention.erase_contact_due)
     retention.register_job("report_anonymise", report_retention.anonymise_due)
     holds.register_kind(holds.HoldKind(report_retention.HOLD_KIND, _("Meldung"), resolve_report))
+
+
+CONTACT_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
+
+
+def log_contact_view(user: Any, report: Report, channel: str) -> None:
+    """Staff saw this report's contact data (page, API, admin): one access log row. Nothing
+    is logged when the report has no contact data (any more)."""
+    shown = [name for name in CONTACT_FIELDS if getattr(report, name)]
+    if not shown:
+        return
+    access.log_access(
+        user,
+        action=access.VIEW,
+        channel=channel,
+        kind=report_retention.HOLD_KIND,
+        object_id=report.pk,
+        reference=report.reference,
+        authority_id=report.authority_id,
+        fields=",".join(shown),
+    )
+
+
+def log_contact_change(user: Any, report: Report, channel: str, *, reason: str = "") -> None:
+    """An admin changed or deleted a report with contact data."""
+    access.log_access(
+        user,
+        action=access.CHANGE,
+        channel=channel,
+        kind=report_retention.HOLD_KIND,
+        object_id=report.pk,
+        reference=report.reference,
+        authority_id=report.authority_id,
+        fields=",".join(name for name in CONTACT_FIELDS if getattr(report, name)),
+        reason=reason,
+    )

@@ -32,6 +32,7 @@ from boundaries.models import Authority
 from tracker import permissions, selectors
 from tracker.api import FeaturePagination
 from tracker.models import Report, ResponseTemplate, Team
+from tracker.privacy_parts import log_contact_view
 
 from . import actions
 from .serializers import (
@@ -137,6 +138,7 @@ class StaffReportListView(generics.ListAPIView[Report]):
 
 def _detail(report_id: int, user: Any) -> Response:
     report = get_object_or_404(selectors.staff_report_detail(user), pk=report_id)
+    log_contact_view(user, report, "api")
     return Response(StaffReportDetailSerializer(report, context={"user": user}).data)
 
 

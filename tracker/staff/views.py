@@ -35,6 +35,7 @@ from core.images import PhotoRejected
 from tracker import permissions, selectors
 from tracker.models import Photo, Report, ResponseTemplate
 from tracker.permissions import NotPermitted
+from tracker.privacy_parts import log_contact_view
 from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, TRANSITIONS_BY_ACTION, Transition
 
 from . import actions
@@ -384,6 +385,8 @@ def _render_detail(
             }
         ),
     }
+    if context["show_contact"]:
+        log_contact_view(user, report, "page")
     return render(request, "tracker/staff/report_detail.html", context, status=status)
 
 
