@@ -71,7 +71,10 @@ TRANSITIONS_BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS
 SPECIAL_ACTIONS = frozenset({"reject", "duplicate", "forward"})
 
 # Actions that change no status (see tracker.permissions for who may do them).
-OTHER_ACTIONS = frozenset({"assign", "take", "priority", "note", "comment", "photo", "bulk"})
+# "privacy": mark the description free of personal data (it survives the anonymisation).
+OTHER_ACTIONS = frozenset(
+    {"assign", "take", "priority", "note", "comment", "photo", "bulk", "privacy"}
+)
 ALL_ACTIONS = frozenset(TRANSITIONS_BY_ACTION) | OTHER_ACTIONS
 
 

@@ -112,3 +112,34 @@ def test_admins_and_the_dpo_search_their_authoritys_log_only(world: World, clien
         assert "dispo@example.org" in text and "fremd@example.org" not in text
     client.force_login(world.dispatcher)
     assert client.get(changelist).status_code in (302, 403)
+
+
+def test_staff_mark_a_description_clean_on_the_page_and_in_the_api(
+    world: World, client: Client
+) -> None:
+    report = world.report()
+    client.force_login(world.dispatcher)
+    page = client.get(reverse("staff:report", args=[report.pk])).content.decode()
+    assert "Beschreibung enthält keine personenbezogenen Daten" in page
+    response = client.post(
+        reverse("staff:report-action", args=[report.pk, "privacy"]),
+        {"privacy-description_clean": "on"},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.description_is_clean
+    client.post(
+        reverse("api:staff-report-privacy", args=[report.pk]),
+        {"description_clean": False},
+        content_type="application/json",
+    )
+    report.refresh_from_db()
+    assert not report.description_is_clean
+    # A planner reads, but may not decide this.
+    client.force_login(world.planner)
+    refused = client.post(
+        reverse("api:staff-report-privacy", args=[report.pk]),
+        {"description_clean": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403

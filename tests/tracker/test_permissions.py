@@ -28,6 +28,7 @@ DISPATCH_NEW = {
     "comment",
     "photo",
     "bulk",
+    "privacy",
 }
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .. import permissions
 from ..models import Photo, Report, ReportEvent, Support
 from ..signals import reports_anonymising
-from .common import delete_files
+from .common import add_event, delete_files, lock, require_view, sync
 
 
 def reports_attach_to_account(user: User, email: str) -> int:
@@ -72,3 +74,25 @@ def anonymise_reports(report_ids: list[int]) -> int:
         count = Report.objects.filter(pk__in=report_ids).update(anonymised_at=timezone.now())
         transaction.on_commit(lambda: delete_files(names))
     return count
+
+
+def report_mark_description_clean(report: Report, *, clean: bool, by: User) -> Report:
+    """Staff state whether the description is free of personal data: a clean description
+    survives the anonymisation (tracker.services.retention); an internal history entry."""
+    with transaction.atomic():
+        locked = lock(report)
+        require_view(by, locked)
+        permissions.authorize(by, locked, "privacy")
+        if locked.description_is_clean != clean:
+            locked.description_is_clean = clean
+            locked.save(update_fields=["description_is_clean", "updated_at"])
+            add_event(
+                locked,
+                ReportEvent.Kind.NOTE,
+                by=by,
+                is_public=False,
+                note=_("Beschreibung als frei von personenbezogenen Daten markiert.")
+                if clean
+                else _("Beschreibung kann personenbezogene Daten enthalten."),
+            )
+    return sync(report, locked)

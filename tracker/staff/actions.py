@@ -150,6 +150,13 @@ def _photo(
     return _("Foto gespeichert.")
 
 
+def _privacy(report: Report, *, by: User, description_clean: bool) -> str:
+    services.report_mark_description_clean(report, clean=description_clean, by=by)
+    if description_clean:
+        return _("Die Beschreibung bleibt bei der Anonymisierung erhalten.")
+    return _("Die Beschreibung wird bei der Anonymisierung gelöscht.")
+
+
 @dataclass(frozen=True)
 class StaffAction:
     """One thing staff do to a report: the parameters it takes (already resolved objects),
@@ -177,6 +184,7 @@ ACTIONS: dict[str, StaffAction] = {
         StaffAction("reject", "reject", ("reason",), _reject),
         StaffAction("note", "note", ("text", "public"), _note),
         StaffAction("photo", "photo", ("photo", "kind", "public"), _photo),
+        StaffAction("privacy", "privacy", ("description_clean",), _privacy),
     )
 }
 

@@ -50,6 +50,7 @@ from .serializers import (
     ForwardSerializer,
     NoteFields,
     PrioritySerializer,
+    PrivacySerializer,
     RejectSerializer,
     ResponseTemplateSerializer,
     StaffQuerySerializer,
@@ -230,6 +231,7 @@ API_ACTIONS: dict[str, tuple[type[serializers.Serializer[Any]], str]] = {
     "reopen": (NoteFields, "Wieder öffnen (erledigt/abgelehnt → in Prüfung)"),
     "note": (AddNoteSerializer, "Interne Notiz oder öffentlicher Kommentar"),
     "photo": (AddPhotoSerializer, "Foto hinzufügen (multipart, standardmäßig „nachher“)"),
+    "privacy": (PrivacySerializer, "Beschreibung als frei von personenbezogenen Daten markieren"),
 }
 
 

@@ -2,11 +2,10 @@
 the staff view of a report with a form for every action the user may take right now.
 
 Reads go through tracker.selectors, changes through tracker.staff.actions (the same action
-table and lookups as the staff API), and what a user may do comes from
-tracker.permissions.allowed_actions. Anonymous
-visitors are sent to the login, signed-in people without a staff membership get 403 and
+table and lookups as the staff API), what a user may do from permissions.allowed_actions.
+Anonymous visitors are sent to the login, people without a staff membership get 403 and
 reports of other authorities are 404 (no existence leak). Every form posts to its own URL,
-shows the service's message next to the form on failure (400/403) and redirects on success.
+shows the service's message next to the form on failure (400/403), redirects on success.
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ from .forms import (
     NoteForm,
     PhotoForm,
     PriorityForm,
+    PrivacyForm,
     QueueFilterForm,
     RejectForm,
     TransitionForm,
@@ -313,6 +313,8 @@ def _forms_for(request: HttpRequest, report: Report, allowed: set[str]) -> dict[
         result["photo"] = PhotoForm()
     if "take" in allowed:
         result["take"] = forms.Form(prefix="take")
+    if "privacy" in allowed:
+        result["privacy"] = PrivacyForm(initial={"description_clean": report.description_is_clean})
     return result
 
 
@@ -385,8 +387,7 @@ def _render_detail(
             }
         ),
     }
-    if context["show_contact"]:
-        log_contact_view(user, report, "page")
+    log_contact_view(user, report, "page")  # the page shows the contact data: logged
     return render(request, "tracker/staff/report_detail.html", context, status=status)
 
 
@@ -483,6 +484,7 @@ PAGE_ACTIONS: dict[str, Callable[[HttpRequest, Report], forms.Form]] = {
     "reject": lambda request, report: RejectForm(request.POST),
     "note": _note_form,
     "photo": lambda request, report: PhotoForm(request.POST, request.FILES),
+    "privacy": lambda request, report: PrivacyForm(request.POST),
 }
 
 
