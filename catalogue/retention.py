@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy import holds, retention
+from privacy import holds, record, retention
 from privacy.models import RecordType
 
 from .models import Application, ApplicationEvent, ApplicationStatus, Attachment, Message
@@ -97,7 +97,34 @@ def resolve_application(reference: str) -> holds.Target | None:
     return holds.Target(application.pk, application.authority_id, application.reference)
 
 
+# The catalogue's entries in the record of processing activities (docs/privacy.md).
+RECORD = (
+    record.Processing(
+        key="application",
+        title="Online-Anträge",
+        model="catalogue.Application",
+        fields=("applicant", "address", "location", "data"),
+        purpose="Bearbeitung des Antrags durch die zuständige Stelle.",
+        recipients="die zuständige Stelle; Zahlungsdienstleister (Betrag, Rechnungsnummer).",
+        periods=("application",),
+        order=30,
+    ),
+    record.Processing(
+        key="application_messages",
+        title="Postfachnachrichten und Anlagen",
+        model="catalogue.Message",
+        fields=("sender", "body"),
+        purpose="Schriftverkehr zum Antrag; Anlagen (catalogue.Attachment) ohne Metadaten.",
+        recipients="die zuständige Stelle und die antragstellende Person.",
+        periods=("message", "application"),
+        order=31,
+    ),
+)
+
+
 def register() -> None:
     retention.register_job("application_messages", delete_messages_due)
     retention.register_job("application_anonymise", anonymise_due)
     holds.register_kind(holds.HoldKind(HOLD_KIND, _("Antrag"), resolve_application))
+    for activity in RECORD:
+        record.register(activity)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy import access, holds, retention
+from privacy import access, holds, record, retention
 
 from .models import Report
 from .selectors import report_id_from_reference
@@ -23,10 +23,52 @@ def resolve_report(reference: str) -> holds.Target | None:
     return holds.Target(report.pk, report.authority_id, report.reference)
 
 
+# The tracker's entries in the record of processing activities (docs/privacy.md).
+RECORD = (
+    record.Processing(
+        key="report",
+        title="Mängelmeldungen",
+        model="tracker.Report",
+        fields=("reporter", "reporter_email", "reporter_name", "reporter_phone", "description"),
+        purpose="Bearbeitung der Meldung, Rückfragen und Nachrichten zum Stand.",
+        recipients="die zuständige Stelle (bei Weiterleitung die neue) und ihre Teams; über "
+        "Open311 angebundene Fachverfahren der Stelle. Öffentlich nur Ort, Kategorie, "
+        "Beschreibung und freigegebene Fotos, nie Kontaktdaten.",
+        periods=("report_contact", "report"),
+        period_note="die Beschreibung bleibt, wenn Mitarbeitende sie als frei von "
+        "personenbezogenen Daten markiert haben",
+        order=20,
+    ),
+    record.Processing(
+        key="report_photo",
+        title="Fotos zu Meldungen",
+        model="tracker.Photo",
+        fields=("image", "thumbnail"),
+        purpose="Beschreibung des Mangels; Metadaten (EXIF, GPS) werden beim Hochladen entfernt.",
+        recipients="die zuständige Stelle; öffentlich erst nach Freigabe.",
+        periods=("report",),
+        period_note="nicht freigegebene Fotos gehen mit der Anonymisierung",
+        order=21,
+    ),
+    record.Processing(
+        key="support",
+        title="Unterstützungen („Ich bin auch betroffen“)",
+        model="tracker.Support",
+        fields=("user", "email"),
+        purpose="Nachrichten zum Stand an Unterstützende.",
+        recipients="keine (öffentlich ist nur ihre Zahl).",
+        periods=("report_contact",),
+        order=22,
+    ),
+)
+
+
 def register() -> None:
     retention.register_job("report_contact", report_retention.erase_contact_due)
     retention.register_job("report_anonymise", report_retention.anonymise_due)
     holds.register_kind(holds.HoldKind(report_retention.HOLD_KIND, _("Meldung"), resolve_report))
+    for activity in RECORD:
+        record.register(activity)
 
 
 CONTACT_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
