@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .admin_scope import AuthorityScopedAdmin
-from .models import Membership, Role, User
+from .models import ADMIN_SITE_ROLES, Membership, User
 from .services import membership_grant, membership_revoke
 
 
@@ -68,7 +68,7 @@ class MembershipAdmin(AuthorityScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
-            if obj.role == Role.ADMIN and not obj.user.is_staff:
+            if obj.role in ADMIN_SITE_ROLES and not obj.user.is_staff:
                 membership_grant(obj.user, obj.authority, obj.role)
             return
         saved = membership_grant(obj.user, obj.authority, obj.role)

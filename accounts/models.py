@@ -80,6 +80,12 @@ class Role(models.TextChoices):
     CREW = "crew", _("Außendienst/Kolonne")
     PLANNER = "planner", _("Planung")
     ADMIN = "admin", _("Verwaltung der Stelle")
+    DATA_PROTECTION = "dpo", _("Datenschutzbeauftragte/r")
+
+
+# Roles that open the Django admin (is_staff): authority admins, and data protection officers
+# for the access log and legal holds (privacy.admin).
+ADMIN_SITE_ROLES = frozenset({Role.ADMIN, Role.DATA_PROTECTION})
 
 
 class Membership(models.Model):

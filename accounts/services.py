@@ -10,7 +10,7 @@ from django.db import transaction
 
 from boundaries.models import Authority
 
-from .models import Membership, Role, User
+from .models import ADMIN_SITE_ROLES, Membership, User
 from .signals import account_erasing
 
 
@@ -43,7 +43,7 @@ def membership_grant(user: User, authority: Authority, role: str) -> Membership:
         membership, _created = Membership.objects.get_or_create(
             user=user, authority=authority, role=role
         )
-        if role == Role.ADMIN and not user.is_staff:
+        if role in ADMIN_SITE_ROLES and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
     return membership
@@ -55,7 +55,7 @@ def membership_revoke(membership: Membership) -> None:
     with transaction.atomic():
         user = membership.user
         membership.delete()
-        still_admin = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+        still_admin = Membership.objects.filter(user=user, role__in=ADMIN_SITE_ROLES).exists()
         if user.is_staff and not user.is_superuser and not still_admin:
             user.is_staff = False
             user.save(update_fields=["is_staff"])

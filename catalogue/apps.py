@@ -15,6 +15,10 @@ class CatalogueConfig(AppConfig):
         from .identity import connect_signals
 
         connect_signals()
+
+        from . import retention
+
+        retention.register()
         sections.register(
             sections.Section(
                 key="applications",

@@ -245,6 +245,8 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("eingereicht am"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("zuletzt aktualisiert"), auto_now=True)
+    # Set by the retention job (catalogue.retention) when the period has ended.
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Antrag")

@@ -41,3 +41,17 @@ def add_errors_to_form(form: forms.Form, exc: Exception, *, field: str | None = 
         return
     plain: Any = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
     form.add_error(field if field in form.fields else None, plain)
+
+
+def describe_errors(form: forms.Form) -> None:
+    """Link error texts and hints to their inputs for screen readers."""
+    for name, field in form.fields.items():
+        bound = form[name]
+        described = []
+        if field.help_text:
+            described.append(f"{bound.auto_id}-hint")
+        if bound.errors:
+            described.append(f"{bound.auto_id}-error")
+            field.widget.attrs["aria-invalid"] = "true"
+        if described:
+            field.widget.attrs["aria-describedby"] = " ".join(described)

@@ -37,6 +37,7 @@ from boundaries.models import Authority, Boundary, BoundarySet, Level, RoadAutho
 from boundaries.services import authorities_at, road_owner_at, route_many
 from boundaries.sets import activate_set, store_boundary
 from geo.models import Asset, RoadSegment
+from privacy.models import RetentionPolicy
 from tracker.models import Category, Team
 from tracker.open311.models import ServiceAttribute
 
@@ -48,6 +49,7 @@ from .demo_spec import (
     DEMO_SOURCE,
     LAND,
     OPEN311_ATTRIBUTES,
+    RETENTION,
     ROAD_AUTHORITY_CLASSES,
     ROAD_OPERATOR,
     TEAMS,
@@ -411,6 +413,25 @@ def _sync_open311_attributes(categories: Mapping[str, Category], summary: DemoSu
     tally.created += len(missing)
 
 
+def _sync_retention(authorities: Mapping[str, Authority], summary: DemoSummary) -> None:
+    """Upsert the demo's retention periods (the portal's and a demo authority's)."""
+    wanted = {}
+    for slug, record_type, months in RETENTION:
+        authority_id = authorities[slug].pk if slug else None
+        wanted[(authority_id, record_type)] = {
+            "authority_id": authority_id,
+            "record_type": record_type,
+            "months": months,
+        }
+    scope = Q(authority__isnull=True) | Q(authority__in=[a.pk for a in authorities.values()])
+    _sync(
+        RetentionPolicy.objects.filter(scope),
+        lambda policy: (policy.authority_id, policy.record_type),
+        wanted,
+        summary.tally("retention"),
+    )
+
+
 def build_demo_region(*, overwrite_categories: bool = False) -> DemoSummary:
     """Create or update the whole demo region in the current transaction."""
     summary = DemoSummary()
@@ -427,6 +448,7 @@ def build_demo_region(*, overwrite_categories: bool = False) -> DemoSummary:
     categories = _sync_categories(summary, overwrite=overwrite_categories)
     _sync_teams(authorities, categories, summary)
     _sync_open311_attributes(categories, summary)
+    _sync_retention(authorities, summary)
     return summary
 
 

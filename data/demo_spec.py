@@ -739,3 +739,16 @@ OPEN311_ATTRIBUTES: tuple[AttributeSpec, ...] = (
         values=(("rad", "Radfahrende"), ("fuss", "Fußgänger"), ("kfz", "Kraftfahrzeuge")),
     ),
 )
+
+
+# Retention periods (privacy.RetentionPolicy, months after a record was closed; the access log:
+# after the entry). The portal row (authority None) replaces the shipped defaults; the Stadt
+# keeps reporters' contact data shorter. Like categories, only the demo's own rows are synced.
+RETENTION: tuple[tuple[str | None, str, int], ...] = (
+    (None, "report_contact", 6),
+    (None, "report", 36),
+    (None, "application", 72),
+    (None, "message", 24),
+    (None, "access_log", 24),
+    (STADT, "report_contact", 3),
+)

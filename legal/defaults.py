@@ -64,7 +64,7 @@ Datenschutzbeauftragte oder Datenschutzbeauftragter: [Name, Anschrift, E-Mail-Ad
 ## Meldungen
 Wenn Sie einen Mangel melden, speichern wir den Ort (Koordinaten und Ortsangabe), die Kategorie, Ihre Beschreibung und Ihre Fotos. Aus Fotos entfernen wir beim Hochladen die eingebetteten Metadaten (zum Beispiel Kamera- und Standortdaten); den Standort verwenden wir nur, wenn Sie ihn übernehmen.
 Zweck: Bearbeitung des gemeldeten Mangels durch die zuständige Stelle und Information der Öffentlichkeit über den Bearbeitungsstand. Ort, Kategorie, Beschreibung und Bearbeitungsstand sind öffentlich sichtbar; Fotos veröffentlichen wir erst nach Prüfung.
-Speicherdauer: Meldungen werden für die Aufgabenerfüllung und Planung der zuständigen Stellen ohne feste Frist aufbewahrt. Personenbezogene Angaben werden gelöscht, wenn Sie Ihr Konto löschen; die Meldung bleibt dann ohne Bezug zu Ihnen erhalten.
+Speicherdauer: Ihre Kontaktdaten werden eine von der zuständigen Stelle festgelegte Frist nach dem Abschluss der Meldung gelöscht (Vorgabe: 6 Monate), die Meldung selbst wird nach einer weiteren Frist anonymisiert (Vorgabe: 3 Jahre); Ort, Kategorie und Status bleiben für die Planung erhalten. Löschen Sie Ihr Konto, werden Ihre Angaben sofort von den Meldungen entfernt.
 
 ## Kontaktdaten ohne Konto
 Melden Sie ohne Konto, speichern wir die von Ihnen angegebene E-Mail-Adresse und, falls angegeben, Namen und Telefonnummer. Sie dienen Rückfragen und Nachrichten zum Bearbeitungsstand und werden nicht veröffentlicht.

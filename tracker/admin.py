@@ -30,6 +30,7 @@ from .models import (
     ResponseTemplate,
     Team,
 )
+from .privacy_parts import log_contact_change, log_contact_view
 
 
 @admin.register(Category)
@@ -191,3 +192,21 @@ class ReportAdmin(AuthorityScopedAdmin, GISModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return is_superuser(request)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        # The (read-only) report page shows the contact data: the access log notes who saw it.
+        obj = context.get("original")
+        if isinstance(obj, Report):
+            log_contact_view(request.user, obj, "admin")
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def delete_model(self, request: HttpRequest, obj: Report) -> None:
+        log_contact_change(request.user, obj, "admin", reason="gelöscht")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        for report in queryset:
+            log_contact_change(request.user, report, "admin", reason="gelöscht")
+        super().delete_queryset(request, queryset)

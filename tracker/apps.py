@@ -13,7 +13,9 @@ class TrackerConfig(AppConfig):
         from accounts import sections
         from accounts.signals import account_erasing
 
-        from . import account_sections, receivers
+        from . import account_sections, privacy_parts, receivers
+
+        privacy_parts.register()
 
         email_confirmed.connect(
             receivers.attach_reports_on_email_confirmed,

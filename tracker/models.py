@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Level
 from geo.models import AssetType
+from privacy.models import validate_period
+
+from .statuses import OPEN_STATUSES, Status
 
 
 class Priority(models.IntegerChoices):
@@ -96,6 +99,21 @@ class Category(models.Model):
         default=False,
         help_text=_("Erledigt melden nur mit einem Foto nach der Erledigung."),
     )
+    # Retention (privacy.retention): empty = the authority's period, else the portal's.
+    contact_retention_months = models.IntegerField(
+        _("Kontaktdaten löschen nach (Monate)"),
+        null=True,
+        blank=True,
+        validators=[validate_period],
+        help_text=_("Monate nach dem Abschluss; leer = Frist der Stelle bzw. des Portals."),
+    )
+    anonymise_after_months = models.IntegerField(
+        _("Meldung anonymisieren nach (Monate)"),
+        null=True,
+        blank=True,
+        validators=[validate_period],
+        help_text=_("Monate nach dem Abschluss; leer = Frist der Stelle bzw. des Portals."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
 
@@ -103,6 +121,18 @@ class Category(models.Model):
         verbose_name = _("Kategorie")
         verbose_name_plural = _("Kategorien")
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact_retention_months__gte=0)
+                | models.Q(contact_retention_months__isnull=True),
+                name="category_contact_retention_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anonymise_after_months__gte=0)
+                | models.Q(anonymise_after_months__isnull=True),
+                name="category_anonymise_not_negative",
+            ),
+        ]
 
     def localized_name(self) -> str:
         """The name in the active language (English where an English name is set)."""
@@ -142,23 +172,6 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.authority})"
-
-
-class Status(models.TextChoices):
-    """Workflow states. The allowed transitions are in tracker.workflow; every change goes
-    through a service function in tracker.services and writes a ReportEvent."""
-
-    NEW = "new", _("neu")
-    IN_REVIEW = "in_review", _("in Prüfung")
-    PLANNED = "planned", _("angenommen / geplant")
-    IN_PROGRESS = "in_progress", _("in Arbeit")
-    DONE = "done", _("erledigt")
-    REJECTED = "rejected", _("abgelehnt")
-    DUPLICATE = "duplicate", _("Duplikat")
-    FORWARDED = "forwarded", _("weitergeleitet")
-
-
-OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.PLANNED, Status.IN_PROGRESS, Status.FORWARDED)
 
 
 class Report(models.Model):
@@ -229,6 +242,15 @@ class Report(models.Model):
     tracking_token = models.CharField(max_length=64, unique=True)
 
     source = models.CharField(_("Quelle"), max_length=10, choices=Source.choices, default="web")
+    # Retention (tracker.services.retention): staff mark a description free of personal
+    # data, so that it survives the anonymisation; the dates say what was erased when.
+    description_is_clean = models.BooleanField(
+        _("Beschreibung ohne personenbezogene Daten"),
+        default=False,
+        help_text=_("Bleibt bei der Anonymisierung erhalten."),
+    )
+    contact_erased_at = models.DateTimeField(_("Kontaktdaten gelöscht am"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
     supporter_count = models.PositiveIntegerField(_("Unterstützungen"), default=0)
 
     # Work management (set by tracker.services only).
@@ -434,40 +456,7 @@ class Support(models.Model):
         ]
 
 
-class ResponseTemplate(models.Model):
-    """A prepared public status note ("Textbaustein"), so answering the citizen is one click."""
-
-    authority = models.ForeignKey(
-        "boundaries.Authority",
-        verbose_name=_("Behörde"),
-        on_delete=models.CASCADE,
-        related_name="response_templates",
-    )
-    status = models.CharField(
-        _("für Status"),
-        max_length=20,
-        choices=Status.choices,
-        blank=True,
-        help_text=_("Leer = für jeden Status anbieten."),
-    )
-    title = models.CharField(_("Titel"), max_length=100)
-    text = models.TextField(_("Text"), max_length=5000)
-    sort_order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
-
-    class Meta:
-        verbose_name = _("Textbaustein")
-        verbose_name_plural = _("Textbausteine")
-        ordering = ["authority__name", "status", "sort_order", "title"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["authority", "status", "title"], name="response_template_unique_title"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-# Moderation models live in their own module (no import of this one); imported here so that
-# they belong to the app's models.
+# Moderation models and response templates live in modules of their own; imported here so
+# that they belong to the app's models.
 from .moderation_models import AbuseFlag, ModerationSettings  # noqa: E402, F401
+from .template_models import ResponseTemplate  # noqa: E402, F401

@@ -72,9 +72,10 @@ SPECIAL_ACTIONS = frozenset({"reject", "duplicate", "forward"})
 
 # Actions that change no status (see tracker.permissions for who may do them).
 # photo_visibility releases or hides a photo; moderate edits or hides the public description,
-# reviews citizens' comments and resolves abuse flags (tracker.services.moderation).
+# reviews citizens' comments and resolves abuse flags (tracker.services.moderation);
+# "privacy" marks the description free of personal data (it survives the anonymisation).
 OTHER_ACTIONS = frozenset(
-    {"assign", "take", "priority", "note", "comment", "photo", "bulk"}
+    {"assign", "take", "priority", "note", "comment", "photo", "bulk", "privacy"}
     | {"photo_visibility", "moderate"}
 )
 ALL_ACTIONS = frozenset(TRANSITIONS_BY_ACTION) | OTHER_ACTIONS

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "outbox",
     "boundaries",
     "geo",
+    "privacy",
     "tracker",
     "tracker.open311",
     "notifications",
@@ -237,6 +238,12 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-purge": {
         "task": "outbox.purge",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Retention periods (docs/privacy.md): contact data, anonymisation, applications,
+    # postbox messages and the access log, in batches; legal holds are skipped.
+    "privacy-apply-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=2, minute=45),
     },
 }
 

@@ -391,3 +391,13 @@ def test_outside_the_kreis_is_outside_the_service_area(pothole: Category) -> Non
         for category in (pothole, wilder_muell):
             with pytest.raises(OutsideServiceArea):
                 route(place, category)
+
+
+def test_the_demo_has_retention_periods(demo: None) -> None:
+    from privacy.models import RetentionPolicy
+    from privacy.retention import period_for
+
+    assert RetentionPolicy.objects.filter(authority__isnull=True).count() == 5
+    stadt = Authority.objects.get(slug="demo-stadt-heidestadt")
+    assert period_for("report_contact", stadt.pk) == 3
+    assert period_for("report_contact", None) == 6

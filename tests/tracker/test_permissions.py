@@ -30,6 +30,7 @@ DISPATCH_NEW = {
     "bulk",
     "photo_visibility",
     "moderate",
+    "privacy",
 }
 
 

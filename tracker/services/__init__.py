@@ -18,7 +18,11 @@ from .bulk import (
 )
 from .common import MAX_NOTE
 from .duplicates import report_mark_duplicate
-from .erasure import reports_anonymise, reports_attach_to_account
+from .erasure import (
+    report_mark_description_clean,
+    reports_anonymise,
+    reports_attach_to_account,
+)
 from .handling import (
     MAX_STAFF_PHOTOS,
     report_add_note,
@@ -61,6 +65,7 @@ __all__ = [
     "report_confirm",
     "report_create",
     "report_forward_to_authority",
+    "report_mark_description_clean",
     "report_mark_duplicate",
     "report_reject",
     "report_reopen",

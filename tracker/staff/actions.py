@@ -175,6 +175,13 @@ def _abuse_resolve(report: Report, *, by: User, note: str = "") -> str:
     return _("%(n)d Missbrauchsmeldung(en) erledigt.") % {"n": count}
 
 
+def _privacy(report: Report, *, by: User, description_clean: bool) -> str:
+    services.report_mark_description_clean(report, clean=description_clean, by=by)
+    if description_clean:
+        return _("Die Beschreibung bleibt bei der Anonymisierung erhalten.")
+    return _("Die Beschreibung wird bei der Anonymisierung gelöscht.")
+
+
 @dataclass(frozen=True)
 class StaffAction:
     """One thing staff do to a report: the parameters it takes (already resolved objects),
@@ -208,6 +215,7 @@ ACTIONS: dict[str, StaffAction] = {
         StaffAction("description", "moderate", ("mode", "text", "note"), _description),
         StaffAction("comment-review", "moderate", ("comment", "publish"), _comment_review),
         StaffAction("abuse-resolve", "moderate", ("note",), _abuse_resolve),
+        StaffAction("privacy", "privacy", ("description_clean",), _privacy),
     )
 }
 

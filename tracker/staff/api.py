@@ -32,6 +32,7 @@ from boundaries.models import Authority
 from tracker import permissions, selectors
 from tracker.api import FeaturePagination
 from tracker.models import Report, ResponseTemplate, Team
+from tracker.privacy_parts import log_contact_view
 
 from . import actions
 from .moderation import API_MODERATION_ACTIONS
@@ -50,6 +51,7 @@ from .serializers import (
     ForwardSerializer,
     NoteFields,
     PrioritySerializer,
+    PrivacySerializer,
     RejectSerializer,
     ResponseTemplateSerializer,
     StaffQuerySerializer,
@@ -139,6 +141,7 @@ class StaffReportListView(generics.ListAPIView[Report]):
 
 def _detail(report_id: int, user: Any) -> Response:
     report = get_object_or_404(selectors.staff_report_detail(user), pk=report_id)
+    log_contact_view(user, report, "api")
     return Response(StaffReportDetailSerializer(report, context={"user": user}).data)
 
 
@@ -231,6 +234,7 @@ API_ACTIONS: dict[str, tuple[type[serializers.Serializer[Any]], str]] = {
     "note": (AddNoteSerializer, "Interne Notiz oder öffentlicher Kommentar"),
     "photo": (AddPhotoSerializer, "Foto hinzufügen (multipart, standardmäßig „nachher“)"),
     **API_MODERATION_ACTIONS,
+    "privacy": (PrivacySerializer, "Beschreibung als frei von personenbezogenen Daten markieren"),
 }
 
 

@@ -292,6 +292,17 @@ class PriorityForm(forms.Form):
     prefix = "priority"
 
 
+class PrivacyForm(forms.Form):
+    description_clean = forms.BooleanField(
+        label=_("Beschreibung enthält keine personenbezogenen Daten"),
+        required=False,
+        help_text=_(
+            "Dann bleibt sie erhalten, wenn die Meldung nach Ablauf der Frist anonymisiert wird."
+        ),
+    )
+    prefix = "privacy"
+
+
 class ForwardForm(forms.Form):
     authority: forms.ModelChoiceField[Authority] = forms.ModelChoiceField(
         queryset=Authority.objects.none(),  # set per report

@@ -393,6 +393,12 @@ class PrioritySerializer(serializers.Serializer[dict[str, Any]]):
         return PRIORITY_KEYS[key]
 
 
+class PrivacySerializer(serializers.Serializer[dict[str, Any]]):
+    description_clean = serializers.BooleanField(
+        help_text="Beschreibung frei von personenbezogenen Daten (bleibt bei der Anonymisierung)"
+    )
+
+
 class ForwardSerializer(serializers.Serializer[dict[str, Any]]):
     authority = serializers.CharField(help_text="ID oder Kurzname der Stelle")
     note = serializers.CharField(max_length=services.MAX_NOTE)

@@ -2,11 +2,10 @@
 the staff view of a report with a form for every action the user may take right now.
 
 Reads go through tracker.selectors, changes through tracker.staff.actions (the same action
-table and lookups as the staff API), and what a user may do comes from
-tracker.permissions.allowed_actions. Anonymous
-visitors are sent to the login, signed-in people without a staff membership get 403 and
+table and lookups as the staff API), what a user may do from permissions.allowed_actions.
+Anonymous visitors are sent to the login, people without a staff membership get 403 and
 reports of other authorities are 404 (no existence leak). Every form posts to its own URL,
-shows the service's message next to the form on failure (400/403) and redirects on success.
+shows the service's message next to the form on failure (400/403), redirects on success.
 """
 
 from __future__ import annotations
@@ -30,11 +29,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.navigation import STAFF_NAV_SESSION_KEY
-from core.errors import add_errors_to_form
+from core.errors import add_errors_to_form, describe_errors
 from core.images import PhotoRejected
 from tracker import permissions, selectors
 from tracker.models import Photo, Report, ResponseTemplate
 from tracker.permissions import NotPermitted
+from tracker.privacy_parts import log_contact_view
 from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, TRANSITIONS_BY_ACTION, Transition
 
 from . import actions
@@ -46,6 +46,7 @@ from .forms import (
     NoteForm,
     PhotoForm,
     PriorityForm,
+    PrivacyForm,
     QueueFilterForm,
     RejectForm,
     TransitionForm,
@@ -141,20 +142,6 @@ def staff_map_config(**extra: Any) -> dict[str, Any]:
     }
     config.update(extra)
     return config
-
-
-def describe_errors(form: forms.Form) -> None:
-    """Link error texts and hints to their inputs for screen readers."""
-    for name, field in form.fields.items():
-        bound = form[name]
-        described = []
-        if field.help_text:
-            described.append(f"{bound.auto_id}-hint")
-        if bound.errors:
-            described.append(f"{bound.auto_id}-error")
-            field.widget.attrs["aria-invalid"] = "true"
-        if described:
-            field.widget.attrs["aria-describedby"] = " ".join(described)
 
 
 # --- the queue -----------------------------------------------------------------------------
@@ -313,6 +300,8 @@ def _forms_for(request: HttpRequest, report: Report, allowed: set[str]) -> dict[
         result["photo"] = PhotoForm()
     if "take" in allowed:
         result["take"] = forms.Form(prefix="take")
+    if "privacy" in allowed:
+        result["privacy"] = PrivacyForm(initial={"description_clean": report.description_is_clean})
     return result
 
 
@@ -386,6 +375,7 @@ def _render_detail(
             }
         ),
     }
+    log_contact_view(user, report, "page")  # the page shows the contact data: logged
     return render(request, "tracker/staff/report_detail.html", context, status=status)
 
 
@@ -483,6 +473,7 @@ PAGE_ACTIONS: dict[str, Callable[[HttpRequest, Report], forms.Form]] = {
     "note": _note_form,
     "photo": lambda request, report: PhotoForm(request.POST, request.FILES),
     **MODERATION_PAGE_ACTIONS,
+    "privacy": lambda request, report: PrivacyForm(request.POST),
 }
 
 

@@ -148,6 +148,7 @@ def test_dispatcher_sees_every_action_of_a_new_report(world: World) -> None:
         "note",
         "photo",
         "description",
+        "privacy",
     }
     for shown in ("Erika Mustermann", "buerger@example.org", "0171 1234567", "Schlagloch"):
         assert shown in page

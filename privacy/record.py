@@ -1,0 +1,118 @@
+"""The record of processing activities (Art. 30 DSGVO) as data: every app that stores personal
+data registers which fields of which model hold it, why, who receives it and which retention
+period ends it (privacy.models.RecordType, or a text). `render()` writes docs/privacy.md
+(`manage.py write_privacy_record`); a test keeps that file in step with the models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+
+from .models import DEFAULT_MONTHS, RecordType
+
+
+@dataclass(frozen=True)
+class Processing:
+    key: str
+    title: str
+    model: str  # "app_label.Model"
+    fields: tuple[str, ...]
+    purpose: str
+    recipients: str
+    periods: tuple[str, ...] = ()  # RecordType values
+    period_note: str = ""
+    order: int = 100
+    extra: tuple[str, ...] = field(default=())
+
+
+_ACTIVITIES: dict[str, Processing] = {}
+
+
+def register(activity: Processing) -> None:
+    _ACTIVITIES[activity.key] = activity
+
+
+def activities() -> list[Processing]:
+    return sorted(_ACTIVITIES.values(), key=lambda a: (a.order, a.key))
+
+
+def field_label(model: str, name: str) -> str:
+    return str(apps.get_model(model)._meta.get_field(name).verbose_name)
+
+
+def _period_text(activity: Processing) -> str:
+    parts = [
+        f"{RecordType(p).label}: {DEFAULT_MONTHS[p]} Monate (Vorgabe)" for p in activity.periods
+    ]
+    if activity.period_note:
+        parts.append(activity.period_note)
+    return "; ".join(str(p) for p in parts)
+
+
+HEADER = """\
+# Verzeichnis der Verarbeitungstätigkeiten (Art. 30 DSGVO)
+
+Erzeugt von `manage.py write_privacy_record` aus den Angaben der Apps (`privacy.record`);
+nicht von Hand ändern — ein Test schlägt fehl, wenn diese Datei nicht mehr zu den Modellen
+passt. Die Fristen sind die mitgelieferten Vorgaben in Monaten; Stellen setzen eigene
+(Admin: Datenschutz > Aufbewahrungsfristen, Kategorien: eigene Fristen für Meldungen), der
+nächtliche Lauf `privacy.apply_retention` wendet sie an, nie auf Datensätze mit einer
+Aufbewahrungssperre. Lesezugriffe der Mitarbeitenden auf Kontaktdaten stehen im
+Zugriffsprotokoll (Admin: Datenschutz > Zugriffsprotokoll).
+"""
+
+
+# What happens when a period ends (privacy.retention jobs of tracker and catalogue).
+PERIOD_ROWS: tuple[tuple[str, str, str], ...] = (
+    (
+        RecordType.REPORT_CONTACT,
+        "Abschluss (erledigt, abgelehnt, Duplikat)",
+        "Name, E-Mail, Telefon, Kontoverknüpfung und Unterstützende der Meldung gelöscht",
+    ),
+    (
+        RecordType.REPORT,
+        "Abschluss",
+        "außerdem Beschreibung (außer als unbedenklich markiert), Texte im Verlauf und nicht "
+        "freigegebene Fotos gelöscht; Kategorie, Ort, Status und Daten bleiben",
+    ),
+    (
+        RecordType.APPLICATION,
+        "Abschluss (erledigt, abgelehnt)",
+        "Antragsteller/in, Angaben, Anschrift, Ort, Anlagen, Nachrichten, Verlaufstexte gelöscht",
+    ),
+    (RecordType.MESSAGE, "Abschluss des Antrags", "Postfachnachrichten mit Anlagen gelöscht"),
+    (RecordType.ACCESS_LOG, "Eintrag", "Eintrag gelöscht"),
+)
+
+
+def _periods_table() -> str:
+    rows = [
+        "## Fristen und was an ihrem Ende geschieht",
+        "",
+        "| Art | Vorgabe (Monate) | ab | dann |",
+        "|---|---|---|---|",
+    ]
+    for record_type, since, effect in PERIOD_ROWS:
+        label = RecordType(record_type).label
+        rows.append(f"| {label} | {DEFAULT_MONTHS[record_type]} | {since} | {effect} |")
+    return "\n".join(rows) + "\n"
+
+
+def render() -> str:
+    lines = [HEADER, _periods_table()]
+    for activity in activities():
+        labels = ", ".join(
+            f"{field_label(activity.model, name)} (`{name}`)" for name in activity.fields
+        )
+        lines += [
+            f"## {activity.title}",
+            "",
+            f"- **Daten:** `{activity.model}`: {labels}",
+            f"- **Zweck:** {activity.purpose}",
+            f"- **Empfänger:** {activity.recipients}",
+            f"- **Löschung:** {_period_text(activity)}",
+            *[f"- {line}" for line in activity.extra],
+            "",
+        ]
+    return "\n".join(lines)
