@@ -51,6 +51,7 @@ def map_config(extra: dict[str, Any] | None = None) -> dict[str, Any]:
             "assets": reverse("api:assets"),
             "places": reverse("api:places"),
             "locate": reverse("api:locate"),
+            "reverse": reverse("api:reverse"),
             "categories": reverse("api:categories"),
             "reports": reverse("api:reports"),
             "nearby": reverse("api:reports-nearby"),
