@@ -118,8 +118,9 @@
     var text = MM.format(statusTemplate, { place: where });
     locationStatus.textContent = placeNote ? text + " " + placeNote : text;
     // The pin carries the place's name too: on a phone the status text is below the map.
-    if (marker) {
-      marker.unbindTooltip();
+    if (marker && marker.getTooltip()) {
+      marker.setTooltipContent(where);
+    } else if (marker) {
       marker.bindTooltip(where, {
         permanent: true, direction: "top", offset: [0, -44], className: "pin-label",
       });
