@@ -140,12 +140,15 @@ class ReverseQuerySerializer(serializers.Serializer[dict[str, Any]]):
 
 class PlaceNameSerializer(serializers.Serializer[dict[str, Any]]):
     kind = serializers.ChoiceField(choices=["address", "street", "town"])
-    label = serializers.CharField()
     street = serializers.CharField()
     house_number = serializers.CharField()
     postcode = serializers.CharField()
     town = serializers.CharField()
     distance_m = serializers.FloatField(allow_null=True)
+
+
+# "label" is an attribute of every serializer field: declared under its JSON name.
+PlaceNameSerializer._declared_fields["label"] = serializers.CharField()
 
 
 class ReverseDetailSerializer(serializers.Serializer[dict[str, Any]]):

@@ -149,7 +149,7 @@ class CsvLayer:
                 "for projected coordinates give --srid (e.g. 25832 for UTM zone 32)"
             )
         try:
-            geom = OGRGeometry(f"POINT ({x!r} {y!r})", srs=self.srid)
+            geom = OGRGeometry(f"POINT ({x!r} {y!r})", srs=SpatialReference(self.srid))
             if self.srid != WGS84:
                 geom.transform(WGS84)
         except GDALException as exc:

@@ -89,9 +89,7 @@ def test_reverse_names_the_town_away_from_streets(client: Client, region: dict) 
     assert (body["kind"], body["label"]) == ("town", "Stadt Heidestadt")
 
 
-def test_reverse_outside_every_town_is_a_404_with_a_message(
-    client: Client, region: dict
-) -> None:
+def test_reverse_outside_every_town_is_a_404_with_a_message(client: Client, region: dict) -> None:
     response = client.get("/api/v1/reverse", {"lat": "52.5", "lon": "9.5"})
     assert response.status_code == 404
     assert "keine Straße" in response.json()["detail"]

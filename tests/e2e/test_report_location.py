@@ -12,7 +12,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from geo.models import AddressPoint
 from tests.e2e.conftest import assert_accessible
@@ -21,7 +21,8 @@ from tracker.models import Report
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 
 
 @pytest.fixture
@@ -158,11 +159,9 @@ def test_photo_first_without_a_position_asks_for_the_place(
     assert phone.locator("#id_lat").input_value() == ""
 
 
-@pytest.mark.parametrize(
-    "viewport", [{"width": 1366, "height": 900}, PHONE], ids=["desktop", "phone"]
-)
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_report_page_passes_axe_while_asking_for_the_spot(
-    live_server: Any, browser: Browser, houses: None, viewport: dict
+    live_server: Any, browser: Browser, houses: None, viewport: ViewportSize
 ) -> None:
     context = browser.new_context(locale="de-DE", viewport=viewport)
     page = context.new_page()
