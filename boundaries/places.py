@@ -36,7 +36,7 @@ STREET_NAME_CANDIDATES = 50
 class Place:
     """One hit of the place search: where to put the pin, and how to show it."""
 
-    kind: str  # "street", "road" or "authority"
+    kind: str  # "address", "street", "road" or "authority"
     label: str
     lon: float
     lat: float
@@ -55,10 +55,12 @@ class Place:
         return feature
 
 
-_KIND_ORDER = {"authority": 0, "street": 1, "road": 2}
+_KIND_ORDER = {"address": 0, "authority": 1, "street": 2, "road": 3}
 # "12", "12a", "12-14", "12 a": house numbers are dropped from the street part of a query.
 _HOUSE_NUMBER = re.compile(r"^\d+[a-z]?(-\d+[a-z]?)?$|^[a-z]$", re.IGNORECASE)
 _MAX_WORDS = 6
+# A house number as its own word: "5", "5a", "12-14" (a lone letter after it is its suffix).
+_NUMBER_WORD = re.compile(r"^\d{1,5}[a-z]?(-\d{1,5}[a-z]?)?$", re.IGNORECASE)
 
 
 def _normalise(text: str) -> str:
@@ -157,14 +159,36 @@ _STREETS_SQL = f"""
     LIMIT %s
 """  # noqa: S608 - only constant SQL fragments are formatted in; user input is a parameter
 
-# Road numbers ("K 12", "k12", "B4"): one hit per ref, at its longest segment's midpoint.
+# Addresses (geo.AddressPoint): a street name (exact or prefix) with this house number, in a
+# town whose postcode and name contain the town part of the query.
+_ADDRESSES_SQL = f"""
+    WITH terms AS (
+        SELECT * FROM unnest(%s::text[], %s::text[], %s::text[])
+            AS t(street, street_like, town_like)
+    )
+    SELECT a.street, a.house_number, a.postcode, a.town, ST_X(a.geom), ST_Y(a.geom),
+           MIN(CASE WHEN {_NORM_SQL.format("a.street")} = t.street THEN 0 ELSE 1 END) AS rank
+    FROM geo_addresspoint a
+    JOIN terms t ON {_NORM_SQL.format("a.street")} LIKE t.street_like || '%%'
+    WHERE replace(lower(a.house_number), ' ', '') = %s
+      AND (t.town_like = ''
+           OR {_NORM_SQL.format("a.postcode || ' ' || a.town")} LIKE '%%' || t.town_like || '%%')
+    GROUP BY a.id
+    ORDER BY rank, a.street, a.town, a.id
+    LIMIT %s
+"""  # noqa: S608 - only constant SQL fragments are formatted in; user input is a parameter
+
+# Road numbers ("K 12", "k12", "B4"): one hit per ref, at its longest segment's midpoint, with
+# the whole road's extent (the report page zooms to it and asks for the exact spot).
 _REFS_SQL = """
     SELECT r.ref, min(r.road_class),
            (array_agg(o.name) FILTER (WHERE o.name IS NOT NULL))[1],
            ST_X(ST_LineInterpolatePoint((array_agg(r.geom
                 ORDER BY ST_Length(r.geom::geography) DESC))[1], 0.5)),
            ST_Y(ST_LineInterpolatePoint((array_agg(r.geom
-                ORDER BY ST_Length(r.geom::geography) DESC))[1], 0.5))
+                ORDER BY ST_Length(r.geom::geography) DESC))[1], 0.5)),
+           ST_XMin(ST_Extent(r.geom)), ST_YMin(ST_Extent(r.geom)),
+           ST_XMax(ST_Extent(r.geom)), ST_YMax(ST_Extent(r.geom))
     FROM geo_roadsegment r
     LEFT JOIN boundaries_authority o ON o.id = r.owner_id
     WHERE r.ref <> '' AND replace(upper(r.ref), ' ', '') LIKE %s || '%%'
@@ -174,22 +198,68 @@ _REFS_SQL = """
 """
 
 
-def _search_streets(query: str, limit: int) -> list[Place]:
+def house_number_in(query: str) -> str:
+    """The house number of a query ("Lindenweg 5 a, Heidestadt" → "5a"), "" when none."""
+    words = query.replace(",", " , ").split()
+    for index, word in enumerate(words):
+        if _NUMBER_WORD.match(word):
+            suffix = words[index + 1] if index + 1 < len(words) else ""
+            if re.fullmatch(r"[a-z]", suffix, re.IGNORECASE):
+                word += suffix
+            return word.lower()
+    return ""
+
+
+def _term_params(terms: list[tuple[str, str]]) -> list[list[str]]:
+    return [
+        [street for street, _town in terms],
+        [_like_escape(street) for street, _town in terms],
+        [_like_escape(town) for _street, town in terms],
+    ]
+
+
+def _search_addresses(query: str, number: str, limit: int) -> list[Place]:
+    terms = _interpretations(query)
+    if not terms or not number:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_ADDRESSES_SQL, [*_term_params(terms), number, limit])
+        rows = cursor.fetchall()
+    places = []
+    for street, house_number, postcode, town, lon, lat, rank in rows:
+        where = " ".join(part for part in (postcode, town) if part)
+        places.append(
+            Place(
+                kind="address",
+                label=f"{street} {house_number}, {where}" if where else f"{street} {house_number}",
+                lon=lon,
+                lat=lat,
+                rank=rank,
+                detail=_("Adresse"),
+                properties={
+                    "street": street,
+                    "house_number": house_number,
+                    "postcode": postcode,
+                    "town": town,
+                },
+            )
+        )
+    return places
+
+
+def _search_streets(query: str, limit: int, number: str = "") -> list[Place]:
     terms = _interpretations(query)
     if not terms:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            _STREETS_SQL,
-            [
-                [street for street, _town in terms],
-                [_like_escape(street) for street, _town in terms],
-                [_like_escape(town) for _street, town in terms],
-                STREET_NAME_CANDIDATES,
-                limit,
-            ],
-        )
+        cursor.execute(_STREETS_SQL, [*_term_params(terms), STREET_NAME_CANDIDATES, limit])
         rows = cursor.fetchall()
+    # A house number we do not know: the street is the best we can do, and we say so.
+    note = (
+        _("Hausnummer %(number)s nicht gefunden, Straße gewählt") % {"number": number}
+        if number
+        else ""
+    )
     return [
         Place(
             kind="street",
@@ -197,8 +267,8 @@ def _search_streets(query: str, limit: int) -> list[Place]:
             lon=lon,
             lat=lat,
             rank=rank,
-            detail=_("Straße"),
-            properties={"name": name, "town": town},
+            detail=note or _("Straße"),
+            properties={"name": name, "town": town, **({"note": note} if note else {})},
         )
         for name, town, lon, lat, rank in rows
     ]
@@ -214,7 +284,7 @@ def _search_refs(query: str, limit: int) -> list[Place]:
         rows = cursor.fetchall()
     labels = dict(RoadClass.choices)
     places = []
-    for ref, road_class, owner, lon, lat in rows:
+    for ref, road_class, owner, lon, lat, *extent in rows:
         detail = str(labels.get(road_class, ""))
         if owner:
             detail = _("%(class)s, Baulastträger: %(owner)s") % {"class": detail, "owner": owner}
@@ -226,6 +296,7 @@ def _search_refs(query: str, limit: int) -> list[Place]:
                 lat=lat,
                 rank=0 if ref.replace(" ", "").upper() == compact else 1,
                 detail=detail,
+                bbox=(extent[0], extent[1], extent[2], extent[3]),
                 properties={"ref": ref, "class": road_class, "owner": owner},
             )
         )
@@ -271,14 +342,20 @@ def _search_authorities(query: str, limit: int) -> list[Place]:
 
 
 def search_places(query: str, limit: int = PLACES_LIMIT) -> list[Place]:
-    """Offline address search over our own data: street names (per Gemeinde), road numbers
-    and authorities. Exact matches first, then prefixes, then substrings."""
+    """Offline address search over our own data: addresses (street and house number, where
+    address points are imported), street names (per Gemeinde), road numbers and authorities.
+    Exact matches first, then prefixes, then substrings. A known address stands alone; an
+    unknown house number falls back to the street, with a note."""
     query = " ".join(query.split())[:PLACES_QUERY_MAX]
     if len(query) < 2:
         return []
+    number = house_number_in(query)
+    addresses = _search_addresses(query, number, limit)
+    if addresses:
+        return addresses
     places = [
         *_search_authorities(query, limit),
-        *_search_streets(query, limit),
+        *_search_streets(query, limit, number),
         *_search_refs(query, limit),
     ]
     places.sort(key=lambda p: (p.rank, _KIND_ORDER[p.kind], p.label.lower()))

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from boundaries import api as boundaries_api
 from boundaries import places
+from boundaries.reverse import ReverseView
 from catalogue import api as catalogue_api
 from geo import api as geo_api
 from planning import api as planning_api
@@ -27,6 +28,7 @@ urlpatterns = [
     path("roads", geo_api.RoadsView.as_view(), name="roads"),
     path("assets", geo_api.AssetsView.as_view(), name="assets"),
     path("places", places.PlacesView.as_view(), name="places"),
+    path("reverse", ReverseView.as_view(), name="reverse"),
     path("services", catalogue_api.ServiceListView.as_view(), name="services"),
     path("services/<slug:slug>", catalogue_api.ServiceDetailView.as_view(), name="service-detail"),
     path(

@@ -36,12 +36,12 @@ from django.db.models import Q, QuerySet
 from boundaries.models import Authority, Boundary, BoundarySet, Level, RoadAuthority
 from boundaries.services import authorities_at, road_owner_at, route_many
 from boundaries.sets import activate_set, store_boundary
-from geo.models import Asset, RoadSegment
+from geo.models import AddressPoint, Asset, RoadSegment
 from privacy.models import RetentionPolicy
 from tracker.models import Category, Team
 from tracker.open311.models import ServiceAttribute
 
-from .demo_geometry import demo_assets, demo_roads, demo_territories
+from .demo_geometry import demo_addresses, demo_assets, demo_roads, demo_territories
 from .demo_spec import (
     AUTHORITIES,
     BOUNDARY_SETS,
@@ -304,6 +304,38 @@ def _sync_assets(roads: Mapping[str, RoadSegment], summary: DemoSummary, *, live
         summary.contents["assets"] = Counter(plan.asset_type for plan in plans)
 
 
+def _sync_addresses(summary: DemoSummary, *, live: bool) -> None:
+    """Upsert the demo's house numbers (keyed by their address); removed when not `live`."""
+    wanted: dict[tuple[str, str, str, str], dict[str, object]] = {
+        (plan.street, plan.house_number, plan.postcode, plan.town): {
+            "street": plan.street,
+            "house_number": plan.house_number,
+            "postcode": plan.postcode,
+            "town": plan.town,
+            "geom": plan.geom(),
+            "source": DEMO_SOURCE,
+        }
+        for plan in (demo_addresses() if live else [])
+    }
+    tally = summary.tally("address points")
+    _sync(
+        AddressPoint.objects.filter(source=DEMO_SOURCE),
+        lambda a: (a.street, a.house_number, a.postcode, a.town),
+        wanted,
+        tally,
+    )
+    stale = [
+        a.pk
+        for a in AddressPoint.objects.filter(source=DEMO_SOURCE)
+        if (a.street, a.house_number, a.postcode, a.town) not in wanted
+    ]
+    if stale:
+        deleted = AddressPoint.objects.filter(pk__in=stale).delete()[1]
+        tally.deleted += deleted.get(AddressPoint._meta.label, 0)
+    if wanted:
+        summary.contents["address points"] = Counter(key[3] for key in wanted)
+
+
 def _category_values(spec: CategorySpec) -> dict[str, object]:
     return {
         "slug": spec.slug,
@@ -445,6 +477,7 @@ def build_demo_region(*, overwrite_categories: bool = False) -> DemoSummary:
     live = summary.is_live
     roads = _sync_roads(summary, live=live)
     _sync_assets(roads, summary, live=live)
+    _sync_addresses(summary, live=live)
     categories = _sync_categories(summary, overwrite=overwrite_categories)
     _sync_teams(authorities, categories, summary)
     _sync_open311_attributes(categories, summary)

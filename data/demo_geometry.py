@@ -19,12 +19,15 @@ from geo.models import AssetType, RoadClass
 from geo.srid import ETRS89_UTM32N, WGS84
 
 from .demo_spec import (
+    ADDRESS_STREETS,
     AUTHORITIES,
     CELL_HEIGHT_M,
     CELL_WIDTH_M,
     EDGE_PIECES,
     GRID_COLUMNS,
     GRID_ROWS,
+    HOUSE_OFFSET_M,
+    HOUSE_SPACING_M,
     INNER_EDGE_WAVE,
     INNER_VERTEX_JITTER_M,
     ORIGIN_E,
@@ -289,3 +292,35 @@ def _road_signs() -> list[AssetPlan]:
 def demo_assets() -> list[AssetPlan]:
     """Streetlights, benches, bins and a playground per town; signs along the rural Kreisstraßen."""
     return [plan for town in TOWNS for plan in _town_assets(town)] + _road_signs()
+
+
+@dataclass(frozen=True)
+class AddressPlan:
+    street: str
+    house_number: str
+    postcode: str
+    town: str
+    at: Coord
+
+    def geom(self) -> Point:
+        (lon, lat) = _lonlat([self.at])[0]
+        return Point(lon, lat, srid=WGS84)
+
+
+def demo_addresses() -> list[AddressPlan]:
+    """House numbers along the streets of ADDRESS_STREETS: 1, 3, 5 … on the right, 2, 4 … on
+    the left, a house every HOUSE_SPACING_M on each side."""
+    towns = {town.code: town for town in TOWNS}
+    plans: list[AddressPlan] = []
+    for code, name, postcode, highest in ADDRESS_STREETS:
+        town = towns[code]
+        street = next(s for s in town.streets if s.name == name)
+        cx, cy = town.centre
+        coords = [(cx + dx, cy + dy) for dx, dy in street.points]
+        for number in range(1, highest + 1):
+            side = HOUSE_OFFSET_M if number % 2 else -HOUSE_OFFSET_M
+            station = 15.0 + (number - 1) // 2 * HOUSE_SPACING_M
+            plans.append(
+                AddressPlan(name, str(number), postcode, town.label, _along(coords, station, side))
+            )
+    return plans

@@ -417,6 +417,8 @@ TOWNS: tuple[TownSpec, ...] = (
             StreetSpec("Gartenstraße", ((-80, 400), (-450, 420), (-720, 300))),
             StreetSpec("Mühlenweg", ((600, -800), (1000, -650), (1350, -600))),
             StreetSpec("Am Sportplatz", ((450, 420), (850, 520), (1150, 700))),
+            # The report page's hint example, "Lindenweg 5, Heidestadt".
+            StreetSpec("Lindenweg", ((-250, -800), (-600, -830), (-950, -760))),
         ),
         ("Spielplatz Gartenstraße", (-400, 250)),
         ((-20, 95), (60, 100), (-380, 240), (900, 560), (-230, -600)),
@@ -499,6 +501,19 @@ TOWNS: tuple[TownSpec, ...] = (
 )
 
 # Shown in the sign's name; real data would carry the StVO sign number.
+# House numbers (geo.AddressPoint) along a few streets, so that the place search and the
+# reverse lookup can name houses: (town code, street, postcode, highest house number). Odd
+# numbers on the right of the street's direction, even on the left. The postcodes are
+# fictional: no German postcode starts with "00".
+ADDRESS_STREETS: tuple[tuple[str, str, str, int], ...] = (
+    ("HS", "Lindenweg", "00101", 14),
+    ("HS", "Am Markt", "00101", 8),
+    ("HS", "Kirchstraße", "00101", 12),
+    ("BH", "Dorfstraße", "00102", 10),
+)
+HOUSE_SPACING_M = 24.0
+HOUSE_OFFSET_M = 14.0
+
 SIGN_KINDS = (
     "Zeichen 274 (70 km/h)",
     "Zeichen 142 (Wildwechsel)",

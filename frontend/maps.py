@@ -51,6 +51,7 @@ def map_config(extra: dict[str, Any] | None = None) -> dict[str, Any]:
             "assets": reverse("api:assets"),
             "places": reverse("api:places"),
             "locate": reverse("api:locate"),
+            "reverse": reverse("api:reverse"),
             "categories": reverse("api:categories"),
             "reports": reverse("api:reports"),
             "nearby": reverse("api:reports-nearby"),
@@ -82,6 +83,23 @@ JS_STRINGS: dict[str, Any] = {
     "searchFailed": _("Die Suche ist gerade nicht möglich."),
     "locationSet": _("Ort gewählt: %(place)s. Sie können die Markierung verschieben."),
     "locationCoords": _("Position %(lat)s, %(lon)s"),
+    "findingPlace": _("Straße wird gesucht …"),
+    "zoomedIn": _(
+        "Die Karte zeigt die Stelle jetzt näher. Tippen Sie genau auf den Ort des Problems "
+        "oder übernehmen Sie die markierte Stelle."
+    ),
+    "tapExactSpot": _(
+        "%(place)s ist auf der Karte zu sehen. Tippen Sie jetzt genau auf die Stelle, an der "
+        "das Problem ist."
+    ),
+    "myLocationSet": _("Ihr Standort: %(place)s. Sie können die Markierung verschieben."),
+    "photoLocationSet": _(
+        "Ort aus dem Foto übernommen: %(place)s. Bitte prüfen Sie die Markierung auf der Karte."
+    ),
+    "photoWithoutLocation": _(
+        "Das Foto enthält keinen Aufnahmeort. Bitte suchen Sie den Ort oder tippen Sie auf "
+        "die Karte."
+    ),
     "markerTitle": _("Gewählter Ort (verschiebbar)"),
     "chooseCategory": _("Wählen Sie eine Kategorie, dann sehen Sie, wer zuständig ist."),
     "responsible": _("Zuständig: %(authority)s"),

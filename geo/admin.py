@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from .models import Asset, RoadSegment
+from .models import AddressPoint, Asset, RoadSegment
 
 
 @admin.register(RoadSegment)
@@ -25,3 +25,9 @@ class AssetAdmin(GISModelAdmin):
     search_fields = ("external_id", "name")
     raw_id_fields = ("owner",)
     list_select_related = ("owner",)
+
+
+@admin.register(AddressPoint)
+class AddressPointAdmin(GISModelAdmin):
+    list_display = ("street", "house_number", "postcode", "town", "source")
+    search_fields = ("street", "town", "postcode")

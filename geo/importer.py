@@ -78,6 +78,7 @@ class GeoImportSummary:
     updated: int = 0
     unchanged: int = 0
     without_owner: int = 0
+    has_owners: bool = True
     by_class: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -89,8 +90,9 @@ class GeoImportSummary:
             f"  created:         {self.created}",
             f"  updated:         {self.updated}",
             f"  unchanged:       {self.unchanged}",
-            f"  without owner:   {self.without_owner} (outside the active boundaries)",
         ]
+        if self.has_owners:
+            lines.append(f"  without owner:   {self.without_owner} (outside the active boundaries)")
         if self.by_class:
             counts = ", ".join(f"{key} {value}" for key, value in sorted(self.by_class.items()))
             lines.append(f"  by class/type:   {counts}")

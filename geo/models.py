@@ -88,3 +88,37 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_asset_type_display()} {self.external_id}"
+
+
+class AddressPoint(models.Model):
+    """One official house coordinate (Hauskoordinate): street, house number, postcode, town.
+
+    Imported with `manage.py import_addresses` (ALKIS/"Hauskoordinaten" exports, OSM `addr:*`
+    points); the place search finds "Lindenweg 5, Heidestadt" with it, the reverse lookup
+    names the house nearest to a pin."""
+
+    geom = models.PointField(srid=WGS84)
+    street = models.CharField(_("Straße"), max_length=200)
+    house_number = models.CharField(_("Hausnummer"), max_length=20)
+    postcode = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
+    town = models.CharField(_("Ort"), max_length=200, blank=True)
+    source = models.CharField(_("Quelle"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Adresse")
+        verbose_name_plural = _("Adressen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["street", "house_number", "postcode", "town"],
+                name="addresspoint_unique_address",
+            )
+        ]
+        indexes = [models.Index(fields=["street", "house_number"], name="addresspoint_street_no")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        place = " ".join(part for part in (self.postcode, self.town) if part)
+        return ", ".join(part for part in (f"{self.street} {self.house_number}", place) if part)

@@ -24,6 +24,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from boundaries.reverse import place_name_at
 from core.images import read_gps
 from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
@@ -279,6 +280,9 @@ def report_created_body(report: Report) -> dict[str, Any]:
         "reason": report.routing_reason,
         "detail": report.routing_detail,
         "distance_m": report.routing_distance_m,
+        # Where it is in words: what the citizen typed, else the nearest house or street.
+        "address": report.address,
+        "place": place.as_json() if (place := place_name_at(report.location)) else None,
         "confirmation_required": report.confirmed_at is None,
         "tracking_url": settings.PORTAL_URL
         + reverse("tracker:track", args=[report.tracking_token]),

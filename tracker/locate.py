@@ -15,9 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from boundaries.models import Level
+from boundaries.reverse import PlaceNameSerializer, place_name_at
 from boundaries.services import (
     CoveringAuthority,
     OutsideServiceArea,
+    Reason,
     RoutingDecision,
     authorities_at,
     route,
@@ -94,8 +96,14 @@ class LocateAssetSerializer(serializers.Serializer[dict[str, Any]]):
     external_id = serializers.CharField()
 
 
+class LocatePlainSerializer(serializers.Serializer[dict[str, Any]]):
+    who = serializers.CharField(help_text="„Das kümmert sich darum: …“")
+    why = serializers.CharField(help_text="Der Grund in einfachen Worten")
+
+
 class LocateRoutingSerializer(serializers.Serializer[dict[str, Any]]):
     category = serializers.CharField()
+    plain = LocatePlainSerializer()
     authority = LocateRoutedAuthoritySerializer()
     reason = serializers.CharField()
     detail = serializers.CharField()
@@ -106,6 +114,7 @@ class LocateRoutingSerializer(serializers.Serializer[dict[str, Any]]):
 
 class LocateResponseSerializer(serializers.Serializer[dict[str, Any]]):
     point = LocatePointSerializer()
+    place = PlaceNameSerializer(allow_null=True, help_text="Nächstes Haus oder Straße und Ort")
     authorities = LocateCoveringAuthoritySerializer(many=True)
     routing = LocateRoutingSerializer(required=False, help_text="Nur mit `category`")
 
@@ -126,10 +135,46 @@ def covering_json(authority: CoveringAuthority) -> dict[str, Any]:
     }
 
 
+def _why(decision: RoutingDecision, category: Category) -> str:
+    """The routing reason in simple words, for citizens (the stored `detail` is for staff)."""
+    who = decision.authority.name
+    if decision.reason == Reason.FIXED:
+        return _("Um „%(category)s“ kümmert sich überall %(who)s.") % {
+            "category": category.localized_name(),
+            "who": who,
+        }
+    if decision.reason == Reason.ASSET_OWNER and decision.asset is not None:
+        return _("Das Objekt hier (%(thing)s %(id)s) gehört %(who)s.") % {
+            "thing": category.get_asset_type_display(),
+            "id": decision.asset.external_id,
+            "who": who,
+        }
+    if decision.reason == Reason.ROAD_OWNER and decision.road is not None:
+        road = decision.road.ref or decision.road.name
+        if road:
+            return _("Die Straße „%(road)s“ wird von %(who)s instand gehalten.") % {
+                "road": road,
+                "who": who,
+            }
+        return _("Diese Straße wird von %(who)s instand gehalten.") % {"who": who}
+    town = next((a.name for a in decision.covering if a.level == Level.GEMEINDE), "")
+    if town and town != who:
+        return _("Der Ort liegt in %(town)s. Für „%(category)s“ ist dort %(who)s da.") % {
+            "town": town,
+            "category": category.localized_name(),
+            "who": who,
+        }
+    return _("Der Ort liegt im Gebiet von %(who)s.") % {"who": who}
+
+
 def decision_json(decision: RoutingDecision, category: Category) -> dict[str, Any]:
     authority = decision.authority
     body: dict[str, Any] = {
         "category": category.slug,
+        "plain": {
+            "who": _("Das kümmert sich darum: %(who)s") % {"who": authority.name},
+            "why": _why(decision, category),
+        },
         "authority": {
             "id": authority.pk,
             "name": authority.name,
@@ -189,6 +234,7 @@ class LocateView(APIView):
             return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
         body: dict[str, Any] = {
             "point": {"lat": point.y, "lon": point.x},
+            "place": place.as_json() if (place := place_name_at(point)) else None,
             "authorities": [covering_json(a) for a in covering],
         }
         if category is not None:

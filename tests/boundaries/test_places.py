@@ -115,3 +115,6 @@ def test_places_is_a_few_queries(
         client.get("/api/v1/places", {"q": "K 12"})
     with django_assert_max_num_queries(2):
         client.get("/api/v1/places", {"q": "Lindenweg, Heidestadt"})
+    # With a house number, one more statement looks for the address point first.
+    with django_assert_max_num_queries(4):
+        client.get("/api/v1/places", {"q": "Lindenweg 7, Heidestadt"})

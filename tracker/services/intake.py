@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from boundaries.reverse import place_label_at
 from boundaries.services import RoutingDecision, authorities_at, route
 from core.images import process_photo
 from outbox import enqueue_on_commit
@@ -91,7 +92,8 @@ def _new_report(intake: _Intake, decision: RoutingDecision) -> Report:
     return Report.objects.create(
         category=category,
         location=intake.point,
-        address=intake.address.strip()[:300],
+        # Without a typed address, the nearest house or street and the town from our data.
+        address=(intake.address.strip() or place_label_at(intake.point))[:300],
         description=intake.description,
         authority=decision.authority,
         routing_reason=str(decision.reason),

@@ -136,6 +136,8 @@
     L.control.zoom({
       zoomInTitle: strings.zoomIn || "Zoom in", zoomOutTitle: strings.zoomOut || "Zoom out",
     }).addTo(map);
+    // Metres and kilometres (Leaflet's default would add miles and feet).
+    L.control.scale({ imperial: false, metric: true, maxWidth: 120 }).addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (config.tileUrl) {
       L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);

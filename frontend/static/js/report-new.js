@@ -15,6 +15,9 @@
   }
   var S = config.strings;
   var MAX_PHOTOS = config.maxPhotos || 5;
+  // Below this zoom a tap is too coarse to be the place: the map zooms in and asks again.
+  var STREET_ZOOM = 16;
+  var CONFIRM_ZOOM = 18;
   var FIELD_ORDER = ["place", "category", "description", "photos", "email", "name", "phone"];
   var FIELD_FOR = { lat: "place", lon: "place", address: "place", coordinates: "place" };
 
@@ -104,10 +107,34 @@
     iconAnchor: [18, 46],
   });
 
+  // How the status names the place: a search hit or an asset keep their own label; any other
+  // pin is named by the reverse lookup (nearest house or street and the town) once /locate
+  // answers. `statusTemplate` is the sentence the name goes into.
+  var labelFixed = false;
+  var statusTemplate = S.locationSet;
+  var placeNote = "";
+
+  function showLocationStatus(where) {
+    var text = MM.format(statusTemplate, { place: where });
+    locationStatus.textContent = placeNote ? text + " " + placeNote : text;
+    // The pin carries the place's name too: on a phone the status text is below the map.
+    if (marker && marker.getTooltip()) {
+      marker.setTooltipContent(where);
+    } else if (marker) {
+      marker.bindTooltip(where, {
+        permanent: true, direction: "top", offset: [0, -44], className: "pin-label",
+      });
+    }
+  }
+
   function setLocation(latlng, options) {
     var opts = options || {};
+    hideZoomConfirm();
     assetId = opts.assetId || null;
     addressLabel = opts.label || "";
+    labelFixed = Boolean(opts.label);
+    statusTemplate = opts.template || S.locationSet;
+    placeNote = opts.note || "";
     latInput.value = latlng.lat.toFixed(6);
     lonInput.value = latlng.lng.toFixed(6);
     if (!marker) {
@@ -131,22 +158,63 @@
       map.setView(latlng, Math.max(map.getZoom(), 17));
     }
     clearFieldError("place");
-    var where = addressLabel || MM.format(S.locationCoords, {
-      lat: latlng.lat.toFixed(5), lon: latlng.lng.toFixed(5),
-    });
-    locationStatus.textContent = MM.format(S.locationSet, { place: where });
+    showLocationStatus(addressLabel || S.findingPlace);
     if (opts.focusStatus) {
       locationStatus.focus();
     }
     refreshRouting();
   }
 
+  // --- a tap far out zooms in and asks for the exact spot --------------------------------------
+  var zoomConfirm = $("zoom-confirm");
+  var pendingSpot = null;
+  var pendingMarker = null;
+
+  function hideZoomConfirm() {
+    pendingSpot = null;
+    zoomConfirm.hidden = true;
+    if (pendingMarker) {
+      pendingMarker.remove();
+      pendingMarker = null;
+    }
+  }
+
+  function askForExactSpot(latlng) {
+    pendingSpot = latlng;
+    map.setView(latlng, Math.max(map.getZoom(), CONFIRM_ZOOM));
+    if (pendingMarker) {
+      pendingMarker.setLatLng(latlng);
+    } else {
+      pendingMarker = L.circleMarker(latlng, {
+        radius: 10, weight: 3, color: "#c2410c", dashArray: "4 3", fillOpacity: 0.15,
+        interactive: false,
+      }).addTo(map);
+    }
+    zoomConfirm.hidden = false;
+    locationStatus.textContent = S.zoomedIn;
+  }
+
+  /* A tap or "Kartenmitte als Ort": taken at street level, else zoom in and ask. */
+  function pickSpot(latlng) {
+    if (map.getZoom() < STREET_ZOOM) {
+      askForExactSpot(latlng);
+    } else {
+      setLocation(latlng, {});
+    }
+  }
+
   map.on("click", function (event) {
-    setLocation(event.latlng, {});
+    pickSpot(event.latlng);
   });
 
   $("use-centre").addEventListener("click", function () {
-    setLocation(map.getCenter(), {});
+    pickSpot(map.getCenter());
+  });
+
+  $("zoom-confirm-button").addEventListener("click", function () {
+    if (pendingSpot) {
+      setLocation(pendingSpot, { focusStatus: true });
+    }
   });
 
   var locateButton = $("locate-me");
@@ -157,7 +225,7 @@
       navigator.geolocation.getCurrentPosition(
         function (position) {
           setLocation(L.latLng(position.coords.latitude, position.coords.longitude), {
-            pan: true, label: S.myLocation,
+            pan: true, template: S.myLocationSet,
           });
         },
         function () {
@@ -195,6 +263,11 @@
       return;
     }
     if (result.status === 404) {
+      if (!labelFixed) {
+        showLocationStatus(MM.format(S.locationCoords, {
+          lat: parseFloat(latInput.value).toFixed(5), lon: parseFloat(lonInput.value).toFixed(5),
+        }));
+      }
       outsideArea = true;
       setSendingEnabled(false);
       routingBox.classList.add("routing--error");
@@ -209,6 +282,14 @@
       routingBox.textContent = S.locateFailed;
       return;
     }
+    if (!labelFixed && result.body.place) {
+      addressLabel = result.body.place.label;
+      showLocationStatus(addressLabel);
+    } else if (!labelFixed) {
+      showLocationStatus(MM.format(S.locationCoords, {
+        lat: parseFloat(latInput.value).toFixed(5), lon: parseFloat(lonInput.value).toFixed(5),
+      }));
+    }
     if (narrowCategories(result.body.authorities.map(function (a) { return a.id; }))) {
       routingBox.textContent = S.categoryNotHere;
       hideNearby();
@@ -216,8 +297,10 @@
     }
     var routing = result.body.routing;
     if (routing) {
-      routingBox.textContent = MM.format(S.responsible, { authority: routing.authority.name }) +
-        (routing.detail ? " — " + routing.detail : "");
+      routingBox.textContent = "";
+      routingBox.appendChild(el("strong", { text: routing.plain.who }));
+      routingBox.appendChild(document.createTextNode(" "));
+      routingBox.appendChild(el("span", { text: routing.plain.why }));
     } else {
       routingBox.textContent = S.chooseCategory;
     }
@@ -420,8 +503,19 @@
     resultsList.hidden = true;
     resultsList.innerHTML = "";
     resultsStatus.textContent = "";
+    var kind = feature.properties.kind;
+    if ((kind === "road" || kind === "authority") && feature.bbox) {
+      // A road number or a town names kilometres: show all of it and ask where exactly.
+      hideZoomConfirm();
+      var b = feature.bbox;
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [24, 24] });
+      locationStatus.textContent = MM.format(S.tapExactSpot, { place: feature.properties.label });
+      locationStatus.focus();
+      return;
+    }
     setLocation(L.latLng(coords[1], coords[0]), {
       label: feature.properties.label, pan: true, bbox: feature.bbox, focusStatus: true,
+      note: feature.properties.note ? feature.properties.note + "." : "",
     });
   }
 
@@ -538,14 +632,37 @@
     if (result.ok && result.body && typeof result.body.lat === "number") {
       photo.gps = result.body;
       renderPhotos();
+      // Photo first (or no place yet): the photo's position becomes the pin, to be checked.
+      if (photoFirst || !latInput.value) {
+        photoFirst = false;
+        usePhotoLocation(photo);
+      }
+    } else if (photoFirst) {
+      photoFirst = false;
+      locationStatus.textContent = S.photoWithoutLocation;
+      locationStatus.focus();
     }
+  }
+
+  function usePhotoLocation(photo) {
+    setLocation(L.latLng(photo.gps.lat, photo.gps.lon), {
+      pan: true, template: S.photoLocationSet, focusStatus: true,
+    });
+    $("map-pane").scrollIntoView({ block: "nearest" });
   }
 
   photoLocationButton.addEventListener("click", function () {
     var photo = photos.filter(function (p) { return p.gps; }).pop();
     if (photo) {
-      setLocation(L.latLng(photo.gps.lat, photo.gps.lon), { pan: true, label: S.photoLocationUsed });
+      usePhotoLocation(photo);
     }
+  });
+
+  // "Mit einem Foto beginnen": the same file input, opened from the first step.
+  var photoFirst = false;
+  $("photo-first-button").addEventListener("click", function () {
+    photoFirst = true;
+    photoInput.click();
   });
 
   // --- errors --------------------------------------------------------------------------------
