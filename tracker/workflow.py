@@ -16,6 +16,7 @@ the ones that need more than a note have their own service:
       ├──────────────┴──────┘  (pause) ◄──┘         │      ▼
       │  planned ─► done (closed without a work step)   in_review
       └─► rejected / duplicate / forwarded (from new, forwarded, in_review, planned)
+ assigning a team/person or taking a report in triage (new, forwarded, in_review) = accept
  forwarded behaves like new for the receiving authority; rejected ─► reopen ─► in_review
 ```
 """
@@ -73,6 +74,18 @@ SPECIAL_ACTIONS = frozenset({"reject", "duplicate", "forward"})
 # Actions that change no status (see tracker.permissions for who may do them).
 OTHER_ACTIONS = frozenset({"assign", "take", "priority", "note", "comment", "photo", "bulk"})
 ALL_ACTIONS = frozenset(TRANSITIONS_BY_ACTION) | OTHER_ACTIONS
+
+
+# The assignment rule: giving a report that still waits for triage to a team or a person
+# (report_assign, bulk assign, or a crew member taking it with report_take) accepts it — the
+# same status change as "accept", recorded as its own public ReportEvent. So a report a crew
+# can see as theirs is at least "eingeplant", and "start" is the next step.
+PLANNED_BY_ASSIGNMENT = TRANSITIONS_BY_ACTION["accept"]
+
+
+def planned_by_assignment(status: str) -> Transition | None:
+    """The transition an assignment triggers from `status` (None: the status stays)."""
+    return PLANNED_BY_ASSIGNMENT if status in PLANNED_BY_ASSIGNMENT.sources else None
 
 
 def transition_for(from_status: str, to_status: str) -> Transition:
