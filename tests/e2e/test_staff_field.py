@@ -47,11 +47,11 @@ def photo(tmp_path: Path) -> Path:
     return path
 
 
-def shoot(page: Page, name: str) -> None:
+def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
     target = os.environ.get("MM_SCREENSHOT_DIR")
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=False)
+        page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=full_page)
 
 
 def on_first_screen(page: Page, locator: Any) -> bool:
@@ -114,6 +114,7 @@ def test_crew_day_on_a_phone(live_server: Any, browser: Browser, world: World, p
     expect(page.locator("#photo-section")).not_to_contain_text("Pflichtfeld")
     expect(page.get_by_role("group", name="Ablehnen")).to_have_count(0)
     shoot(page, "report-390")
+    shoot(page, "report-390-full", full_page=True)
     assert_accessible(page)
 
     start.click()
@@ -178,9 +179,9 @@ def test_queue_and_report_page_on_a_desktop(
     assert_accessible(page)
     page.goto(live_server.url + f"/arbeit/meldungen/{report.pk}/")
     expect(page.get_by_role("button", name="Arbeit beginnen")).to_be_visible()
-    page.get_by_text("An andere Stelle weiterleiten").click()
-    expect(page.get_by_label("An Stelle")).to_be_visible()
     shoot(page, "report-1366")
+    page.locator("summary", has_text="An andere Stelle weiterleiten").click()
+    expect(page.get_by_label("An Stelle")).to_be_visible()
     assert_accessible(page)
     context.close()
 

@@ -1,6 +1,6 @@
 /*
  * The main navigation on narrow screens: a real button ("Menü", aria-expanded,
- * aria-controls) folds the links away and opens them as a list. Without JavaScript the
+ * aria-controls) folds the links and the language choice away and opens them as a list. Without JavaScript the
  * button stays hidden and the links are listed as they are. Escape closes the open menu and
  * puts the focus back on the button.
  */
@@ -8,25 +8,25 @@
   "use strict";
 
   var button = document.getElementById("menu-toggle");
-  var nav = document.getElementById("main-menu");
-  if (!button || !nav || !window.matchMedia) {
+  var menu = document.getElementById("main-menu");
+  if (!button || !menu || !window.matchMedia) {
     return;
   }
   var narrow = window.matchMedia("(max-width: 40rem)");
 
   function setOpen(open) {
     button.setAttribute("aria-expanded", open ? "true" : "false");
-    nav.classList.toggle("main-nav--closed", !open);
+    menu.classList.toggle("site-menu--closed", !open);
   }
 
   function apply() {
     if (narrow.matches) {
       button.hidden = false;
-      nav.classList.add("main-nav--menu");
+      menu.classList.add("site-menu--menu");
       setOpen(false);
     } else {
       button.hidden = true;
-      nav.classList.remove("main-nav--menu", "main-nav--closed");
+      menu.classList.remove("site-menu--menu", "site-menu--closed");
       button.setAttribute("aria-expanded", "true");
     }
   }
