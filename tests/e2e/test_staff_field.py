@@ -1,4 +1,4 @@
-"""The crew's day on a phone (390×844), end to end: log in from the menu, land on the work
+"""The crew's day on a phone (390 x 844), end to end: log in from the menu, land on the work
 queue of the own team, take the report, start it, add the "after" photo, close it. The staff
 report page puts status, location with navigation and the next steps on the first screen.
 axe-core checks queue and report page on a phone and on a desktop.
@@ -73,6 +73,17 @@ def test_crew_day_on_a_phone(live_server: Any, browser: Browser, world: World, p
     services.report_assign(elsewhere, team=world.other_team, by=world.dispatcher)
 
     page = phone(browser)
+    log_in_from_the_menu(page, live_server, world)
+    check_queue(page, report, elsewhere)
+    take_start_photograph_close(page, live_server, report, photo)
+
+    fresh = Report.objects.get(pk=report.pk)
+    assert (fresh.status, fresh.assigned_to_id) == (Status.DONE, world.crew.pk)
+    assert fresh.photos.filter(kind=Photo.Kind.AFTER).count() == 1
+    page.context.close()
+
+
+def log_in_from_the_menu(page: Page, live_server: Any, world: World) -> None:
     page.goto(live_server.url + "/")
     # A menu button instead of a sideways-scrolling navigation.
     menu = page.get_by_role("button", name="Menü")
@@ -85,8 +96,12 @@ def test_crew_day_on_a_phone(live_server: Any, browser: Browser, world: World, p
     page.get_by_label("Passwort:", exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Anmelden").click()
 
-    # Staff land on the work queue, the crew on their own team; filters folded away.
+    # Staff land on the work queue.
     expect(page).to_have_url(live_server.url + "/arbeit/")
+
+
+def check_queue(page: Page, report: Report, elsewhere: Report) -> None:
+    """The crew's own team first, filters folded away, "alle Teams" one tap away."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Arbeitsliste")
     expect(page.locator(".staff-queue__scope")).to_contain_text("Team: Straßenmeisterei Nord")
     expect(page.locator("#queue-filters")).not_to_have_attribute("open", "")
@@ -101,6 +116,9 @@ def test_crew_day_on_a_phone(live_server: Any, browser: Browser, world: World, p
     expect(page.locator(f"#report-{elsewhere.pk}")).to_be_visible()
     page.go_back()
 
+
+def take_start_photograph_close(page: Page, live_server: Any, report: Report, photo: Path) -> None:
+    row = page.locator(f"#report-{report.pk}")
     # Take it: the report page shows where it is and what comes next on the first screen.
     row.get_by_role("button", name=f"Meldung {report.reference} übernehmen").click()
     expect(page).to_have_url(live_server.url + f"/arbeit/meldungen/{report.pk}/")
@@ -132,11 +150,6 @@ def test_crew_day_on_a_phone(live_server: Any, browser: Browser, world: World, p
     expect(page.get_by_role("status").first).to_contain_text("Status geändert: erledigt.")
     expect(page.locator(".staff-detail__badges .status")).to_have_text("erledigt")
     assert_accessible(page)
-
-    fresh = Report.objects.get(pk=report.pk)
-    assert (fresh.status, fresh.assigned_to_id) == (Status.DONE, world.crew.pk)
-    assert fresh.photos.filter(kind=Photo.Kind.AFTER).count() == 1
-    page.context.close()
 
 
 def test_crew_sees_why_and_who_when_nothing_can_be_done(

@@ -346,7 +346,9 @@ def test_bulk_endpoint(world: World) -> None:
     assert response.status_code == 200
     assert [r["ok"] for r in response.json()["results"]] == [True, True]
     # Assigning accepted both (tracker.workflow.PLANNED_BY_ASSIGNMENT) …
-    assert set(Report.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {Status.PLANNED}
+    assert set(
+        Report.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    ) == {Status.PLANNED}
     response = post(
         client,
         f"{API}/reports/bulk",
