@@ -16,6 +16,7 @@ the ones that need more than a note have their own service:
       ├──────────────┴──────┘  (pause) ◄──┘         │      ▼
       │  planned ─► done (closed without a work step)   in_review
       └─► rejected / duplicate / forwarded (from new, forwarded, in_review, planned)
+ assigning a team/person or taking a report in triage (new, forwarded, in_review) = accept
  forwarded behaves like new for the receiving authority; rejected ─► reopen ─► in_review
 ```
 """
@@ -81,6 +82,18 @@ OTHER_ACTIONS = frozenset(
 ALL_ACTIONS = frozenset(TRANSITIONS_BY_ACTION) | OTHER_ACTIONS
 
 
+# The assignment rule: giving a report that still waits for triage to a team or a person
+# (report_assign, bulk assign, or a crew member taking it with report_take) accepts it — the
+# same status change as "accept", recorded as its own public ReportEvent. So a report a crew
+# can see as theirs is at least "eingeplant", and "start" is the next step.
+PLANNED_BY_ASSIGNMENT = TRANSITIONS_BY_ACTION["accept"]
+
+
+def planned_by_assignment(status: str) -> Transition | None:
+    """The transition an assignment triggers from `status` (None: the status stays)."""
+    return PLANNED_BY_ASSIGNMENT if status in PLANNED_BY_ASSIGNMENT.sources else None
+
+
 def transition_for(from_status: str, to_status: str) -> Transition:
     """The transition from one status to another, or a WorkflowError saying it is not allowed."""
     for transition in TRANSITIONS:
@@ -103,3 +116,8 @@ def check_action(action: str, from_status: str) -> Transition:
             % {"action": transition.label, "status": Status(from_status).label}
         )
     return transition
+
+
+def actions_from(status: str) -> set[str]:
+    """Status actions possible from `status` (before permissions)."""
+    return {t.action for t in TRANSITIONS if status in t.sources}

@@ -340,6 +340,8 @@ ACCOUNT_RATE_LIMITS = {
 # Behind a reverse proxy, rate limits must see the client's address, not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("NUM_PROXIES", default=0)
 LOGIN_REDIRECT_URL = "/konto/anliegen/"
+# Staff (any membership) land on the work queue instead (frontend.account_adapter).
+ACCOUNT_ADAPTER = "frontend.account_adapter.AccountAdapter"
 LOGIN_URL = "/konto/login/"
 # Verified identity (BundID, a Land's service account) via OpenID Connect with django-allauth's
 # openid_connect provider; the provider's assurance claim raises User.assurance_level

@@ -30,12 +30,12 @@ def erika(settings: Any) -> User:
     return user
 
 
-def log_in(page: Page, live_server: Any, user: User) -> None:
+def log_in(page: Page, live_server: Any, user: User, landing: str = "/konto/anliegen/") -> None:
     page.goto(live_server.url + "/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill(user.email)
     page.get_by_label("Passwort:", exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Anmelden").click()
-    expect(page).to_have_url(live_server.url + "/konto/anliegen/")
+    expect(page).to_have_url(live_server.url + landing)
 
 
 def test_citizen_finds_and_applies_for_the_dog_tax(
@@ -138,7 +138,7 @@ def test_staff_work_the_application_and_the_citizen_reads_the_reply(
     expect(page.get_by_role("heading", level=1)).to_have_text("Stadt Frei")
     assert_accessible(page)
 
-    log_in(page, live_server, worker)
+    log_in(page, live_server, worker, landing="/arbeit/")  # staff land on the work queue
     page.goto(f"{live_server.url}/dienstleistungen/bearbeitung/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Anträge meiner Stelle")
     assert_accessible(page)

@@ -71,7 +71,9 @@ def test_crew_member_takes_photographs_and_closes_on_a_phone(
 
     # The queue: the crew's report with a navigation link, the map below the list.
     expect(page.get_by_role("heading", level=1)).to_have_text("Arbeitsliste")
-    expect(page.get_by_role("link", name="Arbeitsliste")).to_have_attribute("aria-current", "page")
+    expect(page.locator("#main-menu a", has_text="Arbeitsliste")).to_have_attribute(
+        "aria-current", "page"
+    )
     row = page.locator(f"#report-{report.pk}")
     expect(row).to_be_visible()
     expect(row.get_by_role("link", name=re.compile("Navi-App"))).to_have_attribute(
@@ -85,7 +87,10 @@ def test_crew_member_takes_photographs_and_closes_on_a_phone(
     page.get_by_role("button", name="Mein Standort").click()
     expect(page.locator("#map-status")).to_have_text("Ihr Standort ist auf der Karte markiert.")
     assert_accessible(page)
-    assert elsewhere.reference in page.content()  # visible to the authority's staff …
+    # The crew's queue starts on their team; "alle Teams" shows the authority's other reports …
+    assert elsewhere.reference not in page.content()
+    page.get_by_role("link", name="alle Teams anzeigen").click()
+    assert elsewhere.reference in page.content()
 
     # … but only the own team's report can be taken.
     expect(page.locator(f"#report-{elsewhere.pk}").get_by_role("button")).to_have_count(0)
@@ -113,6 +118,7 @@ def test_crew_member_takes_photographs_and_closes_on_a_phone(
     expect(page.get_by_role("status").first).to_contain_text("Foto gespeichert.")
     expect(page.locator("#after-photos img")).to_have_count(1)
 
+    page.get_by_text("Notiz zur Statusänderung hinzufügen").click()
     page.get_by_label("Notiz zur Statusänderung").fill("Schlagloch verfüllt.")
     page.get_by_role("button", name="erledigt melden").click()
     expect(page.get_by_role("status").first).to_contain_text("Status geändert: erledigt.")
@@ -163,6 +169,7 @@ def test_dispatcher_filters_and_uses_bulk_actions_on_a_desktop(
     assert Report.objects.filter(assigned_team=world.team).count() == 2
 
     page.get_by_role("link", name=re.compile(first.reference)).first.click()
+    page.locator("summary", has_text="Als Duplikat markieren").click()
     page.get_by_label("Nummer der ursprünglichen Meldung").fill("2026-999999")
     page.get_by_role("button", name="Als Duplikat schließen").click()
     expect(page.get_by_role("alert")).to_contain_text("Keine Meldung Ihrer Stelle")

@@ -465,6 +465,7 @@ def test_work_for_a_deleted_report_is_cancelled_not_retried(world: World) -> Non
 def test_staff_queue_shows_unread_updates(world: World, client: Client) -> None:
     report = world.report()
     tracker_services.report_transition(report, Status.IN_REVIEW, by=world.dispatcher)
+    Report.objects.filter(pk=report.pk).update(assigned_team=world.team)  # the crew's queue
     client.force_login(world.crew)
     queue = client.get("/arbeit/").content.decode()
     assert "1 neue Aktualisierung" in queue  # the dispatcher's change, unseen by the crew

@@ -91,12 +91,15 @@ def test_crew_works_only_what_is_assigned_to_them_or_their_team(world: World) ->
         lambda w, r: services.report_set_priority(r, priority=Priority.URGENT, by=w.crew),
         lambda w, r: services.report_mark_duplicate(r, original=w.report(), by=w.crew),
         lambda w, r: services.report_add_note(r, by=w.crew, text="öffentlich", public=True),
-        lambda w, r: services.report_transition(r, Status.IN_REVIEW, by=w.crew),
+        lambda w, r: services.report_transition(r, Status.PLANNED, by=w.crew),
     ],
 )
 def test_crew_cannot_triage_even_their_own_reports(world: World, attempt) -> None:
     report = world.report()
     services.report_assign(report, team=world.team, user=world.crew, by=world.dispatcher)
+    # Back in triage with the assignment kept, as after reopening.
+    Report.objects.filter(pk=report.pk).update(status=Status.IN_REVIEW)
+    report.refresh_from_db()
     before = (report.status, report.authority_id, report.events.count(), report.priority)
     with pytest.raises(NotPermitted, match="Rolle"):
         attempt(world, report)

@@ -62,10 +62,8 @@ def test_walk_from_intake_to_done(world: World, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         services.report_transition(report, Status.IN_REVIEW, by=world.dispatcher)
         services.report_set_priority(report, priority=Priority.URGENT, by=world.dispatcher)
+        # Assigning a report in triage accepts it: "eingeplant" without a separate step.
         services.report_assign(report, team=world.team, by=world.dispatcher)
-        services.report_transition(
-            report, Status.PLANNED, by=world.dispatcher, note="Kommt nächste Woche dran."
-        )
         services.report_take(report, by=world.crew)
         services.report_transition(report, Status.IN_PROGRESS, by=world.crew)
         services.report_transition(
@@ -116,7 +114,7 @@ def test_walk_from_intake_to_done(world: World, django_capture_on_commit_callbac
     assert report.tracking_token in updates[-1].body
     assert not any("Material fehlt" in m.body or "Kaltasphalt" in m.body for m in mail.outbox)
     public = [e.note for e in selectors.public_history(report)]
-    assert "Kommt nächste Woche dran." in public
+    assert "Schlagloch verfüllt." in public
     assert "Material fehlt" not in public
     assert "Kaltasphalt reicht nicht." not in public
 

@@ -13,9 +13,10 @@ from core.images import process_photo
 
 from .. import permissions
 from ..models import Photo, Priority, Report, ReportEvent, Status, Team
-from ..workflow import WorkflowError
+from ..workflow import WorkflowError, planned_by_assignment
 from .common import (
     add_event,
+    change_status,
     clean_text,
     delete_files,
     lock,
@@ -60,11 +61,23 @@ def report_assign(
             if names
             else _("Zuweisung aufgehoben"),
         )
+        if names:
+            _plan_if_in_triage(locked, by=by)
     return sync(report, locked)
 
 
+def _plan_if_in_triage(locked: Report, *, by: User) -> None:
+    """The assignment rule (tracker.workflow.PLANNED_BY_ASSIGNMENT): a report given to
+    someone while it still waits for triage is accepted — status "eingeplant", a public
+    status entry, the citizen is told."""
+    transition = planned_by_assignment(locked.status)
+    if transition is not None:
+        change_status(locked, transition, by=by, note="", public_note=True)
+
+
 def report_take(report: Report, *, by: User) -> Report:
-    """A crew member takes a report of their team (or a dispatcher one of the authority)."""
+    """A crew member takes a report of their team (or a dispatcher one of the authority).
+    A report still in triage is accepted by taking it (see _plan_if_in_triage)."""
     with transaction.atomic():
         locked = lock(report)
         require_view(by, locked)
@@ -81,6 +94,7 @@ def report_take(report: Report, *, by: User) -> Report:
             assignee=by,
             note=_("Übernommen von %(who)s") % {"who": by.email},
         )
+        _plan_if_in_triage(locked, by=by)
     return sync(report, locked)
 
 

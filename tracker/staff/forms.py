@@ -6,14 +6,15 @@ and the services check permissions and the workflow again."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from boundaries.models import Authority
-from tracker import selectors
+from tracker import permissions, selectors
 from tracker.models import OPEN_STATUSES, Priority, Report, Status, Team
 from tracker.services import MAX_NOTE
 
@@ -38,6 +39,12 @@ SORT_LABELS = (
 QUEUE_MODERATION = {"gemeldet": "flagged", "kommentare": "comments"}
 STATUS_OPEN = ""  # the default: all open reports
 STATUS_ALL = "alle"
+TEAM_ALL = "alle"
+TEAM_MINE = "meine"
+TEAM_NONE = "ohne"
+# Roles that work the whole authority's queue; a person with only the crew role starts on
+# their own team(s).
+QUEUE_WIDE_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN, Role.PLANNER})
 
 # Targets a bulk status change may have on the page: those with no more input than a note.
 BULK_STATUSES = (Status.IN_REVIEW, Status.PLANNED, Status.IN_PROGRESS, Status.DONE)
@@ -107,11 +114,15 @@ class QueueFilterForm(forms.Form):
         ]
         teams = list(selectors.staff_teams(user))
         several = len({t.authority_id for t in teams}) > 1
+        own = sorted(permissions.team_ids(user)) if _has_crew_role(user) else []
+        self.default_team = default_team(user, own)
         fields["team"].choices = [  # type: ignore[attr-defined]
-            ("", _("alle Teams")),
-            ("ohne", _("ohne Team")),
+            (TEAM_ALL, _("alle Teams")),
+            *([(TEAM_MINE, _("meine Teams"))] if len(own) > 1 else []),
+            (TEAM_NONE, _("ohne Team")),
             *((str(t.pk), f"{t.name} ({t.authority.name})" if several else t.name) for t in teams),
         ]
+        self.user = user
         fields["category"].choices = [  # type: ignore[attr-defined]
             ("", _("alle Kategorien")),
             *((c.slug, c.name) for c in selectors.staff_categories()),
@@ -127,7 +138,7 @@ class QueueFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return {
             "status": data.get("status") or STATUS_OPEN,
-            "team": data.get("team") or "",
+            "team": data.get("team") or self.default_team,
             "category": data.get("category") or "",
             "priority": data.get("priority") or "",
             "road": (data.get("road") or "").strip(),
@@ -137,6 +148,25 @@ class QueueFilterForm(forms.Form):
             "sort": data.get("sort") or "-created_at",
         }
 
+    def team_label(self) -> str:
+        """The chosen team filter in words ("Straßenmeisterei Nord", "meine Teams")."""
+        choices = dict(self.fields["team"].choices)  # type: ignore[attr-defined]
+        return str(choices.get(self.values()["team"], ""))
+
+    def query_string(self, values: dict[str, Any], **override: Any) -> str:
+        """The filters that differ from the defaults, as a query string (for links and
+        bookmarks); `override` replaces some values (the "alle Teams" link)."""
+        values = {**values, **override}
+        params = [
+            (key, str(values[key]))
+            for key in ("status", "team", "category", "priority", "road", "moderation")
+            if values[key] and not (key == "team" and values[key] == self.default_team)
+        ]
+        params += [(key, "1") for key in ("overdue", "mine") if values[key]]
+        if values["sort"] != "-created_at":
+            params.append(("sort", values["sort"]))
+        return urlencode(params)
+
     @staticmethod
     def queue_kwargs(values: dict[str, Any], user: Any) -> dict[str, Any]:
         """The filters as keyword arguments of tracker.selectors.staff_queue."""
@@ -145,9 +175,11 @@ class QueueFilterForm(forms.Form):
             kwargs["statuses"] = [str(s) for s in OPEN_STATUSES]
         elif values["status"] != STATUS_ALL:
             kwargs["statuses"] = [values["status"]]
-        if values["team"] == "ohne":
+        if values["team"] == TEAM_NONE:
             kwargs["unassigned"] = True
-        elif values["team"]:
+        elif values["team"] == TEAM_MINE:
+            kwargs["team_ids"] = sorted(permissions.team_ids(user)) or [0]
+        elif values["team"] != TEAM_ALL:
             kwargs["team_ids"] = [int(values["team"])]
         if values["category"]:
             kwargs["categories"] = [values["category"]]
@@ -162,6 +194,20 @@ class QueueFilterForm(forms.Form):
         if values["moderation"]:
             kwargs["moderation"] = QUEUE_MODERATION[values["moderation"]]
         return kwargs
+
+
+def _has_crew_role(user: Any) -> bool:
+    return any(Role.CREW in roles for roles in permissions.staff_roles(user).values())
+
+
+def default_team(user: Any, own_teams: list[int]) -> str:
+    """The queue's team filter when none is given: a crew member (no dispatching, admin or
+    planning role anywhere) sees their own team, or "meine Teams" with several; everyone
+    else all teams."""
+    roles = set().union(*permissions.staff_roles(user).values()) if own_teams else set()
+    if permissions.is_superuser(user) or Role.CREW not in roles or roles & QUEUE_WIDE_ROLES:
+        return TEAM_ALL
+    return str(own_teams[0]) if len(own_teams) == 1 else TEAM_MINE
 
 
 def _parse_ids(raw: list[str]) -> list[int]:
@@ -362,9 +408,18 @@ class NoteForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
+    # Not marked as a required field: the page says when closing needs an "after" photo
+    # (tracker.services.check_after_photo); an upload without a file is still refused.
     photo = forms.FileField(
         label=_("Foto nach der Erledigung"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     public = forms.BooleanField(label=_("Foto öffentlich zeigen"), required=False)
     prefix = "photo"
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            raise ValidationError(_("Bitte wählen Sie ein Foto aus."))
+        return photo

@@ -31,11 +31,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.navigation import STAFF_NAV_SESSION_KEY
 from core.errors import add_errors_to_form, describe_errors
 from core.images import PhotoRejected
-from tracker import permissions, selectors
+from tracker import explain, permissions, selectors
 from tracker.models import Photo, Report, ResponseTemplate
 from tracker.permissions import NotPermitted
 from tracker.privacy_parts import log_contact_view
-from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, TRANSITIONS_BY_ACTION, Transition
+from tracker.workflow import SPECIAL_ACTIONS, TRANSITIONS, TRANSITIONS_BY_ACTION, TRIAGE, Transition
 
 from . import actions
 from .forms import (
@@ -93,19 +93,6 @@ def staff_required(view: View) -> View:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _query_string(values: dict[str, Any]) -> str:
-    """The filters that differ from the defaults, as a query string (for links and bookmarks)."""
-    params = [
-        (key, str(values[key]))
-        for key in ("status", "team", "category", "priority", "road", "moderation")
-        if values[key]
-    ]
-    params += [(key, "1") for key in ("overdue", "mine") if values[key]]
-    if values["sort"] != "-created_at":
-        params.append(("sort", values["sort"]))
-    return urlencode(params)
-
-
 def _queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, dict[str, Any]]:
     form = QueueFilterForm(request.GET, user=request.user)
     return form, form.values()
@@ -152,7 +139,7 @@ def staff_map_config(**extra: Any) -> dict[str, Any]:
 def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     filter_form, values = _queue_filters(request)
-    query = _query_string(values)
+    query = filter_form.query_string(values)
     if any(value == "" for value in request.GET.values()):
         # The filter form sends every field; bookmarks should hold only the chosen ones.
         return redirect(reverse("staff:queue") + (f"?{query}" if query else ""))
@@ -173,6 +160,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "filters": values,
         "filter_query": query,
+        "all_teams_query": filter_form.query_string(values, team="alle"),
         "page": page,
         "rows": rows,
         "may_bulk": may_bulk,
@@ -356,6 +344,8 @@ def _render_detail(
         "category_label": report.category.localized_name(),
         "routing_reason": ROUTING_REASONS.get(report.routing_reason, report.routing_reason),
         "allowed": allowed,
+        "unavailable": explain.unavailable(user, report, allowed),
+        "triage_statuses": TRIAGE,
         "forms": page_forms,
         "error_form": error_form,
         "transitions": [

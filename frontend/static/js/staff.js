@@ -2,7 +2,9 @@
  * Small enhancements of the staff pages (they work without them):
  * - after a refused action, move the focus to the error summary, so keyboard and screen
  *   reader users land on the reason;
- * - a "select all on this page" box for the queue's bulk actions.
+ * - a "select all on this page" box for the queue's bulk actions;
+ * - the queue's filters fold away on phones (they are open without JavaScript) unless a
+ *   filter is set.
  */
 (function () {
   "use strict";
@@ -10,6 +12,12 @@
   var summary = document.getElementById("error-summary");
   if (summary) {
     summary.focus();
+  }
+
+  var filters = document.querySelector("details[data-fold-narrow]");
+  if (filters && !filters.hasAttribute("data-active") &&
+      window.matchMedia("(max-width: 47.99rem)").matches) {
+    filters.open = false;
   }
 
   var header = document.getElementById("select-all-cell");

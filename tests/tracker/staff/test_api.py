@@ -90,7 +90,9 @@ def test_queue_filters_and_sorting(world: World) -> None:
     assert ids(team="none") == [plain.pk]
     assert ids(assigned_to=str(world.crew.pk)) == [on_road.pk]
     assert client_for(world.crew).get(f"{API}/reports", {"assigned_to": "me"}).json()["count"] == 1
-    assert ids(status="new", category="schlagloch") == [on_road.pk, plain.pk]
+    # Assigning accepted it (tracker.workflow.PLANNED_BY_ASSIGNMENT).
+    assert ids(status="new", category="schlagloch") == [plain.pk]
+    assert ids(status="new,planned", category="schlagloch") == [on_road.pk, plain.pk]
     assert ids(sort="-priority") == [on_road.pk, plain.pk]
     assert ids(sort="due_at") == [plain.pk, on_road.pk]
     assert ids(bbox="10.0,53.0,10.2,53.1", sort="created_at") == [plain.pk, on_road.pk]
@@ -218,7 +220,7 @@ def test_every_action_endpoint(world: World) -> None:
     assert act(dispatcher, "priority", {"priority": "high"})["priority"] == "high"
     props = act(dispatcher, "assign", {"team": world.team.pk})
     assert props["assigned_team"]["name"] == "Straßenmeisterei Nord"
-    act(dispatcher, "transition", {"status": "planned", "note": "nächste Woche"})
+    assert props["status"] == "planned"  # assigning a report in triage accepts it
     assert act(crew, "take")["assigned_to"]["email"] == "kolonne@example.org"
     act(crew, "transition", {"status": "in_progress"})
     act(crew, "note", {"text": "Kaltasphalt geholt"})
@@ -347,18 +349,22 @@ def test_bulk_endpoint(world: World) -> None:
     )
     assert response.status_code == 200
     assert [r["ok"] for r in response.json()["results"]] == [True, True]
+    # Assigning accepted both (tracker.workflow.PLANNED_BY_ASSIGNMENT) …
+    assert set(
+        Report.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    ) == {Status.PLANNED}
     response = post(
         client,
         f"{API}/reports/bulk",
-        {"action": "transition", "reports": [first.pk, second.pk], "status": "done"},
+        {"action": "transition", "reports": [first.pk, second.pk], "status": "in_review"},
     )
     assert [r["ok"] for r in response.json()["results"]] == [False, False]
     response = post(
         client,
         f"{API}/reports/bulk",
-        {"action": "transition", "reports": [first.pk, second.pk], "status": "planned"},
+        {"action": "transition", "reports": [first.pk], "status": "in_progress"},
     )
-    assert [r["ok"] for r in response.json()["results"]] == [True, True]
+    assert [r["ok"] for r in response.json()["results"]] == [True]
     response = post(
         client,
         f"{API}/reports/bulk",

@@ -480,7 +480,8 @@ def test_map_data_and_report_page_need_a_fixed_number_of_queries(
     client = client_for(world.crew)
     report = world.report(status=Status.PLANNED, assigned_team=world.team)
     client.get("/arbeit/")
-    with django_assert_max_num_queries(6):  # session, user, memberships, teams, reports
+    # session, user, memberships, teams (filter choices), own teams (the default), reports
+    with django_assert_max_num_queries(7):
         first = client.get("/arbeit/karte.json").json()
     with django_assert_max_num_queries(20):
         client.get(f"/arbeit/meldungen/{report.pk}/")
@@ -488,7 +489,7 @@ def test_map_data_and_report_page_need_a_fixed_number_of_queries(
         world.report(status=Status.PLANNED, assigned_team=world.team)
         services.report_add_note(report, by=world.crew, text=f"Notiz {number}")
     services.report_add_photo(report, by=world.crew, file=jpeg())
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert len(client.get("/arbeit/karte.json").json()["features"]) == 11
     with django_assert_max_num_queries(20):
         page = html(client.get(f"/arbeit/meldungen/{report.pk}/"))
