@@ -168,6 +168,7 @@ class Report(models.Model):
         WEB = "web", _("Web")
         API = "api", _("API")
         OPEN311 = "open311", _("Open311")
+        INSPECTION = "inspection", _("Streckenkontrolle")
 
     category = models.ForeignKey(
         Category, verbose_name=_("Kategorie"), on_delete=models.PROTECT, related_name="reports"
@@ -332,6 +333,7 @@ class ReportEvent(models.Model):
         PHOTO = "photo", _("Foto")
         PRIORITY = "priority", _("Priorität")
         MERGED = "merged", _("Duplikat zusammengeführt")
+        MEASURE = "measure", _("Sofortmaßnahme")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

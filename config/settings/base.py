@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "geo",
     "tracker",
     "tracker.open311",
+    "tracker.inspections",
     "notifications",
     "planning",
     "catalogue",
