@@ -181,7 +181,7 @@ def round_log_defect(round_: InspectionRound, defect: Defect, *, by: User) -> Re
 
 
 def _track(locked: InspectionRound) -> LineString | None:
-    coords = [p.coords for p in TrackPoint.objects.filter(round=locked).only("geom")]
+    coords = [p.geom.coords for p in TrackPoint.objects.filter(round=locked).only("geom")]
     coords = [c for i, c in enumerate(coords) if i == 0 or c != coords[i - 1]]
     return LineString(coords, srid=WGS84) if len(coords) >= 2 else None
 
