@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("tracker.urls")),
     path("", include("tracker.staff.urls")),
+    path("", include("tracker.inspections.urls")),
 ]
 # Error pages in the visitor's language on our layout (config/errors.py).
 handler400 = "config.errors.bad_request"

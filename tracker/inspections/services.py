@@ -180,7 +180,7 @@ def round_log_defect(round_: InspectionRound, defect: Defect, *, by: User) -> Re
     return report
 
 
-def _track(locked: InspectionRound) -> LineString | None:
+def current_track(locked: InspectionRound) -> LineString | None:
     coords = [p.geom.coords for p in TrackPoint.objects.filter(round=locked).only("geom")]
     coords = [c for i, c in enumerate(coords) if i == 0 or c != coords[i - 1]]
     return LineString(coords, srid=WGS84) if len(coords) >= 2 else None
@@ -193,7 +193,7 @@ def round_end(
     marked inspected with date, crew and track; no findings = "kontrolliert, ohne Befund"."""
     with transaction.atomic():
         locked = _lock_running(round_, by)
-        locked.track = _track(locked)
+        locked.track = current_track(locked)
         route = set(coverage.route_segments(locked.plan).values_list("id", flat=True))
         driven = coverage.driven_segment_ids(locked.track, route) if locked.track else set()
         ticked = {int(s) for s in segments or ()} & route
