@@ -38,7 +38,7 @@ def _chain_text(record: Record) -> str:
 
 def _table(record: Record, small: object) -> Table:
     head = [_("Zeit"), _("Art"), _("Vorgang"), _("Eintrag"), _("Person"), _("Glied")]
-    rows: list[list[object]] = [head]
+    rows: list[list[object]] = [list(head)]
     for entry in record.entries:
         time, kind, subject, text, person, link, _hash = entry.row()
         rows.append(

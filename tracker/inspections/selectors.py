@@ -101,7 +101,12 @@ def routes_by_team(
     for plan in visible_plans(user):
         groups.setdefault(plan.team_id, []).append(route_due(plan, today))
         teams[plan.team_id] = plan.team
-    order = sorted(groups, key=lambda k: (k is None, teams[k].name if teams[k] else ""))
+
+    def sort_key(key: int | None) -> tuple[bool, str]:
+        team = teams[key]
+        return (team is None, team.name if team is not None else "")
+
+    order = sorted(groups, key=sort_key)
     return [(teams[key], groups[key]) for key in order]
 
 

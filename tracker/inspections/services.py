@@ -128,8 +128,9 @@ def _defect_point(locked: InspectionRound, defect: Defect) -> Point:
         return _valid(Fix(defect.lon, defect.lat))
     last = TrackPoint.objects.filter(round=locked).order_by("-recorded_at", "-id").first()
     if last is None:
+        # Not tied to a field: the position fields are hidden on the page.
         raise ValidationError(
-            {"lat": [_("Standort unbekannt: Bitte GPS erlauben oder die Position eintragen.")]}
+            _("Standort unbekannt: Bitte GPS erlauben oder die Position eintragen.")
         )
     return last.geom
 

@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django import forms as forms_module
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -80,7 +81,7 @@ def _render_round(
     track = services.current_track(round_)
     driven = coverage.driven_segment_ids(track, [s.pk for s in route]) if track else set()
     end_form = forms.get("end_form") or EndForm(initial={"segments": sorted(driven)})
-    end_form.fields["segments"].choices = [(s.pk, f"{s.ref} {s.name}".strip()) for s in route]
+    _choices(end_form, [(s.pk, f"{s.ref} {s.name}".strip()) for s in route])
     context = {
         "round": round_,
         "running": round_.state == InspectionRound.State.RUNNING,
@@ -92,6 +93,12 @@ def _render_round(
         "inspected": SegmentInspection.objects.filter(round=round_).select_related("segment"),
     }
     return render(request, "inspections/round.html", context, status=status)
+
+
+def _choices(form: EndForm, choices: list[tuple[int, str]]) -> None:
+    field = form.fields["segments"]
+    if isinstance(field, forms_module.TypedMultipleChoiceField):
+        field.choices = choices
 
 
 @staff_required
@@ -174,9 +181,7 @@ def round_defect(request: HttpRequest, pk: int) -> HttpResponse:
 def round_end(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     form = EndForm(request.POST)
-    form.fields["segments"].choices = [
-        (s.pk, str(s.pk)) for s in coverage.route_segments(round_.plan)
-    ]
+    _choices(form, [(s.pk, str(s.pk)) for s in coverage.route_segments(round_.plan)])
     if form.is_valid():
         try:
             services.round_end(
@@ -224,7 +229,7 @@ def _download(built: record.Record, body: bytes, content_type: str, ext: str) ->
 def record_csv(request: HttpRequest, pk: int) -> HttpResponse:
     built, form = _record(request, pk)
     if built is None:
-        return HttpResponse(" ".join(form.errors.get("__all__", [])) or "400", status=400)
+        return HttpResponse(" ".join(str(e) for e in form.non_field_errors()) or "400", status=400)
     return _download(built, built.csv_bytes(), "text/csv; charset=utf-8", "csv")
 
 
@@ -233,5 +238,5 @@ def record_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def record_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     built, form = _record(request, pk)
     if built is None:
-        return HttpResponse(" ".join(form.errors.get("__all__", [])) or "400", status=400)
+        return HttpResponse(" ".join(str(e) for e in form.non_field_errors()) or "400", status=400)
     return _download(built, record_pdf.render(built), "application/pdf", "pdf")

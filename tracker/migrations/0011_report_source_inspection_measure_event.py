@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0010_photo_file_name_indexes'),
+        ("tracker", "0010_photo_file_name_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='report',
-            name='source',
-            field=models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('open311', 'Open311'), ('inspection', 'Streckenkontrolle')], default='web', max_length=10, verbose_name='Quelle'),
+            model_name="report",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("web", "Web"),
+                    ("api", "API"),
+                    ("open311", "Open311"),
+                    ("inspection", "Streckenkontrolle"),
+                ],
+                default="web",
+                max_length=10,
+                verbose_name="Quelle",
+            ),
         ),
         migrations.AlterField(
-            model_name='reportevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'eingegangen'), ('confirmed', 'bestätigt'), ('status', 'Statusänderung'), ('comment', 'Kommentar'), ('supported', 'Unterstützung'), ('forwarded', 'weitergeleitet'), ('assigned', 'zugewiesen'), ('note', 'interne Notiz'), ('photo', 'Foto'), ('priority', 'Priorität'), ('merged', 'Duplikat zusammengeführt'), ('measure', 'Sofortmaßnahme')], max_length=20),
+            model_name="reportevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "eingegangen"),
+                    ("confirmed", "bestätigt"),
+                    ("status", "Statusänderung"),
+                    ("comment", "Kommentar"),
+                    ("supported", "Unterstützung"),
+                    ("forwarded", "weitergeleitet"),
+                    ("assigned", "zugewiesen"),
+                    ("note", "interne Notiz"),
+                    ("photo", "Foto"),
+                    ("priority", "Priorität"),
+                    ("merged", "Duplikat zusammengeführt"),
+                    ("measure", "Sofortmaßnahme"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -2,6 +2,8 @@
 history is tamper-evident from this migration on. Their actor label stays empty: the record
 shows the person from the row for them."""
 
+from typing import Any
+
 from django.db import migrations
 
 from tracker.inspections.hashing import CONTENT_FIELDS, GENESIS, content_hash, entry_hash
@@ -9,7 +11,7 @@ from tracker.inspections.hashing import CONTENT_FIELDS, GENESIS, content_hash, e
 SOURCE = "report_event"
 
 
-def chain(apps, schema_editor):  # type: ignore[no-untyped-def]
+def chain(apps: Any, schema_editor: Any) -> None:
     ReportEvent = apps.get_model("tracker", "ReportEvent")
     LedgerEntry = apps.get_model("inspections", "LedgerEntry")
     if LedgerEntry.objects.exists():
