@@ -175,3 +175,30 @@ def test_the_record_shows_a_broken_chain() -> None:
         {"von": "2026-02-01", "bis": "2026-01-01"},
     )
     assert bad.status_code == 400
+
+
+def test_overdue_routes_on_the_queue_and_in_the_digest() -> None:
+    from django.core import mail
+    from django.utils import timezone
+
+    from notifications import tasks
+
+    roads = make_roads()
+    roads.world.team.email = "sm-nord@example.org"
+    roads.world.team.save()
+    queue = _client(roads.world.crew).get(reverse("staff:queue")).content.decode()
+    assert "Streckenkontrolle" in queue and "Kreisstraßen Nord" in queue
+    assert "3 Abschnitte" in queue
+    assert (
+        "Kreisstraßen Nord"
+        not in _client(roads.world.gemeinde_dispatcher).get(reverse("staff:queue")).content.decode()
+    )
+
+    tasks.overdue_digest()
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {"kreis@example.org", "sm-nord@example.org"}
+    team_mail = sent["sm-nord@example.org"]
+    assert team_mail.subject == "Straßenmeisterei Nord: 1 überfällige Streckenkontrolle"
+    since = roads.plan.starts_on.strftime("%d.%m.%Y")
+    assert f"Kreisstraßen Nord: 3 Abschnitte, fällig seit {since}" in str(team_mail.body)
+    assert timezone.localdate() > roads.plan.starts_on
