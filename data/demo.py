@@ -41,6 +41,7 @@ from tracker.models import Category, Team
 from tracker.open311.models import ServiceAttribute
 
 from .demo_geometry import demo_assets, demo_roads, demo_territories
+from .demo_inspections import remove_demo_inspections, sync_demo_inspections
 from .demo_spec import (
     AUTHORITIES,
     BOUNDARY_SETS,
@@ -422,11 +423,15 @@ def build_demo_region(*, overwrite_categories: bool = False) -> DemoSummary:
     # instead of the demo's, fictional roads and streetlights there would catch real reports
     # (snapping comes before boundaries in route()), so they exist only while the demo is live.
     live = summary.is_live
+    if not live:
+        summary.tally("inspection rounds").deleted += remove_demo_inspections()
     roads = _sync_roads(summary, live=live)
     _sync_assets(roads, summary, live=live)
     categories = _sync_categories(summary, overwrite=overwrite_categories)
     _sync_teams(authorities, categories, summary)
     _sync_open311_attributes(categories, summary)
+    if live:
+        sync_demo_inspections(authorities, summary)
     return summary
 
 
