@@ -82,9 +82,10 @@ def visible_plans(user: Any) -> QuerySet[InspectionPlan]:
     if permissions.is_superuser(user):
         return plans
     wide = permissions.authority_ids(user, ("dispatcher", "admin", "planner"))
-    crew = permissions.authority_ids(user, ("crew",))
+    crew = permissions.authority_ids(user, ("crew",)) - wide
+    if not crew:  # no team lookup needed (one query less on every work-queue page)
+        return plans.filter(authority_id__in=wide)
     teams = permissions.team_ids(user)
-
     return plans.filter(
         Q(authority_id__in=wide)
         | Q(authority_id__in=crew, team_id__in=teams)
