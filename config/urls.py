@@ -14,6 +14,7 @@ urlpatterns = [
     path("open311/v2/", include("tracker.open311.urls")),
     path("tiles/reports/<str:z>/<str:x>/<str:y>.pbf", report_tile_view, name="report-tile"),
     path("planung/", include("planning.urls")),
+    path("ogc/", include("planning.ogc_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("tracker.urls")),
     path("", include("tracker.staff.urls")),
+    path("", include("tracker.inspections.urls")),
 ]
 # Error pages in the visitor's language on our layout (config/errors.py).
 handler400 = "config.errors.bad_request"

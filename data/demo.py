@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping
-from typing import TypeVar
+from collections.abc import Mapping
 
-from django.contrib.gis.geos import GEOSGeometry
-from django.db import connection, models, transaction
-from django.db.models import Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Q
 
 from boundaries.models import Authority, Boundary, BoundarySet, Level, RoadAuthority
 from boundaries.services import authorities_at, road_owner_at, route_many
@@ -42,6 +40,7 @@ from tracker.models import Category, Team
 from tracker.open311.models import ServiceAttribute
 
 from .demo_geometry import demo_addresses, demo_assets, demo_roads, demo_territories
+from .demo_inspections import remove_demo_inspections, sync_demo_inspections
 from .demo_spec import (
     AUTHORITIES,
     BOUNDARY_SETS,
@@ -56,65 +55,15 @@ from .demo_spec import (
     AuthoritySpec,
     CategorySpec,
 )
-from .demo_summary import DemoSummary, SetState, Tally
+from .demo_summary import DemoSummary, SetState
+from .demo_sync import same as _same
+from .demo_sync import sync as _sync
 
 # Serialises concurrent runs (two `make run` at once) without a table of our own.
 _ADVISORY_LOCK_KEY = 0x4D4D_4445_4D4F  # "MMDEMO"
 
 
 # --------------------------------------------------------------------------- writing
-
-
-_M = TypeVar("_M", bound=models.Model)
-_K = TypeVar("_K", bound=Hashable)
-
-
-def _same(current: object, wanted: object) -> bool:
-    if isinstance(current, GEOSGeometry) and isinstance(wanted, GEOSGeometry):
-        # 1e-9° is a tenth of a millimetre: survives a float round trip through PostGIS.
-        return current.srid == wanted.srid and current.equals_exact(wanted, 1e-9)
-    return current == wanted
-
-
-def _sync(
-    queryset: QuerySet[_M],
-    key_of: Callable[[_M], _K],
-    wanted: Mapping[_K, Mapping[str, object]],
-    tally: Tally,
-) -> dict[_K, _M]:
-    """Create missing rows and update differing ones, in bulk. `queryset` selects the existing
-    candidates, `key_of` maps a row to its natural key, `wanted` holds the field values (by
-    attname, e.g. "owner_id") per key. Rows that already match are not written at all."""
-    model = queryset.model
-    by_key: dict[_K, _M] = {}
-    for candidate in queryset:
-        by_key.setdefault(key_of(candidate), candidate)
-    to_create: list[_M] = []
-    to_update: list[_M] = []
-    changed_fields: set[str] = set()
-    for key, values in wanted.items():
-        existing = by_key.get(key)
-        if existing is None:
-            new = model(**values)
-            to_create.append(new)
-            by_key[key] = new
-            continue
-        diff = [name for name, value in values.items() if not _same(getattr(existing, name), value)]
-        if not diff:
-            tally.unchanged += 1
-            continue
-        for name in diff:
-            setattr(existing, name, values[name])
-        to_update.append(existing)
-        changed_fields.update(diff)
-    if to_create:
-        model._default_manager.bulk_create(to_create)
-        tally.created += len(to_create)
-    if to_update:
-        names = sorted({model._meta.get_field(attname).name for attname in changed_fields})
-        model._default_manager.bulk_update(to_update, names)
-        tally.updated += len(to_update)
-    return {key: by_key[key] for key in wanted}
 
 
 def _sync_authorities(summary: DemoSummary) -> dict[str, Authority]:
@@ -475,6 +424,8 @@ def build_demo_region(*, overwrite_categories: bool = False) -> DemoSummary:
     # instead of the demo's, fictional roads and streetlights there would catch real reports
     # (snapping comes before boundaries in route()), so they exist only while the demo is live.
     live = summary.is_live
+    if not live:
+        summary.tally("inspection rounds").deleted += remove_demo_inspections()
     roads = _sync_roads(summary, live=live)
     _sync_assets(roads, summary, live=live)
     _sync_addresses(summary, live=live)
@@ -482,6 +433,8 @@ def build_demo_region(*, overwrite_categories: bool = False) -> DemoSummary:
     _sync_teams(authorities, categories, summary)
     _sync_open311_attributes(categories, summary)
     _sync_retention(authorities, summary)
+    if live:
+        sync_demo_inspections(authorities, summary)
     return summary
 
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from boundaries.models import Authority
 from core.urls import absolute_url
 from outbox import delivery as outbox
 from outbox.models import OutboxMessage
@@ -317,7 +318,8 @@ def _forward_note(event: ReportEvent) -> str:
 
 def queue_overdue_digests(day: date) -> list[int]:
     """One mail per authority (and per team with its own address) listing its overdue open
-    reports; keyed by day, so a second run on the same day sends nothing."""
+    reports and its overdue inspection routes (Streckenkontrolle); keyed by day, so a second
+    run on the same day sends nothing."""
     from tracker.selectors import overdue_q
 
     overdue = (
@@ -331,30 +333,69 @@ def queue_overdue_digests(day: date) -> list[int]:
         by_authority.setdefault(report.authority_id, []).append(report)
         if report.assigned_team_id is not None:
             by_team.setdefault(report.assigned_team_id, []).append(report)
-    ids: list[int | None] = []
-    for reports in by_authority.values():
-        authority = reports[0].authority
-        if authority.email:
-            ids.append(
-                _queue_digest(
-                    day, f"authority:{authority.pk}", authority.name, authority.email, reports
-                )
-            )
-    teams = Team.objects.filter(pk__in=by_team).exclude(email="")
+    routes_by_authority, routes_by_team = _overdue_routes(day)
+    authorities = Authority.objects.filter(pk__in=set(by_authority) | set(routes_by_authority))
+    ids: list[int | None] = [
+        _queue_digest(
+            day,
+            f"authority:{authority.pk}",
+            authority.name,
+            authority.email,
+            by_authority.get(authority.pk, []),
+            routes_by_authority.get(authority.pk, []),
+        )
+        for authority in authorities.exclude(email="").order_by("pk")
+    ]
+    teams = Team.objects.filter(pk__in=set(by_team) | set(routes_by_team)).exclude(email="")
     ids.extend(
-        _queue_digest(day, f"team:{team.pk}", team.name, team.email, by_team[team.pk])
-        for team in teams
+        _queue_digest(
+            day,
+            f"team:{team.pk}",
+            team.name,
+            team.email,
+            by_team.get(team.pk, []),
+            routes_by_team.get(team.pk, []),
+        )
+        for team in teams.order_by("pk")
     )
     return [i for i in ids if i is not None]
 
 
-def _queue_digest(day: date, who: str, name: str, email: str, reports: list[Report]) -> int | None:
+def _overdue_routes(
+    day: date,
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
+    """Inspection routes with overdue segments, per authority and per team."""
+    from tracker.inspections.selectors import overdue_routes
+
+    by_authority: dict[int, list[dict[str, Any]]] = {}
+    by_team: dict[int, list[dict[str, Any]]] = {}
+    for route in overdue_routes(today=day):
+        item = {
+            "name": route.plan.name,
+            "overdue": len(route.overdue),
+            "since": min(s.due_on for s in route.overdue),
+            "url": absolute_url(reverse("inspections:route", args=[route.plan.pk])),
+        }
+        by_authority.setdefault(route.plan.authority_id, []).append(item)
+        if route.plan.team_id is not None:
+            by_team.setdefault(route.plan.team_id, []).append(item)
+    return by_authority, by_team
+
+
+def _queue_digest(
+    day: date,
+    who: str,
+    name: str,
+    email: str,
+    reports: list[Report],
+    routes: list[dict[str, Any]],
+) -> int | None:
     items = [{"report": r, "staff_url": staff_report_url(r)} for r in reports]
     return queue(
         None,
         f"digest:overdue:{who}:{day.isoformat()}",
         Recipient(email, "de", "authority"),
         "overdue_digest",
-        {"name": name, "items": items, "count": len(items), "day": day},
+        {"name": name, "items": items, "count": len(items), "day": day, "routes": routes},
         "digest",
     )

@@ -181,6 +181,7 @@ class Report(models.Model):
         WEB = "web", _("Web")
         API = "api", _("API")
         OPEN311 = "open311", _("Open311")
+        INSPECTION = "inspection", _("Streckenkontrolle")
 
     category = models.ForeignKey(
         Category, verbose_name=_("Kategorie"), on_delete=models.PROTECT, related_name="reports"
@@ -367,6 +368,7 @@ class ReportEvent(models.Model):
         PRIORITY = "priority", _("Priorität")
         MERGED = "merged", _("Duplikat zusammengeführt")
         MODERATED = "moderated", _("Moderation")
+        MEASURE = "measure", _("Sofortmaßnahme")
 
     class Review(models.TextChoices):
         """A citizen's comment under review (authorities that publish comments after review)."""

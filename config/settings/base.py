@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "privacy",
     "tracker",
     "tracker.open311",
+    "tracker.inspections",
     "notifications",
     "planning",
     "catalogue",

@@ -18,12 +18,13 @@ from boundaries.sets import activate_set
 from data import demo_spec as spec
 from data.demo import SetState, demo_assets, demo_roads, demo_territories, load_demo
 from geo.models import Asset, AssetType, RoadClass, RoadSegment
+from tracker.inspections.models import InspectionPlan
 from tracker.models import Category, Team
 
 pytestmark = pytest.mark.django_db
 
 # Rows the demo may touch live in these apps (including the Team-Category through table).
-DEMO_APPS = ("boundaries", "geo", "tracker")
+DEMO_APPS = ("boundaries", "geo", "tracker", "inspections")
 
 
 def row_counts() -> dict[str, int]:
@@ -104,6 +105,23 @@ def test_the_demo_has_the_promised_contents(demo: None) -> None:
     assert Asset.objects.filter(asset_type=AssetType.PLAYGROUND).count() == 6
     assert Category.objects.count() >= 10
     assert Team.objects.get(name="Straßenmeisterei Heideland (Demo)").categories.count() >= 5
+
+
+def test_the_demo_has_an_inspection_plan_a_finished_round_and_a_due_one(demo: None) -> None:
+    from tracker.inspections.models import InspectionRound
+    from tracker.inspections.selectors import route_due
+
+    plans = {p.road_class: p for p in InspectionPlan.objects.all()}
+    assert set(plans) == {RoadClass.KREISSTRASSE, RoadClass.LANDESSTRASSE}
+    kreis = plans[RoadClass.KREISSTRASSE]
+    assert kreis.interval_days == 14 and kreis.team is not None
+    done = InspectionRound.objects.get(plan=kreis)
+    assert done.state == InspectionRound.State.FINISHED
+    kreis_route = route_due(kreis)
+    assert kreis_route.segments and all(s.last_inspected for s in kreis_route.segments)
+    land_route = route_due(plans[RoadClass.LANDESSTRASSE])
+    assert land_route.segments and land_route.state == "overdue"
+    assert not land_route.plan.rounds.exists()
 
 
 def test_dry_run_writes_nothing_but_reports_what_it_would_create() -> None:

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "tracker.inspections"
+    label = "inspections"
+    verbose_name = _("Streckenkontrolle")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from tracker.models import ReportEvent
+
+        from . import ledger
+        from .models import InspectionEvent
+
+        # Every history row of a report and of an inspection round is chained into the
+        # tamper-evident ledger inside the transaction that writes it.
+        for model in (ReportEvent, InspectionEvent):
+            post_save.connect(
+                ledger.chain_new_row,
+                sender=model,
+                dispatch_uid=f"inspections.chain.{model.__name__}",
+            )
