@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from boundaries.models import Authority
+from core import params
 from tracker import selectors
 from tracker.models import OPEN_STATUSES, Priority, Report, Status, Team
 from tracker.services import MAX_NOTE
@@ -153,7 +154,7 @@ class QueueFilterForm(forms.Form):
 def _parse_ids(raw: list[str]) -> list[int]:
     ids: list[int] = []
     for value in raw:
-        if not value.isdigit():
+        if not params.is_int(value):
             raise ValidationError(_("Ungültige Auswahl."))
         ids.append(int(value))
     return ids
