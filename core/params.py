@@ -143,7 +143,7 @@ def integer_list(
 
 def choice(raw: str | None, name: str, choices: Iterable[Choice], *, default: str = "") -> str:
     """One of `choices` (`default` when empty)."""
-    value = (raw or "").strip()
+    value = text(raw, name)
     if not value:
         return default
     allowed = [str(c) for c in choices]
@@ -155,7 +155,7 @@ def choice(raw: str | None, name: str, choices: Iterable[Choice], *, default: st
 def choice_list(raw: str | None, name: str, choices: Iterable[Choice]) -> list[str]:
     """A comma-separated list of `choices`."""
     allowed = [str(c) for c in choices]
-    values = text_list(raw, name, max_items=max(len(allowed), 1))
+    values = text_list(raw, name)
     for value in values:
         if value not in allowed:
             raise _invalid(name, _unknown_message(name, value, allowed))
