@@ -451,6 +451,10 @@ class PhotoLocationView(APIView):
 
     # PhotoRejected is answered on this field (config.exceptions).
     photo_error_field = "photo"
+    # Reading a photo's headers costs the upload; PHOTO_LOCATION_RATE_PER_IP per address (or
+    # account when logged in).
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "photo_location"
 
     @extend_schema(request=PhotoLocationSerializer, responses={200: dict, 404: dict})
     def post(self, request: Request) -> Response:
