@@ -39,4 +39,3 @@ def test_reading_photo_positions_is_rate_limited_per_address(settings: Any) -> N
         assert other.post("/api/v1/photos/location", {"photo": photo()}).status_code == 404
     finally:
         SimpleRateThrottle.THROTTLE_RATES = original
-
