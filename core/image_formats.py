@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 SIXTEEN_BIT_MODES: Final = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
 
@@ -56,6 +56,8 @@ def bytes_per_pixel(image: Image.Image) -> int:
 def decode_sixteen_bit_as_eight(image: Image.Image) -> None:
     """A 16-bit grey PNG is decoded into 8-bit grey directly (the high byte of each sample),
     instead of into 16 bits and then 32-bit integers for the conversion."""
+    if not isinstance(image, ImageFile.ImageFile):
+        return
     if image.format != "PNG" or image.mode != "I;16" or len(image.tile) != 1:
         return
     tile = image.tile[0]

@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
+
 def production_env(**extra: str) -> dict[str, str]:
     """The documented production environment (docs/deployment.md), on this machine's services."""
     env = {

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -40,7 +41,7 @@ print(json.dumps({"rise_mb": (after - before) / 1024, "outcome": outcome}))
 """
 
 
-def measure(path: Path) -> dict[str, object]:
+def measure(path: Path) -> dict[str, Any]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", MEASURE, str(path)],
@@ -86,8 +87,9 @@ def test_sixteen_bit_grey_is_decoded_to_its_high_byte() -> None:
     image.save(buffer, "PNG")
     result = process_photo(io.BytesIO(buffer.getvalue()))
     decoded = Image.open(io.BytesIO(result.image)).convert("L")
-    assert decoded.getpixel((2, 10)) < 10
-    assert decoded.getpixel((37, 10)) > 245
+    dark, light = decoded.getpixel((2, 10)), decoded.getpixel((37, 10))
+    assert isinstance(dark, int) and isinstance(light, int)
+    assert dark < 10 and light > 245
 
 
 def test_the_budget_comes_from_settings(settings: Settings) -> None:
