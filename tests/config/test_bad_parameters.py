@@ -123,3 +123,9 @@ def test_planning_pages_show_a_date_at_the_end_of_the_calendar_as_a_form_error(
         response = planner.get(url, {"until": "9999-12-31", "eps": "¹"})
         assert response.status_code < 500, url
         assert "Datum zwischen 1000-01-01 und 8999-12-31" in response.content.decode(), url
+
+
+def test_the_refusal_follows_the_visitors_language(world: World) -> None:
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/reports", {"page": "¹"})
+    assert response.status_code == 400
+    assert response.json()["page"] == ["page: a whole number is expected."]
