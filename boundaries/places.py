@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import params
 from geo.api import feature_collection, geojson_feature
 from geo.models import RoadClass
 
@@ -377,7 +378,8 @@ class PlacesView(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        query = " ".join(request.query_params.get("q", "").split())
+        raw = params.text(request.query_params.get("q"), "q", max_length=10 * PLACES_QUERY_MAX)
+        query = " ".join(raw.split())
         if len(query) < 2:
             raise ValidationError({"q": [_("Bitte mindestens zwei Zeichen eingeben.")]})
         if len(query) > PLACES_QUERY_MAX:

@@ -18,6 +18,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from boundaries.services import OutsideServiceArea, authorities_at
+from core import params
 
 from . import schema_forms, selectors, services
 from .models import Service
@@ -27,10 +28,10 @@ from .search import QUERY_MAX_CHARS, search_services
 MAX_RESULTS = 50
 
 
-def _point(params: Any) -> Point | None:
+def _point(data: Any) -> Point | None:
     """A point from `lat`/`lon` in query parameters or request data; None when both are
     missing; ValidationError (400) with German messages when they are not numbers."""
-    lat, lon = params.get("lat"), params.get("lon")
+    lat, lon = data.get("lat"), data.get("lon")
     if lat is None and lon is None:
         return None
     errors: dict[str, list[str]] = {}
@@ -92,6 +93,7 @@ class ServiceListView(APIView):
     permission_classes: list[type] = []
 
     @extend_schema(
+        operation_id="services_list",
         parameters=[
             OpenApiParameter("q", str, description="z. B. „Hund“, „Umzug“, „Müll“"),
             OpenApiParameter("lat", float, description="Breite (WGS84)"),
@@ -100,11 +102,7 @@ class ServiceListView(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        query = request.query_params.get("q", "")
-        if len(query) > QUERY_MAX_CHARS:
-            raise ValidationError(
-                {"q": [_("Höchstens %(max)d Zeichen.") % {"max": QUERY_MAX_CHARS}]}
-            )
+        query = params.text(request.query_params.get("q"), "q", max_length=QUERY_MAX_CHARS)
         point = _point(request.query_params)
         found = list(search_services(query)[:MAX_RESULTS])
         offices: dict[int, Responsibility] = {}
@@ -133,7 +131,14 @@ class ServiceDetailView(APIView):
     authentication_classes: list[type] = []
     permission_classes: list[type] = []
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        operation_id="services_retrieve",
+        parameters=[
+            OpenApiParameter("lat", float, description="Breite (WGS84)"),
+            OpenApiParameter("lon", float, description="Länge (WGS84)"),
+        ],
+        responses={200: dict},
+    )
     def get(self, request: Request, slug: str) -> Response:
         service = get_object_or_404(selectors.active_services(), slug=slug)
         body = _service(service, request)

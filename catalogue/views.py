@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from accounts.models import User
 from boundaries.models import Authority
 from boundaries.places import search_places
 from boundaries.services import OutsideServiceArea, authorities_at
+from core import params
 
 from . import schema_forms, selectors, services
 from .identity import step_up_url
@@ -90,12 +92,20 @@ def _float(value: str | None) -> float | None:
     return number if -180.0 <= number <= 180.0 else None
 
 
+def _page_text(request: HttpRequest, name: str, max_length: int) -> str:
+    """A search text from the query string; the 400 page for what no one can type (NUL)."""
+    try:
+        return params.text(request.GET.get(name), name, max_length=max_length)
+    except ValidationError as exc:
+        raise params.bad_request(exc) from exc
+
+
 def resolve_place(request: HttpRequest) -> PlaceLookup:
     """The place to find offices for: coordinates, else an address searched in our own data
     (boundaries.places.search_places, as the report page's search), else the place chosen earlier in
     this session. A chosen place is remembered in the session."""
     lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
-    text = " ".join(request.GET.get("ort", "").split())[:200]
+    text = " ".join(_page_text(request, "ort", 1000).split())[:200]
     if lat is not None and lon is not None and -90 <= lat <= 90:
         place = Place(text or f"{lat:.5f}, {lon:.5f}", lon, lat)
     elif text:
@@ -145,7 +155,7 @@ def _responsibilities_at(
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
     """Search the catalogue and, with a place, show the responsible office for each hit."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = _page_text(request, "q", 1000)[:200]
     found = list(search_services(query)[:MAX_RESULTS])
     lookup = resolve_place(request)
     offices, place_error = _responsibilities_at(found, lookup.place)

@@ -18,6 +18,8 @@ from django.http import (
 )
 from django.template import loader
 
+from core.params import InvalidParameters
+
 logger = logging.getLogger(__name__)
 
 PLAIN_500 = (
@@ -44,7 +46,10 @@ def _render(request: HttpRequest, template: str, context: dict[str, object]) -> 
 
 
 def bad_request(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
-    return HttpResponseBadRequest(_render(request, "400.html", {}))
+    # Only our own refusals of query parameters carry a message meant for the visitor; Django's
+    # (SuspiciousOperation and friends) are technical English.
+    reason = str(exception) if isinstance(exception, InvalidParameters) else ""
+    return HttpResponseBadRequest(_render(request, "400.html", {"reason": reason}))
 
 
 def permission_denied(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:

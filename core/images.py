@@ -21,6 +21,15 @@ Decisions, so that callers need not read the code:
   PHOTO_MAX_PIXELS (declared pixel count, checked before decoding; Pillow's own
   `Image.MAX_IMAGE_PIXELS` caps it), PHOTO_MAX_EDGE (long edge of the stored image) and
   PHOTO_THUMBNAIL_EDGE (long edge of the thumbnail). Images are never enlarged.
+* Memory: one photo must not cost a worker more than about 150 MB. JPEGs are decoded
+  reduced (Pillow's `draft`: 1/2, 1/4 or 1/8 scale, never below the stored size); 16-bit
+  grey PNGs are decoded straight to 8 bits (their high byte) instead of to 32-bit integers;
+  and before any pixel is decoded the memory the decoded pixels need (Pillow's layout: 4
+  bytes per pixel for colour, 1 for grey) is checked against PHOTO_MAX_DECODED_BYTES
+  (default 64 MiB: a 16-megapixel PNG or WebP, a 12-megapixel HEIC; larger ones of these
+  formats are refused with a request to send a JPEG or a smaller picture, since PNG, WebP
+  and HEIF cannot be decoded at a reduced size). The source is released as soon as it is
+  scaled down. tests/core/test_image_memory.py measures the peak in a subprocess.
 * `sha256` is the digest of the stored image bytes, not of the upload: it describes what
   we keep, and the upload (with its GPS position) is never stored.
 """
@@ -31,7 +40,6 @@ import hashlib
 import importlib
 import io
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Final, Literal
@@ -44,6 +52,12 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .exif import GpsLocation, gps_of
+from .image_formats import (
+    SIXTEEN_BIT_MODES,
+    bytes_per_pixel,
+    decode_sixteen_bit_as_eight,
+    sniff_format,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +65,7 @@ DEFAULT_MAX_BYTES: Final = 15 * 1024 * 1024
 DEFAULT_MAX_PIXELS: Final = 40_000_000
 DEFAULT_MAX_EDGE: Final = 2560
 DEFAULT_THUMBNAIL_EDGE: Final = 400
+DEFAULT_MAX_DECODED_BYTES: Final = 64 * 1024 * 1024
 
 # Quality 85 is where JPEG artefacts stop being visible on photos at a fraction of the
 # size of higher settings; the thumbnail is small enough that 80 looks the same.
@@ -115,7 +130,6 @@ HEIF_SUPPORTED: Final = _register_heif_opener()
 # "MPO" needs no entry: Pillow's JPEG opener itself returns MPO images for such files.
 _ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", *(("HEIF",) if HEIF_SUPPORTED else ()))
 _SRGB: Final = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-_SIXTEEN_BIT_MODES: Final = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
 _READ_CHUNK: Final = 1024 * 1024
 
 
@@ -125,6 +139,7 @@ class _Limits:
     max_pixels: int
     max_edge: int
     thumbnail_edge: int
+    max_decoded_bytes: int
 
 
 def _positive_int_setting(name: str, default: int) -> int:
@@ -141,6 +156,9 @@ def _limits() -> _Limits:
         max_pixels=_positive_int_setting("PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS),
         max_edge=_positive_int_setting("PHOTO_MAX_EDGE", DEFAULT_MAX_EDGE),
         thumbnail_edge=_positive_int_setting("PHOTO_THUMBNAIL_EDGE", DEFAULT_THUMBNAIL_EDGE),
+        max_decoded_bytes=_positive_int_setting(
+            "PHOTO_MAX_DECODED_BYTES", DEFAULT_MAX_DECODED_BYTES
+        ),
     )
 
 
@@ -206,36 +224,23 @@ def _too_many_pixels(pixels: int, limit: int, filename: str | None) -> PhotoReje
     )
 
 
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-# (format, test on the first bytes), in the order they are tried.
-_MAGIC: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
-    ("JPEG", lambda h: h.startswith(b"\xff\xd8\xff")),
-    ("PNG", lambda h: h.startswith(b"\x89PNG\r\n\x1a\n")),
-    ("WEBP", lambda h: h.startswith(b"RIFF") and h[8:12] == b"WEBP"),
-    ("HEIF", lambda h: h[4:8] == b"ftyp" and h[8:12] in _HEIF_BRANDS),
-    ("AVIF", lambda h: h[4:8] == b"ftyp" and h[8:12] in {b"avif", b"avis"}),
-    ("GIF", lambda h: h.startswith((b"GIF87a", b"GIF89a"))),
-    ("TIFF", lambda h: h.startswith((b"II*\x00", b"MM\x00*"))),
-    (
-        "BMP",
-        lambda h: h.startswith(b"BM") and h[14:15] in {b"\x0c", b"\x28", b"\x38", b"\x40", b"\x6c"},
-    ),
-    ("JPEG 2000", lambda h: h.startswith((b"\x00\x00\x00\x0cjP  ", b"\xff\x4f\xff\x51"))),
-    ("JPEG XL", lambda h: h.startswith((b"\xff\x0a", b"\x00\x00\x00\x0cJXL "))),
-    ("PSD", lambda h: h.startswith(b"8BPS")),
-    ("SVG", lambda h: b"<svg" in h[:1024].lower()),
-)
-
-
-def _sniff_format(head: bytes) -> str | None:
-    """Name the image format of a file Pillow would not open for us, from its magic bytes.
-
-    Only to tell "this is a picture we do not take" from "this is no picture at all"."""
-    return next((name for name, matches in _MAGIC if matches(head)), None)
+def _too_much_memory(pixels: int, limit_pixels: int, filename: str | None) -> PhotoRejected:
+    return _rejected(
+        "too_many_pixels",
+        _(
+            "Das Bild ist zu groß, um es zu verarbeiten (%(pixels)s Megapixel; in diesem "
+            "Format höchstens %(limit)s). Bitte laden Sie es als JPEG oder verkleinert hoch."
+        )
+        % {
+            "pixels": number_format(pixels / 1_000_000, decimal_pos=1),
+            "limit": number_format(limit_pixels / 1_000_000, decimal_pos=1),
+        },
+        filename,
+    )
 
 
 def _unidentified(data: bytes, filename: str | None) -> PhotoRejected:
-    sniffed = _sniff_format(data[:1024])
+    sniffed = sniff_format(data[:1024])
     if sniffed in _ACCEPTED_FORMATS:
         # The magic bytes are right but Pillow could not even read the header.
         return _corrupt(filename)
@@ -327,6 +332,21 @@ def _open(data: bytes, max_pixels: int, filename: str | None) -> Image.Image:
     return image
 
 
+# --- memory -----------------------------------------------------------------------------
+
+
+def _prepare_decoding(image: Image.Image, limits: _Limits, filename: str | None) -> None:
+    """Reduce what decoding will hold in memory, and refuse what would still be too much."""
+    # JPEGs can be decoded at 1/2, 1/4 or 1/8 scale directly; the draft never goes
+    # below the stored size, so this saves memory and time without losing detail.
+    image.draft(None, (limits.max_edge, limits.max_edge))
+    decode_sixteen_bit_as_eight(image)
+    width, height = image.size
+    per_pixel = bytes_per_pixel(image)
+    if width * height * per_pixel > limits.max_decoded_bytes:
+        raise _too_much_memory(width * height, limits.max_decoded_bytes // per_pixel, filename)
+
+
 # --- pixels -----------------------------------------------------------------------------
 
 
@@ -343,7 +363,7 @@ def _normalised(image: Image.Image) -> Image.Image:
     """Bring any decoded mode to L, LA, RGB, RGBA or CMYK: modes that resize with correct
     alpha and, without the alpha, that a colour profile can apply to."""
     mode = image.mode
-    if mode in _SIXTEEN_BIT_MODES:
+    if mode in SIXTEEN_BIT_MODES:
         # Pillow clips rather than scales when converting 16-bit grey to 8 bits.
         return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
     transparent = "transparency" in image.info  # PNG tRNS: a palette index or one colour
@@ -412,9 +432,7 @@ def process_photo(fileobj: IO[bytes], *, filename: str | None = None) -> Process
     limits = _limits()
     data = _read_limited(fileobj, limits.max_bytes, filename)
     with _open(data, limits.max_pixels, filename) as source:
-        # JPEGs can be decoded at 1/2, 1/4 or 1/8 scale directly; the draft never goes
-        # below the stored size, so this saves memory and time without losing detail.
-        source.draft(None, (limits.max_edge, limits.max_edge))
+        _prepare_decoding(source, limits, filename)
         try:
             source.load()
         except Exception as exc:
@@ -428,6 +446,8 @@ def process_photo(fileobj: IO[bytes], *, filename: str | None = None) -> Process
         # at most PHOTO_MAX_EDGE² pixels.
         _orient(source)
         image = _normalised(source)
+        if image is not source:
+            source.close()  # its pixels are no longer needed: free them before scaling
         image.thumbnail((limits.max_edge, limits.max_edge), Image.Resampling.LANCZOS)
         stored = _without_metadata(
             _srgb(_flattened(image), icc_profile if isinstance(icc_profile, bytes) else None)

@@ -21,6 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import params
+
 from .models import Asset, AssetType, RoadClass, RoadSegment
 from .params import parse_bbox
 
@@ -34,7 +36,7 @@ CACHE_SECONDS = 300
 
 def required_bbox(request: Request) -> Polygon:
     """The mandatory `bbox` parameter (400 when missing or malformed)."""
-    raw = request.query_params.get("bbox", "").strip()
+    raw = params.text(request.query_params.get("bbox"), "bbox")
     if not raw:
         raise ValidationError({"bbox": [_("bbox ist erforderlich: minLon,minLat,maxLon,maxLat")]})
     return parse_bbox(raw)
@@ -58,18 +60,7 @@ def bounded_bbox(request: Request) -> Polygon:
 
 def choices_param(request: Request, name: str, allowed: list[str]) -> list[str]:
     """A comma-separated list parameter whose values must all be in `allowed`."""
-    values = [v.strip() for v in request.query_params.get(name, "").split(",") if v.strip()]
-    unknown = [v for v in values if v not in allowed]
-    if unknown:
-        raise ValidationError(
-            {
-                name: [
-                    _("Unbekannter Wert: %(value)s (erlaubt: %(allowed)s)")
-                    % {"value": unknown[0], "allowed": ", ".join(allowed)}
-                ]
-            }
-        )
-    return values
+    return params.choice_list(request.query_params.get(name), name, allowed)
 
 
 def geojson_feature(

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import params
 from geo.params import parse_bbox
 from tracker.models import Category
 
@@ -63,22 +64,15 @@ def request_filters(request: Request) -> PlanningFilters:
 
 
 def optional_bbox(request: Request) -> Polygon | None:
-    raw = request.query_params.get("bbox", "")
+    raw = params.text(request.query_params.get("bbox"), "bbox")
     return parse_bbox(raw) if raw else None
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValidationError({name: [_("Bitte eine ganze Zahl angeben.")]}) from exc
-    if not low <= value <= high:
-        raise ValidationError(
-            {name: [_("Erlaubt sind %(low)s bis %(high)s.") % {"low": low, "high": high}]}
-        )
+    value = params.integer(
+        request.query_params.get(name), name, default=default, minimum=low, maximum=high
+    )
+    assert value is not None  # noqa: S101 - there is a default
     return value
 
 
@@ -107,9 +101,9 @@ class BinsView(PlanningView):
     def get(self, request: Request) -> HttpResponse:
         filters = request_filters(request)
         bbox = optional_bbox(request)
-        shape = request.query_params.get("shape", "square")
-        if shape not in ("square", "hex"):
-            raise ValidationError({"shape": [_("Erlaubt sind „square“ und „hex“.")]})
+        shape = params.choice(
+            request.query_params.get("shape"), "shape", ("square", "hex"), default="square"
+        )
         try:
             zoom = float(request.query_params.get("zoom", "10"))
         except ValueError as exc:

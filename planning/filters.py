@@ -11,12 +11,15 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Func, Q, QuerySet, Value
 from django.db.models.functions import Upper
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Authority
+from core import params
+from core.errors import add_errors_to_form
 from geo.models import RoadClass
 from tracker.models import OPEN_STATUSES, Category, Report, Status
 
@@ -131,6 +134,14 @@ class PlanningFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for name in ("since", "until"):
+            # Dates near year 1 or 9999 would overflow the day added to "bis".
+            if cleaned.get(name):
+                try:
+                    params.check_date(cleaned[name], name)
+                except ValidationError as exc:
+                    del cleaned[name]
+                    add_errors_to_form(self, exc)
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", _("„bis“ muss nach „von“ liegen."))

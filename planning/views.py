@@ -24,6 +24,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from boundaries.models import Authority, Boundary, Level
+from core import params
 from geo.models import RoadClass
 from planning import selectors
 from planning.api import stats_payload
@@ -131,10 +132,8 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 @planning_required
 def hotspots(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    try:
-        eps = int(request.GET.get("eps", "50"))
-    except ValueError:
-        eps = 50
+    raw_eps = params.clean_text(request.GET.get("eps"))
+    eps = int(raw_eps) if params.is_int(raw_eps) else 50
     eps = eps if eps in EPS_CHOICES else 50
     spots: list[dict[str, Any]] = []
     roads: list[Any] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,6 +24,7 @@ from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from boundaries.reverse import place_name_at
+from core import params
 from core.images import read_gps
 from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
@@ -328,26 +328,13 @@ MAX_SINCE_DAYS = 36500
 
 def parse_since(raw: str) -> datetime | None:
     """`since`: a number of days back (e.g. 30) or an ISO date/datetime; None when empty."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    if raw.isdigit():
-        days = int(raw)
-        if not 0 < days <= MAX_SINCE_DAYS:
-            raise ValidationError(
-                {"since": [_("since: Tage zwischen 1 und %(max)d") % {"max": MAX_SINCE_DAYS}]}
-            )
+    raw = params.text(raw, "since", max_length=40)
+    digits = raw.removeprefix("-")
+    if digits.isascii() and digits.isdigit():
+        days = params.integer(raw, "since", minimum=1, maximum=MAX_SINCE_DAYS)
+        assert days is not None  # noqa: S101 - raw is not empty
         return timezone.now() - timedelta(days=days)
-    try:
-        moment = parse_datetime(raw)
-        day = None if moment else parse_date(raw)
-    except ValueError:
-        moment = day = None
-    if day is not None:
-        moment = datetime.combine(day, time.min)
-    if moment is None:
-        raise ValidationError({"since": [_("since: Anzahl Tage oder Datum (JJJJ-MM-TT) angeben.")]})
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return params.moment(raw, "since")
 
 
 class ReportListCreateView(generics.ListCreateAPIView[Report]):
@@ -362,14 +349,12 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
         return []
 
     def get_queryset(self) -> QuerySet[Report]:
-        params = self.request.query_params
-        bbox = parse_bbox(params["bbox"]) if params.get("bbox") else None
-        statuses = [s for s in params.get("status", "").split(",") if s]
-        unknown = [s for s in statuses if s not in Status.values]
-        if unknown:
-            raise ValidationError({"status": [_("Unbekannter Status: %(s)s") % {"s": unknown[0]}]})
-        categories = [c for c in params.get("category", "").split(",") if c]
-        since = parse_since(params.get("since", ""))
+        query = self.request.query_params
+        raw_bbox = params.text(query.get("bbox"), "bbox")
+        bbox = parse_bbox(raw_bbox) if raw_bbox else None
+        statuses = params.choice_list(query.get("status"), "status", Status.values)
+        categories = params.text_list(query.get("category"), "category", max_length=100)
+        since = parse_since(query.get("since", ""))
         return selectors.reports_in_bbox(
             bbox=bbox, categories=categories, statuses=statuses, since=since
         ).order_by("-created_at", "-id")
@@ -470,6 +455,10 @@ class PhotoLocationView(APIView):
 
     # PhotoRejected is answered on this field (config.exceptions).
     photo_error_field = "photo"
+    # Reading a photo's headers costs the upload; PHOTO_LOCATION_RATE_PER_IP per address (or
+    # account when logged in).
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "photo_location"
 
     @extend_schema(request=PhotoLocationSerializer, responses={200: dict, 404: dict})
     def post(self, request: Request) -> Response:

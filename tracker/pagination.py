@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core import params
+
 
 class FeaturePagination(BasePagination):
     """Page-numbered GeoJSON FeatureCollections without COUNT(*): counting every report in a
@@ -46,14 +48,8 @@ class FeaturePagination(BasePagination):
 
     def _positive_int(self, name: str, default: int) -> int:
         raw = self.request.query_params.get(name)
-        if raw is None:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = 0
-        if value < 1:
-            raise ValidationError({name: [_("Muss eine positive ganze Zahl sein.")]})
+        value = params.integer(raw, name, default=default, minimum=1)
+        assert value is not None  # noqa: S101 - there is a default
         return value
 
     def _link(self, page: int) -> str:

@@ -26,6 +26,7 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from boundaries.services import OutsideServiceArea
+from core import params
 from core.errors import add_errors_to_form
 from core.images import PhotoRejected
 
@@ -140,11 +141,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 
 def _map_filters(request: HttpRequest) -> dict[str, str]:
-    """The public map's filters from the query string; unknown values fall back to 'all'."""
-    category = request.GET.get("category", "")
-    status = request.GET.get("status", "")
-    period = request.GET.get("period", "")
-    if not Category.objects.filter(slug=category, is_active=True).exists():
+    """The public map's filters from the query string. Unknown values fall back to 'all' (a
+    shared link to a category that was retired still opens the map); values no link of ours
+    can hold (NUL characters, overlong text) get the 400 page."""
+    try:
+        category, status, period = (
+            params.text(request.GET.get(name), name, max_length=100)
+            for name in ("category", "status", "period")
+        )
+    except ValidationError as exc:
+        raise params.bad_request(exc) from exc
+    if category and not Category.objects.filter(slug=category, is_active=True).exists():
         category = ""
     if status not in ("open", *Status.values):
         status = ""

@@ -288,6 +288,8 @@ REST_FRAMEWORK = {
         "report_create_user": REPORT_RATE_PER_USER,
         "support": env.str("SUPPORT_RATE_PER_IP", default="60/h"),
         "abuse": env.str("ABUSE_RATE_PER_IP", default="20/h"),
+        # Up to five photos per report, REPORT_RATE_PER_IP reports: room for both plus retries.
+        "photo_location": env.str("PHOTO_LOCATION_RATE_PER_IP", default="120/h"),
     },
     # No global PAGE_SIZE: the paged endpoints name their paginator and its page size
     # (tracker.api.FeaturePagination); a PAGE_SIZE without a paginator class only draws a warning.
@@ -314,6 +316,8 @@ SPECTACULAR_SETTINGS = {
 # Photos of reports (core.images): size and pixel limits, stored size, moderation.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+# Memory the decoded pixels of one upload may take (core.images: ~150 MB per photo at most).
+PHOTO_MAX_DECODED_BYTES = env.int("PHOTO_MAX_DECODED_BYTES", default=64 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0013_report_source_inspection_measure_event'),
+        ("tracker", "0013_report_source_inspection_measure_event"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reportevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'eingegangen'), ('confirmed', 'bestätigt'), ('status', 'Statusänderung'), ('comment', 'Kommentar'), ('supported', 'Unterstützung'), ('forwarded', 'weitergeleitet'), ('assigned', 'zugewiesen'), ('note', 'interne Notiz'), ('photo', 'Foto'), ('priority', 'Priorität'), ('merged', 'Duplikat zusammengeführt'), ('moderated', 'Moderation'), ('measure', 'Sofortmaßnahme')], max_length=20),
+            model_name="reportevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "eingegangen"),
+                    ("confirmed", "bestätigt"),
+                    ("status", "Statusänderung"),
+                    ("comment", "Kommentar"),
+                    ("supported", "Unterstützung"),
+                    ("forwarded", "weitergeleitet"),
+                    ("assigned", "zugewiesen"),
+                    ("note", "interne Notiz"),
+                    ("photo", "Foto"),
+                    ("priority", "Priorität"),
+                    ("merged", "Duplikat zusammengeführt"),
+                    ("moderated", "Moderation"),
+                    ("measure", "Sofortmaßnahme"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boundaries.models import Authority
+from core import params as core_params
 from geo.srid import InvalidCoordinates, wgs84_point
 from tracker.models import Category
 
@@ -21,6 +22,8 @@ from .render import Open311Error
 
 MAX_WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
+# Longer arguments are cut (the longest legitimate ones are descriptions of POSTed requests).
+MAX_PARAM = 100_000
 
 
 def param(request: HttpRequest, name: str) -> str:
@@ -29,7 +32,7 @@ def param(request: HttpRequest, name: str) -> str:
     value = request.POST.get(name) if request.method == "POST" else None
     if value is None:
         value = request.GET.get(name)
-    return (value or "").replace("\x00", "").strip()
+    return core_params.clean_text(value, max_length=MAX_PARAM)
 
 
 def extensions(request: HttpRequest) -> bool:
@@ -76,7 +79,7 @@ def positive_int(request: HttpRequest, name: str, default: int, maximum: int) ->
     if not raw:
         return default
     # isdigit() also accepts "¹" and other digits int() refuses: ASCII digits only.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) < 1:
+    if not core_params.is_int(raw, max_digits=12) or int(raw) < 1:
         raise Open311Error(400, _("%(name)s: positive ganze Zahl erwartet.") % {"name": name})
     return min(int(raw), maximum)
 
@@ -138,7 +141,7 @@ def ids(raw: str) -> list[int]:
 
 def is_id(raw: str) -> bool:
     """Whether `raw` can be a request id at all (ASCII digits that fit a bigint)."""
-    return raw.isascii() and raw.isdigit() and len(raw) < 19
+    return core_params.is_int(raw)
 
 
 def location(request: HttpRequest) -> Point:

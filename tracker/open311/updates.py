@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from boundaries.models import Authority
+from core.params import is_int
 from tracker import permissions
 from tracker import services as tracker_services
 from tracker.models import OPEN_STATUSES, Report, ReportEvent, Status
@@ -105,11 +106,11 @@ def _find_report(
                 endpoint__authority_id__in=permissions.authority_ids(actor)
             )
         report_id = deliveries.values_list("report_id", flat=True).first()
-        if report_id is None and service_request_id.isdigit() and len(service_request_id) < 19:
+        if report_id is None and is_int(service_request_id):
             report_id = int(service_request_id)
         report = reports.filter(pk=report_id).first() if report_id is not None else None
         return report if report is not None and permissions.can_view(actor, report) else None
-    if not service_request_id.isdigit() or len(service_request_id) >= 19:
+    if not is_int(service_request_id):
         return None
     # Citizens' apps: public requests, and the ones this key filed (before confirmation).
     return (

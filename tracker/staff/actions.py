@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from boundaries.models import Authority
+from core import params
 from tracker import selectors, services
 from tracker.models import Photo, Report, Team
 from tracker.services import BulkResult, moderation
@@ -56,7 +57,9 @@ def resolve_authority(raw: str | int) -> Authority:
     that forwarding to it is refused by the service with its reason."""
     text = str(raw).strip()
     active = selectors.forward_targets()
-    found = active.filter(pk=int(text)) if text.isdigit() else active.filter(slug=text)
+    if "\x00" in text:
+        raise ValidationError(_("Unbekannte Stelle."), code="unknown")
+    found = active.filter(pk=int(text)) if params.is_int(text) else active.filter(slug=text)
     authority = found.first()
     if authority is None:
         raise ValidationError(_("Unbekannte Stelle."), code="unknown")

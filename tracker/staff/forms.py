@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from boundaries.models import Authority
+from core import params
 from tracker import permissions, selectors
 from tracker.models import OPEN_STATUSES, Priority, Report, Status, Team
 from tracker.services import MAX_NOTE
@@ -213,7 +214,7 @@ def default_team(user: Any, own_teams: list[int]) -> str:
 def _parse_ids(raw: list[str]) -> list[int]:
     ids: list[int] = []
     for value in raw:
-        if not value.isdigit():
+        if not params.is_int(value):
             raise ValidationError(_("Ungültige Auswahl."))
         ids.append(int(value))
     return ids

@@ -17,6 +17,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from accounts.models import User
 from boundaries.models import Authority
+from core import params
 from core.errors import error_dict
 from geo.params import parse_bbox
 from tracker import permissions, selectors, services
@@ -325,14 +326,14 @@ class StaffQuerySerializer(serializers.Serializer[dict[str, Any]]):
     def validate_team(self, raw: str) -> dict[str, Any]:
         parts = _csv(raw)
         ids = [p for p in parts if p != "none"]
-        if not all(p.isdigit() for p in ids):
+        if not all(params.is_int(p) for p in ids):
             raise ValidationError(_("Team-IDs als Zahlen angeben (oder „none“)."))
         return {"ids": [int(p) for p in ids], "none": "none" in parts}
 
     def validate_assigned_to(self, raw: str) -> int:
         if raw == "me":
             return int(self.context["user"].pk)
-        if not raw.isdigit():
+        if not params.is_int(raw):
             raise ValidationError(_("Eine Personen-ID oder „me“ angeben."))
         return int(raw)
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.navigation import STAFF_NAV_SESSION_KEY
+from core import params
 from core.errors import add_errors_to_form, describe_errors
 from core.images import PhotoRejected
 from tracker import explain, permissions, selectors
@@ -413,7 +414,7 @@ def _status_template(report: Report, raw: str) -> tuple[str, ResponseTemplate | 
     """The transition and response template a template button names ("accept:12")."""
     action, _sep, template_id = raw.partition(":")
     transition = TRANSITIONS_BY_ACTION.get(action)
-    if transition is None or not template_id.isdigit():
+    if transition is None or not params.is_int(template_id):
         return action, None
     template = ResponseTemplate.objects.filter(
         pk=int(template_id), authority_id=report.authority_id, status__in=["", transition.target]
