@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "tracker"
 urlpatterns = [
@@ -13,4 +13,17 @@ urlpatterns = [
     path("meldungen/<int:pk>/danke/", views.report_thanks, name="thanks"),
     path("verfolgen/<str:token>/", views.track, name="track"),
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
+    # Feeds of new public reports (tracker.feeds): all, per Gemeinde, per category.
+    path("meldungen/neu.rss", feeds.NewReportsFeed(), name="feed-rss"),
+    path("meldungen/neu.atom", feeds.NewReportsAtomFeed(), name="feed-atom"),
+    path("meldungen/gemeinde/<slug:slug>.rss", feeds.TownReportsFeed(), name="feed-town-rss"),
+    path("meldungen/gemeinde/<slug:slug>.atom", feeds.TownReportsAtomFeed(), name="feed-town-atom"),
+    path(
+        "meldungen/kategorie/<slug:slug>.rss", feeds.CategoryReportsFeed(), name="feed-category-rss"
+    ),
+    path(
+        "meldungen/kategorie/<slug:slug>.atom",
+        feeds.CategoryReportsAtomFeed(),
+        name="feed-category-atom",
+    ),
 ]
