@@ -28,7 +28,14 @@ FEED_DAYS = 400
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-Mail-Adresse"), max_length=254)
+    email = forms.EmailField(
+        label=gettext_lazy("E-Mail-Adresse"),
+        max_length=254,
+        error_messages={
+            "invalid": gettext_lazy("Bitte eine gültige E-Mail-Adresse angeben."),
+            "required": gettext_lazy("Bitte Ihre E-Mail-Adresse angeben."),
+        },
+    )
 
 
 def _district_context(request: HttpRequest, district: CollectionDistrict) -> dict[str, Any]:
