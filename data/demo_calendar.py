@@ -35,9 +35,7 @@ WASTE_TYPES = (
     ("papier", "Papier", "#1d4ed8", 30),
     ("gelbe-tonne", "Gelbe Tonne", "#ca8a04", 40),
 )
-HEIDESTADT_NORD = (
-    "Am Markt\nKirchstraße\nBahnhofstraße\nHeideweg\nGartenstraße\nAm Sportplatz"
-)
+HEIDESTADT_NORD = "Am Markt\nKirchstraße\nBahnhofstraße\nHeideweg\nGartenstraße\nAm Sportplatz"
 
 
 @dataclass(frozen=True)
@@ -140,9 +138,12 @@ def _sync_waste(first: date) -> int:
         name="Gesamtes Gemeindegebiet",
         defaults={"area": MultiPolygon(*area.geom) if area is not None else None},
     )
+    # (waste type, weekday, every n weeks, first week)
     plan = {
-        nord: (("restmuell", 1, 2, 0), ("bio", 1, 2, 1), ("papier", 3, 4, 0), ("gelbe-tonne", 4, 2, 1)),
-        birkenhain: (("restmuell", 2, 2, 1), ("bio", 2, 2, 0), ("papier", 0, 4, 2), ("gelbe-tonne", 3, 2, 0)),
+        nord: (("restmuell", 1, 2, 0), ("bio", 1, 2, 1), ("papier", 3, 4, 0),
+               ("gelbe-tonne", 4, 2, 1)),
+        birkenhain: (("restmuell", 2, 2, 1), ("bio", 2, 2, 0), ("papier", 0, 4, 2),
+                     ("gelbe-tonne", 3, 2, 0)),
     }  # fmt: skip
     rows = [
         PickupDate(district=district, waste_type=types[slug], date=day)

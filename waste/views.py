@@ -107,7 +107,7 @@ def subscribe(request: HttpRequest, pk: int) -> HttpResponse:
             subscription = services.subscribe(
                 district,
                 email=form.cleaned_data["email"],
-                user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                user=request.user if request.user.is_authenticated else None,
                 language=translation.get_language() or "de",
             )
         except ValidationError as error:

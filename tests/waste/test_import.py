@@ -98,7 +98,7 @@ def test_broken_csv_stores_nothing(
 def test_broken_ical_and_missing_file(tmp_path: Path, calendar_demo: None) -> None:
     path = tmp_path / "kaputt.ics"
     path.write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:Restmüll\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="keine gültige iCalendar-Datei|ohne Datum"):
+    with pytest.raises(CommandError, match=r"keine gültige iCalendar-Datei|ohne Datum"):
         run(str(path), "--commit", "--district", "Stadt Heidestadt (Demo)/Nord")
     with pytest.raises(CommandError, match="kann nicht gelesen werden"):
         run(str(tmp_path / "fehlt.csv"))

@@ -143,7 +143,7 @@ def test_guest_reminder_needs_confirmation_then_arrives_with_opt_out(
 def test_signed_in_citizen_with_verified_address_is_confirmed_at_once(
     client: Client, calendar_demo: None
 ) -> None:
-    user = UserFactory(email="bert@example.org")
+    user = UserFactory.create(email="bert@example.org")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     client.force_login(user)
     page = client.get(f"/abfall/bezirk/{nord().pk}/").content.decode()
