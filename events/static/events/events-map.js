@@ -11,7 +11,7 @@
   }
   element.hidden = false;
   var map = MM.createMap(element, config, { scrollWheelZoom: false });
-  MM.vectorLayers(map, config, { assets: false, labels: true });
+  MM.vectorLayers(map, config, { assets: false, labels: false });
   var icon = L.divIcon({
     className: "event-marker", html: '<span aria-hidden="true">★</span>',
     iconSize: [28, 28], iconAnchor: [14, 14], popupAnchor: [0, -14],
@@ -30,6 +30,6 @@
   if (points.length === 1) {
     map.setView(points[0], 16);
   } else {
-    map.fitBounds(points, { padding: [24, 24], maxZoom: 15 });
+    map.fitBounds(points, { padding: [48, 48], maxZoom: 15 });
   }
 })();
