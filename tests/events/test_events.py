@@ -98,7 +98,7 @@ def test_all_day_events_are_dates_in_ical(client: Client, calendar_demo: None) -
 def test_rss_and_atom_of_new_events(client: Client, calendar_demo: None) -> None:
     rss = client.get("/veranstaltungen/neu.rss")
     assert rss["Content-Type"].startswith("application/rss+xml")
-    items = ET.fromstring(rss.content)  # noqa: S314 - our own output.findall("./channel/item")
+    items = ET.fromstring(rss.content).findall("./channel/item")  # noqa: S314 - our own output
     assert len(items) == 4
     assert any("Dorffest" in (item.findtext("title") or "") for item in items)
     atom = ET.fromstring(client.get("/veranstaltungen/neu.atom").content)  # noqa: S314
