@@ -7,12 +7,14 @@ from boundaries import api as boundaries_api
 from boundaries import places
 from boundaries.reverse import ReverseView
 from catalogue import api as catalogue_api
+from events import api as events_api
 from geo import api as geo_api
 from planning import api as planning_api
 from tracker import abuse as tracker_abuse
 from tracker import api as tracker_api
 from tracker.locate import LocateView
 from tracker.staff import api as staff_api
+from waste import api as waste_api
 
 app_name = "api"
 urlpatterns = [
@@ -35,6 +37,14 @@ urlpatterns = [
         "services/<slug:slug>/applications",
         catalogue_api.ApplicationCreateView.as_view(),
         name="service-applications",
+    ),
+    path("events", events_api.EventListView.as_view(), name="events"),
+    path("events/<int:pk>", events_api.EventDetailView.as_view(), name="event-detail"),
+    path("waste/lookup", waste_api.WasteLookupView.as_view(), name="waste-lookup"),
+    path(
+        "waste/districts/<int:pk>/dates",
+        waste_api.WasteDatesView.as_view(),
+        name="waste-dates",
     ),
     # Staff (session or token auth; tracker.permissions): work queue, report actions, bulk.
     path("staff/reports", staff_api.StaffReportListView.as_view(), name="staff-reports"),

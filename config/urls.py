@@ -20,6 +20,8 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("", include("legal.urls")),
     path("", include("catalogue.urls")),
+    path("", include("events.urls")),
+    path("", include("waste.urls")),
     path("", include("tracker.urls")),
     path("", include("tracker.staff.urls")),
     path("", include("tracker.inspections.urls")),

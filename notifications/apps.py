@@ -14,7 +14,15 @@ class NotificationsConfig(AppConfig):
         from outbox import registry
         from outbox.models import OutboxMessage
 
-        from . import catalogue_mail, emails, handlers, receivers, tasks, webhooks  # noqa: F401
+        from . import (  # noqa: F401
+            catalogue_mail,
+            emails,
+            handlers,
+            receivers,
+            tasks,
+            waste_mail,
+            webhooks,
+        )
         from .models import WebhookEndpoint
 
         # The outbox delivers rows by kind: each kind of ours, and who delivers it. Services
@@ -29,6 +37,8 @@ class NotificationsConfig(AppConfig):
             "notifications.application_received": catalogue_mail.application_received,
             "notifications.application_updated": catalogue_mail.application_updated,
             "notifications.application_message": catalogue_mail.application_message,
+            "notifications.waste_subscription_confirm": waste_mail.subscription_confirm,
+            "notifications.waste_reminder": waste_mail.reminder,
         }.items():
             registry.register(kind, handler)
         account_erasing.connect(

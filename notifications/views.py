@@ -119,6 +119,8 @@ def scope_label(scope: str) -> str:
         return _("E-Mails über neue Meldungen an diese Adresse")
     if kind == "application":
         return _("Neuigkeiten zu Ihrem Antrag")
+    if kind == "waste":
+        return _("die Erinnerungen an Abfuhrtermine")
     if kind == "digest":
         return _("die tägliche Übersicht überfälliger Meldungen")
     return _("alle Benachrichtigungen des Mängelmelders")

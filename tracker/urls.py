@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import abuse, views
+from . import abuse, feeds, views
 
 app_name = "tracker"
 urlpatterns = [
@@ -14,4 +14,17 @@ urlpatterns = [
     path("meldungen/<int:pk>/missbrauch/", abuse.report_abuse, name="report-abuse"),
     path("verfolgen/<str:token>/", views.track, name="track"),
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
+    # Feeds of new public reports (tracker.feeds): all, per Gemeinde, per category.
+    path("meldungen/neu.rss", feeds.NewReportsFeed(), name="feed-rss"),
+    path("meldungen/neu.atom", feeds.NewReportsAtomFeed(), name="feed-atom"),
+    path("meldungen/gemeinde/<slug:slug>.rss", feeds.TownReportsFeed(), name="feed-town-rss"),
+    path("meldungen/gemeinde/<slug:slug>.atom", feeds.TownReportsAtomFeed(), name="feed-town-atom"),
+    path(
+        "meldungen/kategorie/<slug:slug>.rss", feeds.CategoryReportsFeed(), name="feed-category-rss"
+    ),
+    path(
+        "meldungen/kategorie/<slug:slug>.atom",
+        feeds.CategoryReportsAtomFeed(),
+        name="feed-category-atom",
+    ),
 ]

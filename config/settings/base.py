@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "notifications",
     "planning",
     "catalogue",
+    "events",
+    "waste",
     "frontend",
     "legal",
     "data",
@@ -235,6 +237,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-area-alert-digest": {
         "task": "notifications.area_alert_digest",
         "schedule": crontab(hour=7, minute=15),
+    },
+    # The Abfallkalender: reminders the evening before a pickup (waste.tasks).
+    "waste-queue-reminders": {
+        "task": "waste.queue_reminders",
+        "schedule": crontab(hour=env.int("WASTE_REMINDER_HOUR", default=18), minute=0),
     },
     "outbox-purge": {
         "task": "outbox.purge",

@@ -101,8 +101,8 @@ def test_my_reports_needs_a_fixed_number_of_queries(
 
     # session, user, count for the paginator, the page of reports with their joins, the
     # unread updates of the page (notifications), and the applications of the Serviceportal
-    # (catalogue) with theirs
-    with django_assert_num_queries(6):  # type: ignore[operator]
+    # (catalogue) with theirs, and the marked upcoming events (events) with theirs
+    with django_assert_num_queries(7):  # type: ignore[operator]
         response = client.get("/konto/anliegen/")
 
     assert len(response.context["reports"]) == 8
