@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.gis.geos import Point
 
 from boundaries.places import Place, search_places
+from boundaries.services import authorities_at
 
 from .models import CollectionDistrict, normalise_street
 
@@ -33,6 +34,15 @@ def district_at(point: Point, town_id: int | None = None) -> CollectionDistrict 
 
 def district_for_place(place: Place) -> CollectionDistrict | None:
     point = Point(place.lon, place.lat, srid=4326)
+    if place.kind == "address":
+        # A house found by its number: its street decides among the districts of the town
+        # that covers it (street lists win over areas, as for streets).
+        key = normalise_street(str(place.properties.get("street", "")))
+        town_ids = [a.id for a in authorities_at(point)]
+        for district in CollectionDistrict.objects.filter(town_id__in=town_ids).order_by("pk"):
+            if key in district.street_keys():
+                return district
+        return district_at(point)
     if place.kind == "street":
         key = normalise_street(str(place.properties.get("name", "")))
         town = str(place.properties.get("town", ""))
