@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,3 +174,12 @@ def messages(exc: ValidationError) -> list[str]:
             for message in error.messages
         ]
     return [str(m) for m in exc.messages]
+
+
+def media_url_error(raw: str) -> str | None:
+    """The message for a `media_url` that is no http(s) URL, else None (requests and updates)."""
+    try:
+        URLValidator(schemes=["http", "https"])(raw)
+    except ValidationError:
+        return _("media_url: keine gültige http(s)-URL.")
+    return None

@@ -4,7 +4,6 @@ of public requests in a time window; POST records a client's update (open311.upd
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -100,11 +99,9 @@ def _update_submission(request: HttpRequest) -> UpdateSubmission:
     # FixMyStreet may send several media_url fields; we keep the first one for staff.
     media_urls = [u.strip() for u in request.POST.getlist("media_url") if u.strip()]
     media_url = media_urls[0] if media_urls else ""
-    if media_url:
-        try:
-            URLValidator(schemes=["http", "https"])(media_url)
-        except ValidationError:
-            errors.append(_("media_url: keine gültige http(s)-URL."))
+    url_error = params.media_url_error(media_url) if media_url else None
+    if url_error:
+        errors.append(url_error)
     if errors:
         raise Open311Error(400, *errors)
     return UpdateSubmission(

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -252,14 +252,6 @@ def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, "service_requests", items, item="request")
 
 
-def _url_error(raw: str) -> str | None:
-    try:
-        URLValidator(schemes=["http", "https"])(raw)
-    except ValidationError:
-        return _("media_url: keine gültige http(s)-URL.")
-    return None
-
-
 def _email_error(raw: str) -> str | None:
     try:
         validate_email(raw)
@@ -278,7 +270,7 @@ def _submission(request: HttpRequest, category: Category, point: Point) -> Open3
     errors += [
         error
         for error in (
-            _url_error(media_url) if media_url else None,
+            params.media_url_error(media_url) if media_url else None,
             _email_error(email) if email else None,
             _("media: höchstens %(max)d Dateien.") % {"max": MAX_PHOTOS}
             if len(photos) > MAX_PHOTOS
