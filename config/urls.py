@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from boundaries.basemap_views import base_tile_view, pmtiles_tile_view
 from core.media import serve as serve_media
 from tracker.tiles import report_tile_view
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("open311/v2/", include("tracker.open311.urls")),
     path("tiles/reports/<str:z>/<str:x>/<str:y>.pbf", report_tile_view, name="report-tile"),
+    path("tiles/base/<str:z>/<str:x>/<str:y>.pbf", base_tile_view, name="base-tile"),
+    path("tiles/extra/<str:z>/<str:x>/<str:y>", pmtiles_tile_view, name="extra-tile"),
     path("planung/", include("planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
