@@ -3,12 +3,17 @@ from django.urls import include, path
 
 from boundaries.basemap_views import base_tile_view, pmtiles_tile_view
 from core.media import serve as serve_media
+from frontend import pwa
 from tracker.tiles import report_tile_view
 
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The installable web app (frontend/pwa.py): the worker's scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/", pwa.offline, name="offline"),
     # Uploads, served with permissions in every mode (core.media), never blindly.
     path("media/<path:name>", serve_media, name="media"),
     path("api/v1/", include("config.api_urls")),

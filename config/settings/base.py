@@ -159,6 +159,19 @@ STATICFILES_DIRS = [
     ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
     ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     ("vendor/maplibre-gl-leaflet", NODE_MODULES / "@maplibre" / "maplibre-gl-leaflet"),
+    # Workbox for the service worker (frontend/pwa.py): workbox-sw loads its modules from here.
+    *(
+        ("vendor/workbox", NODE_MODULES / package / "build")
+        for package in (
+            "workbox-sw",
+            "workbox-core",
+            "workbox-routing",
+            "workbox-strategies",
+            "workbox-precaching",
+            "workbox-expiration",
+            "workbox-cacheable-response",
+        )
+    ),
 ]
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -367,6 +380,9 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # outside server is needed. An operator may put a raster layer underneath: an XYZ tile URL
 # (e.g. the county's orthophoto service) and/or a local PMTiles archive served by the portal
 # itself (/tiles/extra/). Attribution per source.
+# The portal's name in the installable web app's manifest (frontend/pwa.py).
+SITE_NAME = env.str("SITE_NAME", default="Mängelmelder")
+SITE_SHORT_NAME = env.str("SITE_SHORT_NAME", default="Mängelmelder")
 MAP_VECTOR_BASE = env.bool("MAP_VECTOR_BASE", default=True)
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")

@@ -133,6 +133,8 @@
   /* The base map (js/basemap.js, MapLibre GL through its Leaflet layer): the scripts are loaded
      once, on the first map, from our own static files; MapLibre's worker too (CSP build). */
   var baseMapLibraries = null;
+  // Every map of the page (for scripts and browser tests that move the view).
+  var createdMaps = [];
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -205,6 +207,7 @@
     L.control.zoom({
       zoomInTitle: strings.zoomIn || "Zoom in", zoomOutTitle: strings.zoomOut || "Zoom out",
     }).addTo(map);
+    createdMaps.push(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     addBaseMap(map, config.basemap || {}, element);
     if (config.bounds) {
@@ -441,6 +444,7 @@
     debounce: debounce,
     bboxParam: bboxParam,
     createMap: createMap,
+    maps: createdMaps,
     vectorLayers: vectorLayers,
     statusIcon: statusIcon,
     statusGroups: STATUS_GROUPS,
