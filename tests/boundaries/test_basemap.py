@@ -79,7 +79,8 @@ def test_cached_tile_is_served_until_the_data_changes(client: Client) -> None:
     assert data_version() != version
     changed = client.get(url)
     assert changed["ETag"] != etag
-    assert "Neue Straße" in {r.get("name") for r in props(mapbox_vector_tile.decode(changed.content), "roads")}
+    roads = props(mapbox_vector_tile.decode(changed.content), "roads")
+    assert "Neue Straße" in {r.get("name") for r in roads}
 
 
 @pytest.mark.parametrize(
