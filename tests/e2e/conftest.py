@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # WebGL without a GPU (software rendering) for the MapLibre base map.
+    "--enable-unsafe-swiftshader",
 ]
 AXE_JS = (
     Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"

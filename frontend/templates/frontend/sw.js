@@ -1,7 +1,7 @@
 /* Mängelmelder service worker (frontend/pwa.py renders it at /sw.js). Workbox from npm, served
    from our own static files. */
 importScripts("{{ workbox }}");
-workbox.setConfig({ modulesPathPrefix: "{{ modules }}", debug: false });
+workbox.setConfig({ modulePathPrefix: "{{ modules }}", debug: false });
 workbox.core.setCacheNameDetails({ prefix: "mm" });
 workbox.core.clientsClaim();
 
