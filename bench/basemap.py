@@ -98,7 +98,7 @@ def run(label: str, tiles: list[tuple[int, int, int]], repeat: int) -> None:
     raw: list[float] = []
     uncached: list[float] = []
     cached: list[float] = []
-    sizes = []
+    sizes: list[float] = []
     for _ in range(repeat):
         for z, x, y in tiles:
             url = f"/tiles/base/{z}/{x}/{y}.pbf"

@@ -4,6 +4,8 @@ whatever wrote them (ORM, bulk import, raw SQL, admin). Numbers come from a sequ
 never repeat, not even after a rollback; `token` is random per database, so a recreated
 database never meets tiles cached for an older one."""
 
+from typing import Any
+
 from django.db import migrations
 
 TABLES = [
@@ -14,7 +16,7 @@ TABLES = [
     "boundaries_authority",
 ]
 
-FORWARD = [
+FORWARD: list[Any] = [
     "CREATE SEQUENCE boundaries_basemapversion_seq",
     """CREATE TABLE boundaries_basemapversion (
            id integer PRIMARY KEY CHECK (id = 1),
@@ -36,7 +38,9 @@ FORWARD = [
     for table in TABLES
 ]
 
-BACKWARD = [f"DROP TRIGGER IF EXISTS {table}_basemap_changed ON {table}" for table in TABLES] + [
+BACKWARD: list[Any] = [
+    f"DROP TRIGGER IF EXISTS {table}_basemap_changed ON {table}" for table in TABLES
+] + [
     "DROP FUNCTION IF EXISTS boundaries_basemap_changed()",
     "DROP TABLE IF EXISTS boundaries_basemapversion",
     "DROP SEQUENCE IF EXISTS boundaries_basemapversion_seq",
