@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 CHROMIUM = os.environ.get("MM_CHROMIUM", "/usr/bin/chromium")
 # Flags an offline machine needs: without the background-networking ones chromium keeps
@@ -32,16 +32,6 @@ AXE_JS = (
 # Playwright's sync API runs an event loop in this thread; the live server and the test's own
 # ORM calls are ordinary synchronous code, so Django's async-safety guard must stand aside.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

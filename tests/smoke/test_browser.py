@@ -12,7 +12,6 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
-from tests.e2e.conftest import browser  # noqa: F401 - the session's chromium
 from tracker import services
 from tracker.models import Photo, Report
 
@@ -75,7 +74,7 @@ PAGES = [
 
 def test_pages_load_without_console_errors_and_photos_load(
     served_plain: Served,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     public_report: Report,
 ) -> None:
     context = browser.new_context(locale="de-DE")
