@@ -12,9 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.db.models import Extent
 from django.core.cache import cache
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from boundaries.basemap_views import pmtiles_info
 from boundaries.models import Boundary
 
 # Germany, for a portal without any active boundary yet.
@@ -39,11 +41,49 @@ def service_area_bounds() -> list[list[float]]:
     return list(bounds)
 
 
+def _tile_template(name: str) -> str:
+    return reverse(name, args=["0", "1", "2"]).replace("/0/1/2", "/{z}/{x}/{y}")
+
+
+def basemap_config() -> dict[str, Any]:
+    """The base map: our own vector tiles (boundaries.basemap) over optional raster layers
+    (settings.MAP_TILE_URL, a raster PMTiles archive), each with its attribution, and the
+    MapLibre files maps.js loads when a map is drawn."""
+    raster: list[dict[str, Any]] = []
+    if settings.MAP_TILE_URL:
+        raster.append(
+            {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+        )
+    info = pmtiles_info()
+    if info and info["raster"]:
+        raster.append(
+            {
+                "tiles": _tile_template("extra-tile"),
+                "minzoom": info["minzoom"],
+                "maxzoom": info["maxzoom"],
+                "attribution": settings.MAP_PMTILES_ATTRIBUTION,
+            }
+        )
+    vector = _tile_template("base-tile") if settings.MAP_VECTOR_BASE else ""
+    vector_attribution = [settings.MAP_ROADS_ATTRIBUTION, settings.MAP_BOUNDARIES_ATTRIBUTION]
+    return {
+        "vector": vector,
+        "vectorAttribution": " | ".join(a for a in vector_attribution if a) if vector else "",
+        "raster": raster,
+        "scripts": [
+            static("vendor/maplibre-gl/maplibre-gl-csp.js"),
+            static("vendor/maplibre-gl-leaflet/leaflet-maplibre-gl.js"),
+            static("js/basemap.js"),
+        ],
+        "css": static("vendor/maplibre-gl/maplibre-gl.css"),
+        "worker": static("vendor/maplibre-gl/maplibre-gl-csp-worker.js"),
+    }
+
+
 def map_config(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """What every map page's JavaScript needs, with the page's own `extra` merged in."""
     config: dict[str, Any] = {
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "basemap": basemap_config(),
         "bounds": service_area_bounds(),
         "api": {
             "boundaries": reverse("api:boundaries"),

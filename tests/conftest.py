@@ -58,6 +58,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # WebGL without a GPU (software rendering) for the MapLibre base map.
+    "--enable-unsafe-swiftshader",
 ]
 
 

@@ -161,6 +161,21 @@ STATICFILES_DIRS = [
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
+    ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
+    ("vendor/maplibre-gl-leaflet", NODE_MODULES / "@maplibre" / "maplibre-gl-leaflet"),
+    # Workbox for the service worker (frontend/pwa.py): workbox-sw loads its modules from here.
+    *(
+        ("vendor/workbox", NODE_MODULES / package / "build")
+        for package in (
+            "workbox-sw",
+            "workbox-core",
+            "workbox-routing",
+            "workbox-strategies",
+            "workbox-precaching",
+            "workbox-expiration",
+            "workbox-cacheable-response",
+        )
+    ),
 ]
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -382,12 +397,27 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
-# Map defaults: the base layer is configurable so offline installations can point to their own
-# tile server; the vector layers (boundaries, roads, assets) always come from our own API.
-MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = env.str(
-    "MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors (ODbL)"
+# Base map (docs/import.md, "Base map"): by default our own vector tiles of the imported roads,
+# boundaries, places and assets (/tiles/base/, boundaries.basemap), drawn in the browser; no
+# outside server is needed. An operator may put a raster layer underneath: an XYZ tile URL
+# (e.g. the county's orthophoto service) and/or a local PMTiles archive served by the portal
+# itself (/tiles/extra/). Attribution per source.
+# The portal's name in the installable web app's manifest (frontend/pwa.py).
+SITE_NAME = env.str("SITE_NAME", default="Mängelmelder")
+SITE_SHORT_NAME = env.str("SITE_SHORT_NAME", default="Mängelmelder")
+MAP_VECTOR_BASE = env.bool("MAP_VECTOR_BASE", default=True)
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_PMTILES_PATH = env.str("MAP_PMTILES_PATH", default="")
+MAP_PMTILES_ATTRIBUTION = env.str("MAP_PMTILES_ATTRIBUTION", default="")
+MAP_ROADS_ATTRIBUTION = env.str(
+    "MAP_ROADS_ATTRIBUTION", default="Straßen © OpenStreetMap-Mitwirkende (ODbL)"
 )
+MAP_BOUNDARIES_ATTRIBUTION = env.str(
+    "MAP_BOUNDARIES_ATTRIBUTION", default="Grenzen © GeoBasis-DE / BKG (dl-de/by-2-0)"
+)
+# Browsers keep a base-map tile this long, then revalidate it (ETag = data version).
+MAP_BASE_TILE_MAX_AGE = env.int("MAP_BASE_TILE_MAX_AGE", default=600)
 
 # ------------------------------------------------------- go-live hardening (docs/deployment.md)
 # Error pages: German (or the visitor's language) on base.html, see config/errors.py.
@@ -418,7 +448,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:", "blob:", *_tile_origin(MAP_TILE_URL)],
         "font-src": [SELF, "data:"],
-        "connect-src": [SELF],
+        # MapLibre fetches raster tiles with fetch(); its worker is our own static file.
+        "connect-src": [SELF, *_tile_origin(MAP_TILE_URL)],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -139,8 +139,9 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client: Cl
     assert "'unsafe-inline'" not in directives["script-src"]
     assert "'unsafe-eval'" not in directives["script-src"]
     assert set(directives["img-src"]) >= {"'self'", "data:", "blob:"}
-    # The base map's tiles (MAP_TILE_URL) must still load.
-    assert "https://tile.openstreetmap.org" in directives["img-src"]
+    # The base map comes from our own tiles: no outside origin by default.
+    assert set(directives["img-src"]) == {"'self'", "data:", "blob:"}
+    assert directives["connect-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
     html = response.content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", html)

@@ -123,7 +123,8 @@ def test_report_page_renders_a_labelled_form_that_works_without_javascript(
     assets = re.findall(r'<script[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"', page)
     urls = [url for pair in assets for url in pair if url]
     assert any("vendor/leaflet/leaflet.js" in url for url in urls)
-    assert all(url.startswith("/static/") for url in urls), urls
+    # (and the web app manifest, served by the portal itself)
+    assert all(url.startswith("/static/") or url == "/manifest.webmanifest" for url in urls), urls
 
 
 def test_form_files_a_report_with_a_photo_and_redirects_to_thanks(

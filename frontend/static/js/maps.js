@@ -2,9 +2,11 @@
  * Shared helpers for the citizen map pages (plain JavaScript, no build step).
  *
  * - reads the page's configuration (json_script "map-config"),
- * - sets up Leaflet with the configured base tiles (none when MAP_TILE_URL is empty),
+ * - sets up Leaflet with our own base map (vector tiles drawn by MapLibre, js/basemap.js, over
+ *   the operator's optional raster layers),
  * - draws our own vector layers for the current view: boundaries always, roads and assets
- *   only when zoomed in, so the map stays useful without any tile server,
+ *   only when zoomed in (invisible but clickable once the base map shows them itself), so
+ *   the map stays useful where WebGL is missing,
  * - small fetch helpers that send the CSRF token.
  */
 (function (global) {
@@ -128,6 +130,75 @@
     ].map(function (v) { return v.toFixed(5); }).join(",");
   }
 
+  /* The base map (js/basemap.js, MapLibre GL through its Leaflet layer): the scripts are loaded
+     once, on the first map, from our own static files; MapLibre's worker too (CSP build). */
+  var baseMapLibraries = null;
+  // Every map of the page (for scripts and browser tests that move the view).
+  var createdMaps = [];
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function loadBaseMapLibraries(basemap) {
+    if (!baseMapLibraries) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = basemap.css;
+      document.head.appendChild(link);
+      baseMapLibraries = basemap.scripts.reduce(function (ready, src) {
+        return ready.then(function () { return loadScript(src); });
+      }, Promise.resolve()).then(function () { global.maplibregl.setWorkerUrl(basemap.worker); });
+    }
+    return baseMapLibraries;
+  }
+
+  function webglAvailable() {
+    try {
+      var canvas = document.createElement("canvas");
+      return !!(canvas.getContext("webgl2") || canvas.getContext("webgl"));
+    } catch (error) {
+      return false;
+    }
+  }
+
+  /* Without WebGL: the raster layers as plain Leaflet tiles, else our vector overlays alone.
+     The map element's data-basemap says what happened ("loaded" once MapLibre drew). */
+  function addBaseMap(map, basemap, element) {
+    var raster = basemap.raster || [];
+    element.classList.add("map--no-tiles");
+    if (!basemap.vector && !raster.length) {
+      element.dataset.basemap = "none";
+      return;
+    }
+    if (!webglAvailable()) {
+      raster.forEach(function (source) {
+        L.tileLayer(source.tiles, { attribution: source.attribution, maxZoom: 19 }).addTo(map);
+      });
+      element.dataset.basemap = "no-webgl";
+      return;
+    }
+    element.dataset.basemap = "loading";
+    loadBaseMapLibraries(basemap).then(function () {
+      var layer = L.maplibreGL({
+        style: global.MMBaseMap.style(basemap, window.location.origin), interactive: false,
+      }).addTo(map);
+      element.classList.remove("map--no-tiles");
+      element.classList.add("map--basemap");
+      map.mmBaseMap = layer;
+      map.fire("mmbasemap");
+      layer.getMaplibreMap().on("idle", function () { element.dataset.basemap = "loaded"; });
+    }).catch(function () {
+      element.dataset.basemap = "failed";
+    });
+  }
+
   function createMap(element, config, options) {
     var strings = config.strings || {};
     var map = L.map(element, Object.assign(
@@ -138,12 +209,9 @@
     }).addTo(map);
     // Metres and kilometres (Leaflet's default would add miles and feet).
     L.control.scale({ imperial: false, metric: true, maxWidth: 120 }).addTo(map);
+    createdMaps.push(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    if (config.tileUrl) {
-      L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
-    } else {
-      element.classList.add("map--no-tiles");
-    }
+    addBaseMap(map, config.basemap || {}, element);
     if (config.bounds) {
       map.fitBounds(config.bounds, { padding: [8, 8] });
     }
@@ -186,9 +254,14 @@
       },
       options || {}
     );
+    // Once the base map is drawn it shows boundaries, roads and names itself: our overlays
+    // then stay invisible (roads keep their hover names and click targets).
     var boundaries = L.geoJSON(null, {
       interactive: false,
       style: function (feature) {
+        if (map.mmBaseMap) {
+          return { opacity: 0, fill: false };
+        }
         return BOUNDARY_STYLE[feature.properties.level] || BOUNDARY_STYLE.gemeinde;
       },
       onEachFeature: function (feature, layer) {
@@ -203,6 +276,9 @@
     var roads = L.geoJSON(null, {
       style: function (feature) {
         var cls = feature.properties["class"];
+        if (map.mmBaseMap) {
+          return { color: "#000000", weight: 10, opacity: 0 };
+        }
         return { color: ROAD_COLOURS[cls] || "#6b7280", weight: "ABLK".indexOf(cls) >= 0 ? 5 : 3, opacity: 0.75 };
       },
       onEachFeature: function (feature, layer) {
@@ -240,6 +316,10 @@
         if (!layer.getTooltip()) {
           return;
         }
+        if (map.mmBaseMap) {
+          layer.closeTooltip();
+          return;
+        }
         var bounds = layer.getBounds();
         var width = map.latLngToContainerPoint(bounds.getNorthEast()).x -
           map.latLngToContainerPoint(bounds.getSouthWest()).x;
@@ -251,6 +331,11 @@
       });
     }
     map.on("zoomend", updateLabels);
+    map.on("mmbasemap", function () {
+      boundaries.setStyle(boundaries.options.style);
+      roads.setStyle(roads.options.style);
+      updateLabels();
+    });
 
     var controllers = {};
     function load(name, layer, path, params) {
@@ -361,6 +446,7 @@
     debounce: debounce,
     bboxParam: bboxParam,
     createMap: createMap,
+    maps: createdMaps,
     vectorLayers: vectorLayers,
     statusIcon: statusIcon,
     statusGroups: STATUS_GROUPS,
