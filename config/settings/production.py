@@ -5,8 +5,9 @@ The documented production environment (docs/deployment.md) makes `manage.py chec
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import HTTPS, INSECURE_DEFAULT_SECRET_KEY, env
+from .base import INSECURE_DEFAULT_SECRET_KEY, env
+from .security import *  # noqa: F403
+from .security import HTTPS
 
 # Keys anyone could know: the old development default, and the placeholders of our docs.
 KNOWN_INSECURE_SECRET_KEYS = frozenset(

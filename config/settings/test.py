@@ -1,7 +1,7 @@
 """Test settings: the same real PostGIS and Redis as development, faster password hashing."""
 
-from .base import *  # noqa: F403
 from .base import BASE_DIR, env
+from .security import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
