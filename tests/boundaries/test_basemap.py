@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-import mapbox_vector_tile  # type: ignore[import-untyped]
+import mapbox_vector_tile
 import pytest
 from django.contrib.gis.geos import LineString
 from django.core.cache import cache
