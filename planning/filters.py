@@ -111,12 +111,21 @@ class PlanningFilterForm(forms.Form):
         queryset=Category.objects.order_by("sort_order", "name"),
         to_field_name="slug",
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    status = forms.MultipleChoiceField(label=_("Status"), choices=status_choices, required=False)
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        choices=status_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     since = forms.DateField(label=_("von"), required=False)
     until = forms.DateField(label=_("bis"), required=False)
     road_class = forms.MultipleChoiceField(
-        label=_("Straßenklasse"), choices=RoadClass.choices, required=False
+        label=_("Straßenklasse"),
+        choices=RoadClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     road_ref = forms.CharField(label=_("Straßennummer"), max_length=100, required=False)
     authority = forms.ModelMultipleChoiceField(
@@ -124,6 +133,7 @@ class PlanningFilterForm(forms.Form):
         queryset=Authority.objects.none(),
         to_field_name="slug",
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, data: QueryDict | dict[str, Any] | None, *, scope: PlanningScope) -> None:

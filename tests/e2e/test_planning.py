@@ -75,10 +75,16 @@ def test_planner_sees_heatmap_and_statistics(
     assert_accessible(page)
 
     # Filtering by category keeps the filters in the URL
-    page.get_by_label("Kategorie", exact=True).select_option(label="Straßenlaterne defekt")
+    # (multi-value filters are check-box lists behind a disclosure, not Ctrl-click selects)
+    page.locator("details.multi-select summary", has_text="Kategorie").click()
+    page.get_by_role("checkbox", name="Straßenlaterne defekt").check()
+    expect(page.locator("details.multi-select summary", has_text="Kategorie")).to_contain_text(
+        "1 gewählt"
+    )
     page.get_by_role("button", name="Anzeigen").click()
     expect(page).to_have_url(re.compile(r"category=laterne"))
     expect(page.locator(".planning-figures dd").first).to_have_text("2")
+    expect(page.locator("input[name=category][value=laterne]")).to_be_checked()
 
     # The printable Lagebild: folium with our Leaflet
     page.goto(live_server.url + "/planung/lagebild/nord/")
