@@ -77,6 +77,10 @@
   navigator.geolocation.watchPosition(function (position) {
     var c = position.coords;
     fill(c.latitude, c.longitude);
+    // The route map (round-map.js) draws the track as it grows.
+    document.dispatchEvent(new CustomEvent("mm:inspection-fix", {
+      detail: { lat: c.latitude, lon: c.longitude },
+    }));
     if (last && last.lat === c.latitude && last.lon === c.longitude) { return; }
     last = { lat: c.latitude, lon: c.longitude, t: position.timestamp, acc: c.accuracy };
     queue.push(last);
