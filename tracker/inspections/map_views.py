@@ -3,10 +3,13 @@ the data of a round's route map (its segments by status and the recorded GPS tra
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import LineString
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from boundaries.basemap import BadTile, parse_tile
+from geo.models import RoadSegment
 from tracker import permissions
 
 from . import coverage, selectors, tiles
-from .models import InspectionRound, SegmentInspection
+from .models import InspectionPlan, InspectionRound, SegmentInspection
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 # Browsers may reuse a tile this long without asking; after that the ETag answers with 304.
@@ -72,6 +76,18 @@ def road_tile(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
 def tile_url() -> str:
     """The tile URL template for MapLibre ({z}/{x}/{y})."""
     return reverse("inspections:tile", args=["0", "1", "2"]).replace("/0/1/2", "/{z}/{x}/{y}")
+
+
+def plans_bounds(plans: Iterable[InspectionPlan]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the plans' road segments (the map's first view)."""
+    query = Q(pk__in=[])
+    for plan in plans:
+        query |= Q(owner_id=plan.authority_id, road_class=plan.road_class)
+    extent = RoadSegment.objects.filter(query).aggregate(extent=Extent("geom"))["extent"]
+    if not extent:
+        return None
+    min_x, min_y, max_x, max_y = extent
+    return [[min_y, min_x], [max_y, max_x]]
 
 
 def record_url_template() -> str:

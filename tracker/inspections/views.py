@@ -28,14 +28,19 @@ from .models import InspectionPlan, InspectionRound, SegmentInspection
 @staff_required
 @require_GET
 def routes(request: HttpRequest) -> HttpResponse:
+    groups = selectors.routes_by_team(request.user)
+    map_extra: dict[str, Any] = {
+        "inspectionTiles": map_views.tile_url(),
+        "recordUrl": map_views.record_url_template(),
+        "strings": map_views.MAP_STRINGS,
+    }
+    bounds = map_views.plans_bounds(route.plan for _team, routes in groups for route in routes)
+    if bounds:
+        map_extra["bounds"] = bounds
     context = {
-        "groups": selectors.routes_by_team(request.user),
+        "groups": groups,
         "running": selectors.running_rounds(request.user),
-        "map_extra": {
-            "inspectionTiles": map_views.tile_url(),
-            "recordUrl": map_views.record_url_template(),
-            "strings": map_views.MAP_STRINGS,
-        },
+        "map_extra": map_extra,
     }
     return render(request, "inspections/routes.html", context)
 

@@ -44,10 +44,15 @@
       save();
       countText.textContent = data.total;
       show(box.dataset.textOn);
+      return true;
     }).catch(function () {
       show(box.dataset.textOn);
-    }).then(function () {
+      return false;
+    }).then(function (sent) {
       sending = null;
+      // Fixes that came in while this batch was on its way go right after it (a failed
+      // batch waits for the next fix, the timer or the network coming back).
+      if (sent && queue.length) { return flush(); }
     });
     return sending;
   }

@@ -34,11 +34,14 @@
       maxzoom: 16,
     });
     var width = ["interpolate", ["linear"], ["zoom"], 7, 2, 12, 4, 16, 9];
+    // Under the base map's labels (road numbers and names stay readable).
+    var labels = gl.getStyle().layers.filter(function (layer) { return layer.type === "symbol"; });
+    var before = labels.length ? labels[0].id : undefined;
     gl.addLayer({
       id: LAYERS[0], type: "line", source: "inspections", "source-layer": "inspections",
       layout: { "line-cap": "round", "line-join": "round" },
       paint: { "line-color": "#ffffff", "line-width": ["+", width, 3] },
-    });
+    }, before);
     gl.addLayer({
       id: LAYERS[1], type: "line", source: "inspections", "source-layer": "inspections",
       layout: { "line-cap": "round", "line-join": "round" },
@@ -47,7 +50,7 @@
         "line-width": width,
         "line-dasharray": ["match", ["get", "status"], "due", ["literal", [2, 1]], ["literal", [1, 0]]],
       },
-    });
+    }, before);
   }
 
   function popup(props) {
