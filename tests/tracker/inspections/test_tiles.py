@@ -154,3 +154,19 @@ def test_the_round_page_maps_the_route_and_the_track() -> None:
     done = _map_config(client.get(reverse("inspections:round", args=[round_.pk])).content.decode())
     assert {s["state"] for s in done["round"]["segments"]} == {"driven"}
     assert done["round"]["running"] is False and len(done["round"]["track"]) == 21
+
+
+def test_the_pages_and_their_maps_in_english() -> None:
+    roads = make_roads()
+    client = _client(roads.world.crew)
+    page = client.get(reverse("inspections:routes"), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Road inspection" in html and "Map of inspection status" in html
+    assert "3 segments overdue" in html and "every 14 days" in html
+    assert _map_config(html)["strings"]["overdue"] == "overdue"
+    round_ = services.round_start(roads.plan, by=roads.world.crew)
+    html = client.get(
+        reverse("inspections:round", args=[round_.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Record a finding" in html and "End round: inspected, no findings" in html
+    assert _map_config(html)["strings"]["driven"] == "driven on this round"
