@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from boundaries.models import Authority
 from geo.models import RoadClass, RoadSegment
+from tracker.inspections import tiles
 from tracker.inspections.models import InspectionPlan, InspectionRound, SegmentInspection
 from tracker.models import Team
 
@@ -91,4 +92,5 @@ def sync_demo_inspections(authorities: Mapping[str, Authority], summary: DemoSum
         SegmentInspection(segment=s, round=round_, inspected_at=ROUND_END, by_track=i == 0)
         for i, s in enumerate(segments)
     )
+    tiles.bump_version()
     tally.created += 1

@@ -1,6 +1,7 @@
 """A Streckenkontrolle on a phone (390 x 844) with a fake GPS: the crew starts the round from
 the route, drives (the position moves, the track is posted), logs a Befund with one tap and
-ends the round; the driven segments are inspected. axe-core checks the round page."""
+ends the round; the driven segments are inspected. The route map draws the track as it
+grows. axe-core checks the round page."""
 
 from __future__ import annotations
 
@@ -43,11 +44,22 @@ def test_crew_walks_a_round_on_a_phone(live_server: Any, browser: Browser, setti
     expect(page.get_by_role("heading", level=1)).to_have_text("Kontrollfahrt")
     expect(page.locator("#gps-state")).to_contain_text("GPS-Spur wird aufgezeichnet")
 
+    # The route map is drawn (while the page is busy drawing, a phone may skip fixes).
+    expect(page.locator("#round-map")).to_have_attribute(
+        "data-basemap", re.compile("^(loaded|no-webgl|none|failed)$"), timeout=30_000
+    )
     # Drive east along the first two segments.
     for step in range(1, 21):
         context.set_geolocation({"latitude": LAT, "longitude": STARTS[0] + 0.001 * step})
         page.wait_for_timeout(60)
     expect(page.locator("#gps-count")).to_have_text(re.compile(r"^(1[5-9]|2[01])$"))
+    # The route map: three segments, the track growing live and the last position.
+    expect(page.locator("#round-map .leaflet-overlay-pane path")).to_have_count(5)
+    track_points = page.evaluate(
+        "() => { let n = 0; MM.maps[0].eachLayer(l => { if (l.options.dashArray === '2 6')"
+        " n = l.getLatLngs().length; }); return n; }"
+    )
+    assert track_points >= 15
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/round-390.png", full_page=True)
     assert_accessible(page)

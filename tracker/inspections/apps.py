@@ -8,12 +8,12 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Streckenkontrolle")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from tracker.models import ReportEvent
 
-        from . import ledger
-        from .models import InspectionEvent
+        from . import ledger, tiles
+        from .models import InspectionEvent, InspectionPlan, SegmentInspection
 
         # Every history row of a report and of an inspection round is chained into the
         # tamper-evident ledger inside the transaction that writes it.
@@ -22,4 +22,16 @@ class InspectionsConfig(AppConfig):
                 ledger.chain_new_row,
                 sender=model,
                 dispatch_uid=f"inspections.chain.{model.__name__}",
+            )
+        # The road status tiles change with a plan and with removed inspections (rounds
+        # ending bump the version in services.round_end).
+        for signal, sender in (
+            (post_save, InspectionPlan),
+            (post_delete, InspectionPlan),
+            (post_delete, SegmentInspection),
+        ):
+            signal.connect(
+                tiles.version_changed,
+                sender=sender,
+                dispatch_uid=f"inspections.tiles.{signal is post_save}.{sender.__name__}",
             )

@@ -24,7 +24,7 @@ from tracker.models import Category, Priority, Report, ReportEvent
 from tracker.permissions import NotPermitted
 from tracker.services import report_create
 
-from . import coverage
+from . import coverage, tiles
 from .measures import MEASURES
 from .models import Finding, InspectionEvent, InspectionPlan, InspectionRound, TrackPoint
 
@@ -206,6 +206,7 @@ def round_end(
         locked.state, locked.ended_at, locked.note = InspectionRound.State.FINISHED, now, note
         locked.save(update_fields=["track", "state", "ended_at", "note"])
         coverage.mark_inspected(locked, driven, ticked - driven, by=by, at=now)
+        tiles.bump_version()
         findings = locked.findings.count()
         InspectionEvent.objects.create(
             round=locked,

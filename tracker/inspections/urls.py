@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import map_views, views
 
 app_name = "inspections"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("arbeit/kontrollen/fahrten/<int:pk>/punkte/", views.round_points, name="points"),
     path("arbeit/kontrollen/fahrten/<int:pk>/befund/", views.round_defect, name="defect"),
     path("arbeit/kontrollen/fahrten/<int:pk>/beenden/", views.round_end, name="end"),
+    path(
+        "arbeit/kontrollen/kacheln/<str:z>/<str:x>/<str:y>.pbf",
+        map_views.road_tile,
+        name="tile",
+    ),
     path("arbeit/kontrollen/nachweis/<int:pk>/", views.record_page, name="record"),
     path("arbeit/kontrollen/nachweis/<int:pk>/csv/", views.record_csv, name="record-csv"),
     path("arbeit/kontrollen/nachweis/<int:pk>/pdf/", views.record_pdf_view, name="record-pdf"),

@@ -20,7 +20,7 @@ from core.images import PhotoRejected
 from geo.models import RoadSegment
 from tracker.staff.views import staff_required
 
-from . import coverage, record, record_pdf, selectors, services
+from . import coverage, map_views, record, record_pdf, selectors, services
 from .forms import DefectForm, EndForm, PeriodForm, PointForm
 from .models import InspectionPlan, InspectionRound, SegmentInspection
 
@@ -28,9 +28,19 @@ from .models import InspectionPlan, InspectionRound, SegmentInspection
 @staff_required
 @require_GET
 def routes(request: HttpRequest) -> HttpResponse:
+    groups = selectors.routes_by_team(request.user)
+    map_extra: dict[str, Any] = {
+        "inspectionTiles": map_views.tile_url(),
+        "recordUrl": map_views.record_url_template(),
+        "strings": map_views.MAP_STRINGS,
+    }
+    bounds = map_views.plans_bounds(route.plan for _team, routes in groups for route in routes)
+    if bounds:
+        map_extra["bounds"] = bounds
     context = {
-        "groups": selectors.routes_by_team(request.user),
+        "groups": groups,
         "running": selectors.running_rounds(request.user),
+        "map_extra": map_extra,
     }
     return render(request, "inspections/routes.html", context)
 
@@ -91,6 +101,11 @@ def _render_round(
         "point_form": forms.get("point_form") or PointForm(),
         "end_form": end_form,
         "inspected": SegmentInspection.objects.filter(round=round_).select_related("segment"),
+        "map_extra": {
+            "round": map_views.round_map(round_, track, driven),
+            "recordUrl": map_views.record_url_template(),
+            "strings": map_views.MAP_STRINGS,
+        },
     }
     return render(request, "inspections/round.html", context, status=status)
 

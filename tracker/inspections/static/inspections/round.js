@@ -44,10 +44,15 @@
       save();
       countText.textContent = data.total;
       show(box.dataset.textOn);
+      return true;
     }).catch(function () {
       show(box.dataset.textOn);
-    }).then(function () {
+      return false;
+    }).then(function (sent) {
       sending = null;
+      // Fixes that came in while this batch was on its way go right after it (a failed
+      // batch waits for the next fix, the timer or the network coming back).
+      if (sent && queue.length) { return flush(); }
     });
     return sending;
   }
@@ -77,6 +82,10 @@
   navigator.geolocation.watchPosition(function (position) {
     var c = position.coords;
     fill(c.latitude, c.longitude);
+    // The route map (round-map.js) draws the track as it grows.
+    document.dispatchEvent(new CustomEvent("mm:inspection-fix", {
+      detail: { lat: c.latitude, lon: c.longitude },
+    }));
     if (last && last.lat === c.latitude && last.lon === c.longitude) { return; }
     last = { lat: c.latitude, lon: c.longitude, t: position.timestamp, acc: c.accuracy };
     queue.push(last);
