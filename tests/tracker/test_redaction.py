@@ -372,3 +372,17 @@ def test_anonymising_a_report_deletes_the_original_of_a_released_photo(
 def test_detection_can_be_switched_off(settings: Any, value: bool) -> None:
     settings.PHOTO_REDACTION_DETECT = value
     assert photo_redaction.detection_enabled() is value
+
+
+def test_a_staff_photo_added_as_public_is_blurred_before_anyone_sees_it(world: World) -> None:
+    report = world.report()
+    # No commit hooks: the task has not run, the service itself must blur.
+    photo = services.report_add_photo(
+        report, by=world.dispatcher, file=upload(scene()), kind="before", public=True
+    )
+    photo.refresh_from_db()
+    assert photo.is_public and photo.redacted_at is not None
+    face = next(b for b in photo.blur_boxes if b["label"] == "face")
+    assert difference(pixels(photo.original.name), pixels(photo.image.name), box_of(face)) > 12
+    assert Client().get(photo.image.url).status_code == 200
+    assert Client().get(photo.original.url).status_code == 404
