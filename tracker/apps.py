@@ -13,7 +13,7 @@ class TrackerConfig(AppConfig):
         from accounts import sections
         from accounts.signals import account_erasing
 
-        from . import account_sections, privacy_parts, receivers
+        from . import account_sections, privacy_parts, receivers, tasks  # noqa: F401
 
         privacy_parts.register()
 
@@ -40,6 +40,7 @@ class TrackerConfig(AppConfig):
 
         from core import media
 
-        from .media import photo_access
+        from .media import original_access, photo_access
 
         media.register("photos/", photo_access)
+        media.register("photos-original/", original_access)

@@ -33,3 +33,18 @@ def photo_access(request: HttpRequest, name: str) -> Access:
     ):
         return Access.PRIVATE
     return Access.DENIED
+
+
+def original_access(request: HttpRequest, name: str) -> Access:
+    """The unblurred originals ("photos-original/"): staff of the authority that has the
+    report now, nobody else (not even with the photo released, nor the reporter)."""
+    photo = (
+        Photo.objects.filter(original=name)
+        .select_related("report")
+        .only("report__authority_id")
+        .first()
+    )
+    user = request.user
+    if photo is None or not user.is_authenticated:
+        return Access.DENIED
+    return Access.PRIVATE if permissions.can_view(user, photo.report) else Access.DENIED

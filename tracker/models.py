@@ -322,7 +322,12 @@ class Report(models.Model):
 
 
 class Photo(models.Model):
-    """A processed photo: auto-rotated, all metadata stripped, with a thumbnail."""
+    """A processed photo: auto-rotated, all metadata stripped, with a thumbnail.
+
+    `image` and `thumbnail` are the public version, with `blur_boxes` blurred (faces and
+    number plates, tracker.services.redaction); `original` keeps the unblurred photo for
+    staff only (core.media rule for "photos-original/"). `redacted_at` is empty until the
+    boxes were detected and the public version rendered."""
 
     class Kind(models.TextChoices):
         BEFORE = "before", _("Meldung")
@@ -331,6 +336,13 @@ class Photo(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(_("Bild"), upload_to="photos/%Y/%m/")
     thumbnail = models.FileField(_("Vorschau"), upload_to="photos/%Y/%m/thumbs/")
+    original = models.FileField(
+        _("Original (nur intern)"), upload_to="photos-original/%Y/%m/", blank=True
+    )
+    # [{"id": 1, "x": 10, "y": 20, "w": 80, "h": 80, "label": "face", "source": "auto"}, …]
+    # in the stored image's pixels; source "auto" (detected) or "staff" (drawn by staff).
+    blur_boxes = models.JSONField(_("Schwärzungen"), default=list, blank=True)
+    redacted_at = models.DateTimeField(_("geschwärzt am"), null=True, blank=True)
     content_type = models.CharField(max_length=40)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
@@ -349,6 +361,7 @@ class Photo(models.Model):
         indexes = [
             models.Index(fields=["image"], name="photo_image_name"),
             models.Index(fields=["thumbnail"], name="photo_thumbnail_name"),
+            models.Index(fields=["original"], name="photo_original_name"),
         ]
 
 

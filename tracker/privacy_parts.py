@@ -45,10 +45,40 @@ RECORD = (
         model="tracker.Photo",
         fields=("image", "thumbnail"),
         purpose="Beschreibung des Mangels; Metadaten (EXIF, GPS) werden beim Hochladen entfernt.",
-        recipients="die zuständige Stelle; öffentlich erst nach Freigabe.",
+        recipients="die zuständige Stelle; öffentlich erst nach Freigabe, und nur in der "
+        "geschwärzten Fassung (siehe „Fotos: Schwärzung“).",
         periods=("report",),
         period_note="nicht freigegebene Fotos gehen mit der Anonymisierung",
         order=21,
+    ),
+    record.Processing(
+        key="report_photo_redaction",
+        title="Fotos: Schwärzung",
+        model="tracker.Photo",
+        fields=("original", "blur_boxes"),
+        purpose="Schutz abgebildeter Dritter: Gesichter und Kfz-Kennzeichen werden in der "
+        "öffentlichen Fassung eines Fotos unkenntlich gemacht (verpixelt und weichgezeichnet).",
+        recipients="keine; das ungeschwärzte Original sehen nur Mitarbeitende der zuständigen "
+        "Stelle (nie die Öffentlichkeit, die API, Open311 oder die Kartenkacheln).",
+        periods=("report",),
+        period_note="mit der Anonymisierung wird das Original gelöscht, auch bei freigegebenen "
+        "Fotos; öffentlich bleibt nur die geschwärzte Fassung",
+        order=21,
+        extra=(
+            "**Erkennung:** automatisch nach dem Hochladen (Hintergrundaufgabe "
+            "`tracker.redact_photo`), auf dem eigenen Server mit den in OpenCV "
+            "(`opencv-python-headless`) mitgelieferten Haar-Kaskaden für Gesichter "
+            "(frontal) und Kennzeichen; kein externer Dienst, keine biometrische "
+            "Identifizierung, gespeichert werden nur Rechtecke.",
+            "**Prüfung:** Die Erkennung übersieht Gesichter im Profil, kleine oder schräge "
+            "Kennzeichen und markiert manchmal Fenster oder Schilder. Mitarbeitende sehen "
+            "auf der Meldungsseite das Original mit umrandeten Bereichen, ziehen weitere "
+            "Bereiche auf oder entfernen welche (Verlaufseintrag je Änderung), bevor sie das "
+            "Foto freigeben. Spätestens die Freigabe schwärzt ein noch nicht geprüftes Foto.",
+            "**Abschalten:** `PHOTO_REDACTION_DETECT=false` schaltet die automatische "
+            "Erkennung ab; von Hand gezogene Bereiche werden weiter geschwärzt. Fotos aus der "
+            "Zeit vor der Schwärzung: `manage.py redact_photos`.",
+        ),
     ),
     record.Processing(
         key="support",

@@ -337,6 +337,8 @@ PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 # Memory the decoded pixels of one upload may take (core.images: ~150 MB per photo at most).
 PHOTO_MAX_DECODED_BYTES = env.int("PHOTO_MAX_DECODED_BYTES", default=64 * 1024 * 1024)
+# Faces and number plates found by OpenCV are blurred in the public version (docs/privacy.md).
+PHOTO_REDACTION_DETECT = env.bool("PHOTO_REDACTION_DETECT", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -116,7 +116,7 @@ def test_crew_member_takes_photographs_and_closes_on_a_phone(
     page.get_by_label("Foto nach der Erledigung").set_input_files(str(photo))
     page.get_by_role("button", name="Foto hochladen").click()
     expect(page.get_by_role("status").first).to_contain_text("Foto gespeichert.")
-    expect(page.locator("#after-photos img")).to_have_count(1)
+    expect(page.locator("#after-photos > li > a > img")).to_have_count(1)
 
     page.get_by_text("Notiz zur Statusänderung hinzufügen").click()
     page.get_by_label("Notiz zur Statusänderung").fill("Schlagloch verfüllt.")

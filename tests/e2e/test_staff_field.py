@@ -142,7 +142,7 @@ def take_start_photograph_close(page: Page, live_server: Any, report: Report, ph
     page.get_by_label("Foto nach der Erledigung").set_input_files(str(photo))
     page.get_by_role("button", name="Foto hochladen").click()
     expect(page.get_by_role("status").first).to_contain_text("Foto gespeichert.")
-    expect(page.locator("#after-photos img")).to_have_count(1)
+    expect(page.locator("#after-photos > li > a > img")).to_have_count(1)
     expect(page.locator("#after-photo-needed")).to_have_count(0)
     page.get_by_text("Notiz zur Statusänderung hinzufügen").click()
     page.get_by_label("Notiz zur Statusänderung").fill("Schlagloch verfüllt.")

@@ -40,11 +40,16 @@ def store_photo(report: Report, processed: ProcessedPhoto, kind: str, stored: li
     stem = secrets.token_hex(12)
     photo.image.save(f"{stem}.{processed.extension}", ContentFile(processed.image), save=False)
     stored.append(photo.image.name)
+    # The unblurred photo for staff; `image` becomes the blurred public version when the
+    # task below has run (tracker.services.redaction).
+    photo.original.save(f"{stem}.{processed.extension}", ContentFile(processed.image), save=False)
+    stored.append(photo.original.name)
     photo.thumbnail.save(
         f"{stem}.{processed.extension}", ContentFile(processed.thumbnail), save=False
     )
     stored.append(photo.thumbnail.name)
     photo.save()
+    enqueue_on_commit("tracker.redact_photo", photo.pk)
     return photo
 
 
@@ -92,6 +97,17 @@ def notify_citizens(event: ReportEvent) -> None:
 def require_view(by: User, report: Report) -> None:
     if not permissions.can_view(by, report):
         raise NotPermitted(_("Diese Meldung gehört nicht zu Ihrer Stelle."))
+
+
+def require_photo_right(by: User, report: Report, photo: Photo) -> None:
+    """Release a photo or change its blurred areas: moderators any photo; a crew only the
+    "after" photos of its own work."""
+    require_view(by, report)
+    if "moderate" in permissions.role_actions(by, report):
+        return
+    permissions.authorize(by, report, "photo_visibility")
+    if photo.kind != Photo.Kind.AFTER:
+        raise NotPermitted(_("Fotos der meldenden Person gibt die Disposition frei."))
 
 
 def require_open(report: Report) -> None:

@@ -68,8 +68,14 @@ def anonymise_reports(report_ids: list[int]) -> int:
         erase_contact_and_supporters(report_ids)
         ReportEvent.objects.filter(report_id__in=report_ids).exclude(note="").update(note="")
         photos = Photo.objects.filter(report_id__in=report_ids, is_public=False)
-        names = [n for pair in photos.values_list("image", "thumbnail") for n in pair if n]
+        names = [
+            n for row in photos.values_list("image", "thumbnail", "original") for n in row if n
+        ]
         photos.delete()
+        # Released photos stay in their blurred public version only; the originals go.
+        kept = Photo.objects.filter(report_id__in=report_ids).exclude(original="")
+        names += list(kept.values_list("original", flat=True))
+        kept.update(original="")
         Report.objects.filter(pk__in=report_ids, description_is_clean=False).update(description="")
         count = Report.objects.filter(pk__in=report_ids).update(anonymised_at=timezone.now())
         transaction.on_commit(lambda: delete_files(names))

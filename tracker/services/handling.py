@@ -26,6 +26,7 @@ from .common import (
     store_photo,
     sync,
 )
+from .redaction import ensure_redacted
 
 MAX_STAFF_PHOTOS = 20
 
@@ -172,6 +173,8 @@ def report_add_photo(
                 )
             photo = store_photo(locked, processed, kind, stored)
             if public:
+                photo.report = locked
+                ensure_redacted(photo)  # blurred before it is public, not after the task
                 photo.is_public = True
                 photo.save(update_fields=["is_public"])
             add_event(

@@ -18,9 +18,17 @@ from accounts.models import User
 
 from .. import permissions
 from ..models import AbuseFlag, ModerationSettings, Photo, Report, ReportEvent
-from ..permissions import NotPermitted
 from ..workflow import WorkflowError
-from .common import add_event, clean_text, lock, notify_citizens, require_view, sync
+from .common import (
+    add_event,
+    clean_text,
+    lock,
+    notify_citizens,
+    require_photo_right,
+    require_view,
+    sync,
+)
+from .redaction import ensure_redacted
 
 DESCRIPTION_MODES = ("edit", "hide", "restore")
 MAX_ABUSE_TEXT = 1000
@@ -32,16 +40,6 @@ def hidden_description_text() -> str:
         return _("Beschreibung von der Verwaltung entfernt")
 
 
-def _require_photo_right(by: User, report: Report, photo: Photo) -> None:
-    """Moderators may release any photo; a crew only the "after" photos of its own work."""
-    require_view(by, report)
-    if "moderate" in permissions.role_actions(by, report):
-        return
-    permissions.authorize(by, report, "photo_visibility")
-    if photo.kind != Photo.Kind.AFTER:
-        raise NotPermitted(_("Fotos der meldenden Person gibt die Disposition frei."))
-
-
 def photo_set_public(report: Report, *, photo_id: int, public: bool, by: User) -> bool:
     """Release (public=True) or hide a photo of the report. Returns whether anything changed:
     a photo already in that state is left alone and gets no history entry."""
@@ -51,9 +49,12 @@ def photo_set_public(report: Report, *, photo_id: int, public: bool, by: User) -
         photo = Photo.objects.select_for_update().filter(pk=photo_id, report=locked).first()
         if photo is None:
             raise WorkflowError({"photo": [_("Dieses Foto gehört nicht zu der Meldung.")]})
-        _require_photo_right(by, locked, photo)
+        require_photo_right(by, locked, photo)
         if photo.is_public == public:
             return False
+        if public:
+            photo.report = locked
+            ensure_redacted(photo)  # nothing is public before faces and plates are blurred
         photo.is_public = public
         photo.save(update_fields=["is_public"])
         add_event(

@@ -25,7 +25,7 @@ from boundaries.models import Authority
 from core import params
 from tracker import selectors, services
 from tracker.models import Photo, Report, Team
-from tracker.services import BulkResult, moderation
+from tracker.services import BulkResult, moderation, redaction
 
 # ---- resolving ids in requests (the same rule for the API and the pages) -------------------
 
@@ -160,6 +160,16 @@ def _photo_visibility(report: Report, *, by: User, photo: int, public: bool) -> 
     return _("Foto veröffentlicht.") if public else _("Foto verborgen.")
 
 
+def _photo_blur_add(report: Report, *, by: User, photo: int, x: int, y: int, w: int, h: int) -> str:
+    redaction.photo_blur_add(report, photo_id=photo, x=x, y=y, w=w, h=h, by=by)
+    return _("Bereich geschwärzt; die öffentliche Fassung des Fotos ist neu erstellt.")
+
+
+def _photo_blur_remove(report: Report, *, by: User, photo: int, box: int) -> str:
+    redaction.photo_blur_remove(report, photo_id=photo, box_id=box, by=by)
+    return _("Schwärzung entfernt; die öffentliche Fassung des Fotos ist neu erstellt.")
+
+
 def _description(report: Report, *, by: User, mode: str, text: str = "", note: str = "") -> str:
     moderation.report_moderate_description(report, by=by, mode=mode, text=text, note=note)
     return {
@@ -215,6 +225,10 @@ ACTIONS: dict[str, StaffAction] = {
         # Moderation (tracker.services.moderation); no bulk form: each is a decision on
         # one photo, text or comment.
         StaffAction("photo-visibility", "photo_visibility", ("photo", "public"), _photo_visibility),
+        StaffAction(
+            "photo-blur-add", "photo_visibility", ("photo", "x", "y", "w", "h"), _photo_blur_add
+        ),
+        StaffAction("photo-blur-remove", "photo_visibility", ("photo", "box"), _photo_blur_remove),
         StaffAction("description", "moderate", ("mode", "text", "note"), _description),
         StaffAction("comment-review", "moderate", ("comment", "publish"), _comment_review),
         StaffAction("abuse-resolve", "moderate", ("note",), _abuse_resolve),

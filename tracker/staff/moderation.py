@@ -33,6 +33,19 @@ class PhotoVisibilitySerializer(serializers.Serializer[dict[str, Any]]):
     public = serializers.BooleanField(help_text="true: veröffentlichen, false: verbergen")
 
 
+class PhotoBlurAddSerializer(serializers.Serializer[dict[str, Any]]):
+    photo = serializers.IntegerField(min_value=1, help_text="ID des Fotos (aus `photos`)")
+    x = serializers.IntegerField(min_value=0, help_text="linker Rand in Pixeln des Fotos")
+    y = serializers.IntegerField(min_value=0, help_text="oberer Rand in Pixeln des Fotos")
+    w = serializers.IntegerField(min_value=1, help_text="Breite in Pixeln")
+    h = serializers.IntegerField(min_value=1, help_text="Höhe in Pixeln")
+
+
+class PhotoBlurRemoveSerializer(serializers.Serializer[dict[str, Any]]):
+    photo = serializers.IntegerField(min_value=1, help_text="ID des Fotos (aus `photos`)")
+    box = serializers.IntegerField(min_value=1, help_text="ID des Bereichs (aus `blur_boxes`)")
+
+
 class DescriptionSerializer(serializers.Serializer[dict[str, Any]]):
     mode = serializers.ChoiceField(choices=[m for m, _label in DESCRIPTION_MODES])
     text = serializers.CharField(
@@ -60,6 +73,11 @@ class AbuseResolveSerializer(serializers.Serializer[dict[str, Any]]):
 # URL segment → input, summary (read by tracker.staff.api.API_ACTIONS).
 API_MODERATION_ACTIONS: dict[str, tuple[type[serializers.Serializer[Any]], str]] = {
     "photo-visibility": (PhotoVisibilitySerializer, "Foto veröffentlichen oder verbergen"),
+    "photo-blur-add": (
+        PhotoBlurAddSerializer,
+        "Bereich eines Fotos schwärzen (öffentliche Fassung wird neu erstellt)",
+    ),
+    "photo-blur-remove": (PhotoBlurRemoveSerializer, "Schwärzung eines Fotos entfernen"),
     "description": (
         DescriptionSerializer,
         "Öffentliche Beschreibung bearbeiten, entfernen oder wiederherstellen",
@@ -83,6 +101,30 @@ def _flag(label: Any) -> forms.TypedChoiceField:
 class PhotoVisibilityForm(forms.Form):
     photo = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     public = _flag(_("öffentlich"))
+
+
+def _pixels(label: Any, minimum: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=minimum,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class PhotoBlurAddForm(forms.Form):
+    """A box in the stored photo's pixels; the page's script fills it by dragging."""
+
+    photo = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    x = _pixels(_("Links (x)"), 0)
+    y = _pixels(_("Oben (y)"), 0)
+    w = _pixels(_("Breite"), 1)
+    h = _pixels(_("Höhe"), 1)
+
+
+class PhotoBlurRemoveForm(forms.Form):
+    photo = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    box = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class DescriptionForm(forms.Form):
@@ -116,6 +158,10 @@ class AbuseResolveForm(forms.Form):
 # URL segment → the action's form (tracker.staff.views.PAGE_ACTIONS).
 MODERATION_PAGE_ACTIONS: dict[str, Callable[[HttpRequest, Report], forms.Form]] = {
     "photo-visibility": lambda request, report: PhotoVisibilityForm(request.POST),
+    "photo-blur-add": lambda request, report: PhotoBlurAddForm(
+        request.POST, auto_id=f"blur-{request.POST.get('photo', '')[:12]}-%s"
+    ),
+    "photo-blur-remove": lambda request, report: PhotoBlurRemoveForm(request.POST),
     "description": lambda request, report: DescriptionForm(request.POST),
     "comment-review": lambda request, report: CommentReviewForm(request.POST),
     "abuse-resolve": lambda request, report: AbuseResolveForm(request.POST),
@@ -128,6 +174,11 @@ def _photo_toggle_ids(user: Any, report: Report, allowed: set[str]) -> set[int]:
     if "photo_visibility" in allowed:
         return {p.pk for p in report.photos.all() if p.kind == Photo.Kind.AFTER}
     return set()
+
+
+def params_photo(form: forms.Form) -> int | None:
+    raw = form.data.get("photo", "")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
 
 
 def moderation_context(
@@ -149,6 +200,10 @@ def moderation_context(
         initial = {"text": report.description if report.description_state != "hidden" else ""}
         result["description_form"] = DescriptionForm(initial=initial)
         result["abuse_form"] = AbuseResolveForm() if flags else None
+    if bound is not None and bound[0] in ("photo-blur-add", "photo-blur-remove"):
+        # The refused change is shown at its photo, with the values as entered.
+        result["blur_bound"] = bound[1]
+        result["blur_bound_photo"] = params_photo(bound[1])
     if bound is not None and bound[0] in ("description", "abuse-resolve"):
         result["description_form" if bound[0] == "description" else "abuse_form"] = bound[1]
     return result

@@ -158,10 +158,13 @@ class StaffReportSerializer(GeoFeatureModelSerializer):
 class StaffPhotoSerializer(serializers.ModelSerializer[Photo]):
     url = serializers.FileField(source="image", read_only=True)
     thumbnail = serializers.FileField(read_only=True)
+    original = serializers.FileField(read_only=True)  # unblurred, staff only
+    blur_boxes = serializers.JSONField(read_only=True)  # id, x, y, w, h, label, source
 
     class Meta:
         model = Photo
-        fields = ("id", "url", "thumbnail", "kind", "is_public", "width", "height", "created_at")
+        fields: tuple[str, ...] = ("id", "url", "thumbnail", "original", "blur_boxes")
+        fields += ("redacted_at", "kind", "is_public", "width", "height", "created_at")
 
 
 class AbuseFlagSerializer(serializers.ModelSerializer[AbuseFlag]):

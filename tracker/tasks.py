@@ -1,0 +1,14 @@
+"""Celery tasks of the tracker, queued by name through the outbox (services never import
+this module)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import redaction
+
+
+@shared_task(name="tracker.redact_photo", acks_late=True, ignore_result=True)
+def redact_photo(photo_id: int) -> bool:
+    """Blur faces and number plates in the public version of a new photo."""
+    return redaction.photo_redact(photo_id)
