@@ -41,7 +41,7 @@ def field_label(model: str, name: str) -> str:
     return str(apps.get_model(model)._meta.get_field(name).verbose_name)
 
 
-def _period_text(activity: Processing) -> str:
+def period_text(activity: Processing) -> str:
     parts = [
         f"{RecordType(p).label}: {DEFAULT_MONTHS[p]} Monate (Vorgabe)" for p in activity.periods
     ]
@@ -111,8 +111,26 @@ def render() -> str:
             f"- **Daten:** `{activity.model}`: {labels}",
             f"- **Zweck:** {activity.purpose}",
             f"- **Empfänger:** {activity.recipients}",
-            f"- **Löschung:** {_period_text(activity)}",
+            f"- **Löschung:** {period_text(activity)}",
             *[f"- {line}" for line in activity.extra],
             "",
         ]
     return "\n".join(lines)
+
+
+def legal_context() -> dict[str, object]:
+    """The privacy statement's list (legal.extras, registered in PrivacyConfig.ready): the
+    same activities, fields, purposes, recipients and periods as docs/privacy.md."""
+    return {
+        "activities": [
+            {
+                "key": activity.key,
+                "title": activity.title,
+                "data": ", ".join(field_label(activity.model, n) for n in activity.fields),
+                "purpose": activity.purpose,
+                "recipients": activity.recipients,
+                "periods": period_text(activity),
+            }
+            for activity in activities()
+        ]
+    }
