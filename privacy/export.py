@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -47,9 +47,9 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, Point):
+        return [round(value.x, 6), round(value.y, 6)]
     if isinstance(value, GEOSGeometry):
-        if value.geom_type == "Point":
-            return [round(value.x, 6), round(value.y, 6)]
         return json.loads(value.geojson)
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}

@@ -189,7 +189,12 @@ def for_download(token: str, user: Any) -> DataExport:
 def _delete(queryset: Any) -> int:
     names = [name for name in queryset.values_list("file", flat=True) if name]
     count = queryset.delete()[0]
-    transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
     return count
 
 

@@ -99,6 +99,30 @@ def _periods_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+EXPORT_INTRO = """\
+## Auskunft und Datenübertragbarkeit: Aufbau des Archivs
+
+Bürgerinnen und Bürger laden ihre Daten im Bürgerkonto herunter (Mein Konto > Meine Daten
+herunterladen, `/konto/daten/`); für Gäste ohne Konto gibt die Verwaltung der Stelle oder
+die/der Datenschutzbeauftragte die E-Mail-Adresse ein (`/datenschutz/gast-auskunft/`), die
+Person bestätigt über den zugesandten Link und lädt das Archiv dort herunter (Mitarbeitende
+sehen es nie; Anfrage und Erstellung stehen im Zugriffsprotokoll). Das Archiv wird im
+Hintergrund erstellt (`privacy.build_export` über die Outbox) und ist 7 Tage abrufbar
+(`PRIVACY_EXPORT_DAYS`). Es enthält `README.txt` und diese Dateien (Teile der Apps,
+`privacy.export.register_part`; für Gäste nur die mit „auch für Gäste“):
+"""
+
+
+def _export_section() -> str:
+    from . import export
+
+    lines = [EXPORT_INTRO]
+    for part in export.parts():
+        guests = " (auch für Gäste)" if part.guests else ""
+        lines += [f"### {part.title}{guests}", "", "```", part.description.rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
 def render() -> str:
     lines = [HEADER, _periods_table()]
     for activity in activities():
@@ -115,6 +139,7 @@ def render() -> str:
             *[f"- {line}" for line in activity.extra],
             "",
         ]
+    lines.append(_export_section())
     return "\n".join(lines)
 
 

@@ -4,6 +4,8 @@ starts the guest procedure. The work is privacy.exports; the archive privacy.exp
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from boundaries.models import Authority
 from core.errors import add_errors_to_form
 
@@ -35,9 +37,9 @@ def _refused(request: HttpRequest, exc: Exception, status: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_data(request: HttpRequest) -> HttpResponse:
     """Meine Daten herunterladen: ask for the archive, see its state, download it."""
-    user = request.user
+    user = cast(User, request.user)
     if request.method == "POST":
-        exports.request_for_user(user)  # type: ignore[arg-type]
+        exports.request_for_user(user)
         messages.success(
             request,
             _(
@@ -47,7 +49,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         )
         return redirect("privacy:my-data")
     item = (
-        DataExport.objects.filter(user_id=user.pk, expires_at__gt=timezone.now())
+        DataExport.objects.filter(user=user, expires_at__gt=timezone.now())
         .order_by("-created_at")
         .first()
     )
@@ -102,16 +104,18 @@ def guest(request: HttpRequest, token: str) -> HttpResponse:
 def _staff_authorities(request: HttpRequest) -> list[Authority]:
     if request.user.is_superuser:
         return list(Authority.objects.order_by("name"))
-    ids = Membership.objects.filter(user_id=request.user.pk, role__in=PRIVACY_ROLES).values_list(
-        "authority_id", flat=True
-    )
+    ids = Membership.objects.filter(
+        user=cast(User, request.user), role__in=PRIVACY_ROLES
+    ).values_list("authority_id", flat=True)
     return list(Authority.objects.filter(pk__in=ids).order_by("name"))
 
 
 class GuestRequestForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("E-Mail-Adresse der Person"),
-        error_messages={"invalid": gettext_lazy("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
+        error_messages={
+            "invalid": gettext_lazy("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
+        },
         help_text=gettext_lazy(
             "An diese Adresse geht ein Bestätigungslink. Erst nach der Bestätigung wird das "
             "Archiv erstellt, und nur die Person selbst kann es über den Link herunterladen."
