@@ -22,7 +22,8 @@ meldungen.json — Liste Ihrer Meldungen, je ein Objekt:
   Kontaktdaten, soweit noch gespeichert), authority (zuständige Stelle);
   photos: Liste von {file (Pfad im Archiv, Ordner meldungen/), is_public (freigegeben),
     created_at};
-  history: öffentlicher Verlauf, Liste von {kind, from_status, to_status, note, created_at}.
+  history: öffentlicher Verlauf (ohne Kommentare anderer Personen), Liste von {kind,
+    from_status, to_status, note, created_at}.
 meldungen/<Aktenzeichen>/… — die Fotos Ihrer Meldungen (ohne Metadaten, wie gespeichert).
 kommentare.json — Kommentare, die Sie zu Meldungen geschrieben haben: Liste von
   {report (Aktenzeichen), note, created_at, review (Prüfstand)}.
@@ -56,7 +57,10 @@ def _report(report: Report, archive: Archive) -> dict[str, Any]:
             "note": event.note,
             "created_at": event.created_at,
         }
-        for event in report.events.filter(is_public=True).order_by("created_at", "pk")
+        # Comments by people without an account (Open311 apps) may be anyone's: left out.
+        for event in report.events.filter(is_public=True)
+        .exclude(kind=ReportEvent.Kind.COMMENT, actor__isnull=True)
+        .order_by("created_at", "pk")
     ]
     return {
         "reference": report.reference,

@@ -162,7 +162,12 @@ def world() -> World:
     EmailAddress.objects.create(user=anna, email=anna.email, verified=True, primary=True)
     bob = UserFactory.create(email="zoe.other@example.org", display_name="Zoe Z.")
     zoe_report = _person_data(bob, "Zoe", kreis, None)
-    _person_data(anna, "Anna", kreis, zoe_report)
+    anna_report = _person_data(anna, "Anna", kreis, zoe_report)
+    # The other person comments on Anna's report (from an app, without account) and supports it.
+    ReportEvent.objects.create(
+        report=anna_report, kind="comment", actor=None, note="Zoe meint dazu", is_public=True
+    )
+    Support.objects.create(report=anna_report, user=bob)
     return World(kreis, anna, bob)
 
 
