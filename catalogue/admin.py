@@ -24,6 +24,7 @@ from .models import (
     Service,
     ServiceOverride,
 )
+from .privacy_log import log_application_view
 
 
 class ServiceForm(forms.ModelForm[Service]):
@@ -133,3 +134,12 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        # The (read-only) page shows the applicant's data: the access log notes who saw it.
+        obj = context.get("original")
+        if isinstance(obj, Application):
+            log_application_view(request.user, obj, "admin")
+        return super().render_change_form(request, context, *args, **kwargs)

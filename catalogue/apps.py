@@ -16,9 +16,12 @@ class CatalogueConfig(AppConfig):
 
         connect_signals()
 
-        from . import retention
+        from privacy import export
+
+        from . import export_part, retention
 
         retention.register()
+        export.register_part(export_part.PART)
         sections.register(
             sections.Section(
                 key="applications",

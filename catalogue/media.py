@@ -9,6 +9,7 @@ from core.media import Access
 
 from . import services
 from .models import Attachment
+from .privacy_log import log_attachment_download
 
 
 def attachment_access(request: HttpRequest, name: str) -> Access:
@@ -17,7 +18,10 @@ def attachment_access(request: HttpRequest, name: str) -> Access:
     if attachment is None or not user.is_authenticated:
         return Access.DENIED
     application = attachment.application
-    if application.applicant_id == user.pk or services.is_staff_of(user, application.authority_id):
+    if application.applicant_id == user.pk:
+        return Access.PRIVATE
+    if services.is_staff_of(user, application.authority_id):
+        log_attachment_download(user, attachment)  # staff exports personal data: logged
         return Access.PRIVATE
     return Access.DENIED
 

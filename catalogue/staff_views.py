@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import schema_forms, selectors, services
 from .models import Application, ApplicationStatus
+from .privacy_log import log_application_view
 from .views import MAX_UPLOADS, AuthenticatedHttpRequest
 
 
@@ -114,6 +115,8 @@ def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if not errors:
             return redirect("catalogue:staff-application", pk=pk)
     allowed = services.APPLICATION_TRANSITIONS.get(application.status, frozenset())
+    # The page shows the applicant, her form data and address: the access log notes who saw it.
+    log_application_view(request.user, application, "page")
     return render(
         request,
         "catalogue/application_detail.html",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("ogc/", include("planning.ogc_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("privacy.urls")),
     path("konto/", include("accounts.urls")),
     path("", include("legal.urls")),
     path("", include("catalogue.urls")),

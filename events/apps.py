@@ -8,7 +8,9 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import sections
+        from privacy import export
 
+        from . import export_part
         from .account_sections import my_events
 
         sections.register(
@@ -19,3 +21,4 @@ class EventsConfig(AppConfig):
                 order=60,
             )
         )
+        export.register_part(export_part.PART)

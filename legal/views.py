@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from . import markup, selectors
+from . import extras, markup, selectors
 from .models import LegalPage
 
 
@@ -15,6 +15,7 @@ def legal_page(request: HttpRequest, kind: str) -> HttpResponse:
         "title": LegalPage.Kind(kind).label,
         "body": markup.render(text),
         "is_default": is_default,
+        "extras": extras.render(kind, request),
         "can_edit": request.user.is_authenticated
         and request.user.has_perm("legal.change_legalpage"),
     }

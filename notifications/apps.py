@@ -13,11 +13,14 @@ class NotificationsConfig(AppConfig):
         from accounts.signals import account_erasing
         from outbox import registry
         from outbox.models import OutboxMessage
+        from privacy import export
 
         from . import (  # noqa: F401
             catalogue_mail,
             emails,
+            export_part,
             handlers,
+            privacy_mail,
             receivers,
             tasks,
             waste_mail,
@@ -39,6 +42,7 @@ class NotificationsConfig(AppConfig):
             "notifications.application_message": catalogue_mail.application_message,
             "notifications.waste_subscription_confirm": waste_mail.subscription_confirm,
             "notifications.waste_reminder": waste_mail.reminder,
+            "notifications.data_export_mail": privacy_mail.data_export_mail,
         }.items():
             registry.register(kind, handler)
         account_erasing.connect(
@@ -49,6 +53,7 @@ class NotificationsConfig(AppConfig):
             sender=WebhookEndpoint,
             dispatch_uid="notifications.forget_webhook_deliveries",
         )
+        export.register_part(export_part.PART)
         # "Meine Anliegen" ends with the link to the area alerts.
         sections.register(
             sections.Section(

@@ -12,9 +12,20 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import access, record, retention
+        from accounts.signals import account_erasing
+        from legal import extras
+        from outbox import registry
+
+        from . import access, account_part, export, exports, record, retention
 
         retention.register_job("access_log", access.purge_expired)
+        retention.register_job("data_exports", exports.purge_expired)
+        registry.register(exports.BUILD, exports.build_handler)
+        export.register_part(account_part.PART)
+        account_erasing.connect(exports.erase_for_account, dispatch_uid="privacy.erase_exports")
+        extras.register(
+            extras.Extra("record", "datenschutz", "privacy/legal_record.html", record.legal_context)
+        )
         record.register(
             record.Processing(
                 key="account",
@@ -38,5 +49,20 @@ class PrivacyConfig(AppConfig):
                 recipients="Verwaltung der Stelle und Datenschutzbeauftragte/r (nur lesend).",
                 periods=("access_log",),
                 order=90,
+            )
+        )
+        record.register(
+            record.Processing(
+                key="data_export",
+                title="Auskunft und Datenübertragbarkeit (Art. 15/20 DSGVO)",
+                model="privacy.DataExport",
+                fields=("email", "user", "file"),
+                purpose="Kopie aller Daten einer Person als ZIP (JSON und Dateien), aus dem "
+                "Bürgerkonto oder für Gäste nach Bestätigung per E-Mail-Link.",
+                recipients="nur die Person selbst (angemeldet bzw. über ihren Link); "
+                "Mitarbeitende sehen nur, dass eine Auskunft für eine Adresse angefordert wurde.",
+                period_note="das Archiv wird 7 Tage nach dem Erstellen gelöscht, unbestätigte "
+                "Anfragen 7 Tage nach der Anfrage; mit dem Konto sofort",
+                order=85,
             )
         )

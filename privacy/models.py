@@ -183,3 +183,71 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError(_("Das Zugriffsprotokoll kann nicht geändert werden."))
+
+
+def _export_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class DataExport(models.Model):
+    """A copy of one person's data (Art. 15/20 DSGVO) as a ZIP: asked for by the citizen in the
+    Bürgerkonto, or by staff for a guest, who must confirm by the e-mailed link first. Built
+    by the outbox kind "privacy.build_export"; downloadable only by its subject (the account,
+    or whoever holds the guest's link) until `expires_at`, then deleted with its file."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("wartet auf Bestätigung")
+        QUEUED = "queued", _("wird erstellt")
+        READY = "ready", _("bereit")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    token = models.CharField(max_length=64, unique=True, default=_export_token, editable=False)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("Konto"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    email = models.EmailField(_("E-Mail-Adresse"))
+    language = models.CharField(max_length=8, default="de")
+    status = models.CharField(
+        _("Stand"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("beantragt von (Mitarbeitende)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    authority = models.ForeignKey(
+        "boundaries.Authority",
+        verbose_name=_("Behörde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(_("Datei"), upload_to="privacy-exports/", blank=True)
+    size = models.PositiveBigIntegerField(_("Größe (Bytes)"), default=0)
+    created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("bereit seit"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+
+    class Meta:
+        verbose_name = _("Datenauskunft")
+        verbose_name_plural = _("Datenauskünfte")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_status_display()})"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None

@@ -41,7 +41,7 @@ def field_label(model: str, name: str) -> str:
     return str(apps.get_model(model)._meta.get_field(name).verbose_name)
 
 
-def _period_text(activity: Processing) -> str:
+def period_text(activity: Processing) -> str:
     parts = [
         f"{RecordType(p).label}: {DEFAULT_MONTHS[p]} Monate (Vorgabe)" for p in activity.periods
     ]
@@ -99,6 +99,30 @@ def _periods_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+EXPORT_INTRO = """\
+## Auskunft und Datenübertragbarkeit: Aufbau des Archivs
+
+Bürgerinnen und Bürger laden ihre Daten im Bürgerkonto herunter (Mein Konto > Meine Daten
+herunterladen, `/konto/daten/`); für Gäste ohne Konto gibt die Verwaltung der Stelle oder
+die/der Datenschutzbeauftragte die E-Mail-Adresse ein (`/datenschutz/gast-auskunft/`), die
+Person bestätigt über den zugesandten Link und lädt das Archiv dort herunter (Mitarbeitende
+sehen es nie; Anfrage und Erstellung stehen im Zugriffsprotokoll). Das Archiv wird im
+Hintergrund erstellt (`privacy.build_export` über die Outbox) und ist 7 Tage abrufbar
+(`PRIVACY_EXPORT_DAYS`). Es enthält `README.txt` und diese Dateien (Teile der Apps,
+`privacy.export.register_part`; für Gäste nur die mit „auch für Gäste“):
+"""
+
+
+def _export_section() -> str:
+    from . import export
+
+    lines = [EXPORT_INTRO]
+    for part in export.parts():
+        guests = " (auch für Gäste)" if part.guests else ""
+        lines += [f"### {part.title}{guests}", "", "```", part.description.rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
 def render() -> str:
     lines = [HEADER, _periods_table()]
     for activity in activities():
@@ -111,8 +135,27 @@ def render() -> str:
             f"- **Daten:** `{activity.model}`: {labels}",
             f"- **Zweck:** {activity.purpose}",
             f"- **Empfänger:** {activity.recipients}",
-            f"- **Löschung:** {_period_text(activity)}",
+            f"- **Löschung:** {period_text(activity)}",
             *[f"- {line}" for line in activity.extra],
             "",
         ]
+    lines.append(_export_section())
     return "\n".join(lines)
+
+
+def legal_context() -> dict[str, object]:
+    """The privacy statement's list (legal.extras, registered in PrivacyConfig.ready): the
+    same activities, fields, purposes, recipients and periods as docs/privacy.md."""
+    return {
+        "activities": [
+            {
+                "key": activity.key,
+                "title": activity.title,
+                "data": ", ".join(field_label(activity.model, n) for n in activity.fields),
+                "purpose": activity.purpose,
+                "recipients": activity.recipients,
+                "periods": period_text(activity),
+            }
+            for activity in activities()
+        ]
+    }

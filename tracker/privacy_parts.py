@@ -8,8 +8,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy import access, holds, record, retention
+from privacy import access, export, holds, record, retention
 
+from . import export_part
 from .models import Report
 from .selectors import report_id_from_reference
 from .services import retention as report_retention
@@ -99,6 +100,7 @@ def register() -> None:
     holds.register_kind(holds.HoldKind(report_retention.HOLD_KIND, _("Meldung"), resolve_report))
     for activity in RECORD:
         record.register(activity)
+    export.register_part(export_part.PART)
 
 
 CONTACT_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")

@@ -7,4 +7,8 @@ class WasteConfig(AppConfig):
     verbose_name = _("Abfallkalender")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401
+        from privacy import export
+
+        from . import export_part, tasks  # noqa: F401
+
+        export.register_part(export_part.PART)

@@ -124,3 +124,24 @@ def test_markup_format() -> None:
     assert render('javascript:alert(1) "><img src=x onerror=y>') == (
         "<p>javascript:alert(1) &quot;&gt;&lt;img src=x onerror=y&gt;</p>"
     )
+
+
+def test_privacy_statement_lists_every_activity_of_the_record(client: Client) -> None:
+    """The page reads the record of processing activities (privacy.record), the same source
+    as docs/privacy.md: every activity with its purpose, recipients and periods."""
+    from django.utils.html import escape
+
+    from privacy import record
+
+    html = client.get("/datenschutz/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    activities = record.activities()
+    assert len(activities) >= 8
+    for activity in activities:
+        assert f'id="verarbeitung-{activity.key}"' in html, activity.key
+        assert escape(activity.title) in html, activity.key
+        assert escape(activity.purpose) in html, activity.key
+        assert escape(activity.recipients) in html, activity.key
+        assert escape(record.period_text(activity)) in html, activity.key
+    english = client.get("/datenschutz/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Processing activities in detail" in english
+    assert escape(activities[0].purpose) in english  # the record itself is German (lang="de")
