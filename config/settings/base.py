@@ -171,8 +171,11 @@ STATICFILES_DIRS = [
             "workbox-precaching",
             "workbox-expiration",
             "workbox-cacheable-response",
+            "workbox-background-sync",
         )
     ),
+    # IndexedDB for the offline report queue (docs/offline.md).
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
 ]
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
