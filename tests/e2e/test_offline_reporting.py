@@ -213,3 +213,35 @@ def test_without_service_worker_the_page_sends_when_the_connection_returns(
         expect(page.locator("#offline-sent")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_background_sync_sends_while_the_report_page_is_closed(
+    live_server: Any,
+    context: BrowserContext,
+    region: dict,  # noqa: F811 - pytest fixture injection
+    photo: Path,  # noqa: F811
+) -> None:
+    """The worker's Background Sync (Workbox) sends the queued request on its own; the report
+    page, opened later, shows the answer the worker stored."""
+    page = open_controlled(context, live_server.url + "/melden/")
+    context.set_offline(True)
+    fill_report_offline(page, photo)
+    expect(page.locator("#offline-waiting li")).to_have_count(1, timeout=TIMEOUT)
+    page.close()
+    context.set_offline(False)
+    other = context.new_page()
+    other.goto(live_server.url + "/")  # a page without the offline queue's script
+    dispatch_sync(context, other)
+    for _ in range(60):
+        if Report.objects.exists():
+            break
+        other.wait_for_timeout(250)
+    report = Report.objects.get()
+    assert report.photos.count() == 1
+    again = context.new_page()
+    again.goto(live_server.url + "/melden/")
+    sent = again.locator("#offline-sent")
+    expect(sent).to_contain_text(f"Vorgangsnummer {report.reference}", timeout=TIMEOUT)
+    expect(sent).to_contain_text("Zuständig: Landkreis Test")
+    expect(again.locator("#offline-waiting")).to_be_hidden()
+    assert Report.objects.count() == 1
