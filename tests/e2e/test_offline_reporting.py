@@ -125,7 +125,7 @@ def test_report_filed_offline_waits_and_is_sent_once_when_online(
     expect(sent).to_contain_text("Zuständig: Landkreis Test")
     expect(sent).not_to_contain_text("Position")  # the place as the server named it
     link = sent.get_by_role("link", name="Bearbeitungsstand verfolgen")
-    assert link.get_attribute("href").endswith(f"/verfolgen/{report.tracking_token}/")
+    assert (link.get_attribute("href") or "").endswith(f"/verfolgen/{report.tracking_token}/")
     expect(page.locator("#offline-waiting")).to_be_hidden()
     assert report.photos.count() == 1
     assert report.description == "Sperrmüll am Waldrand, kein Netz hier."
