@@ -44,6 +44,8 @@ SHELL_FILES = [
     "vendor/maplibre-gl/maplibre-gl.css",
     "vendor/maplibre-gl-leaflet/leaflet-maplibre-gl.js",
 ]
+# The offline report queue, shared by the report page and the worker (docs/offline.md).
+OFFLINE_REPORT_SCRIPTS = ["vendor/idb/umd.js", "js/offline-reports-store.js"]
 THEME_COLOUR = "#00508c"
 BASEMAP_CACHE_ENTRIES = 5000
 
@@ -113,6 +115,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "offline_url": json.dumps(reverse("offline")),
             "tiles_prefix": json.dumps("/tiles/base/"),
             "tile_entries": BASEMAP_CACHE_ENTRIES,
+            # Citizens' offline reports (docs/offline.md).
+            "offline_store_scripts": ", ".join(
+                json.dumps(static(name)) for name in OFFLINE_REPORT_SCRIPTS
+            ),
+            "reports_path": json.dumps(reverse("api:reports")),
         },
     )
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")

@@ -29,10 +29,11 @@ from core.images import read_gps
 from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
 
-from . import selectors, services
+from . import api_idempotency, selectors, services
 from .models import Category, Report, Status
 from .pagination import FeaturePagination
 from .selectors import PUBLIC_GRID_DEGREES  # noqa: F401 - re-exported for the pages
+from .services.idempotency import KeyReused
 
 
 class CategorySerializer(serializers.ModelSerializer[Category]):
@@ -344,7 +345,7 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
     pagination_class = FeaturePagination
 
     def get_throttles(self) -> list[Any]:
-        if self.request.method == "POST":
+        if self.request.method == "POST" and not api_idempotency.known_replay(self.request):
             return [ReportCreateIpThrottle(), ReportCreateUserThrottle()]
         return []
 
@@ -379,22 +380,35 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
         features = [builder.from_row(row, photos.get(row.id, []), language) for row in rows]
         return self.get_paginated_response({"features": features})
 
-    @extend_schema(request=ReportCreateSerializer, responses={201: dict})
+    @extend_schema(
+        request=ReportCreateSerializer,
+        responses={201: dict, 422: dict},
+        parameters=[api_idempotency.PARAMETER],
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         # Our own report page posts here with its CSRF cookie and header; count those reports
         # as filed on the web (the source is a statistic, not a permission).
         from_page = bool(
             request.COOKIES.get(settings.CSRF_COOKIE_NAME) and request.headers.get("X-CSRFToken")
         )
         source = Report.Source.WEB if from_page else Report.Source.API
-        report = create_report_from(request, serializer.validated_data, source)
+        try:
+            report, replayed = api_idempotency.create_report_once(
+                request, data, lambda: create_report_from(request, data, source)
+            )
+        except KeyReused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         # The citizen page posts here too. Clients without cookies (apps, scripts) get no
         # session row just for this.
         if request.COOKIES:
             remember_created_report(request, report)
-        return Response(report_created_body(report), status=status.HTTP_201_CREATED)
+        headers = {api_idempotency.REPLAYED_HEADER: "true"} if replayed else {}
+        return Response(
+            report_created_body(report), status=status.HTTP_201_CREATED, headers=headers
+        )
 
 
 class ReportDetailView(generics.RetrieveAPIView[Report]):

@@ -473,5 +473,6 @@ class Support(models.Model):
 
 # Moderation models and response templates live in modules of their own; imported here so
 # that they belong to the app's models.
+from .idempotency_models import IdempotencyKey  # noqa: E402, F401
 from .moderation_models import AbuseFlag, ModerationSettings  # noqa: E402, F401
 from .template_models import ResponseTemplate  # noqa: E402, F401

@@ -30,7 +30,7 @@ from core import params
 from core.errors import add_errors_to_form
 from core.images import PhotoRejected
 
-from . import selectors, services
+from . import offline, selectors, services
 from .api import SESSION_CREATED_REPORTS, create_report_from, remember_created_report
 from .forms import ReportForm
 from .models import OPEN_STATUSES, Category, Report, Status
@@ -127,6 +127,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     # Where each category is offered (authority ids; empty: everywhere), checked against the
     # authorities /api/v1/locate finds at the pin.
     config["availability"] = {c.slug: [a.pk for a in c.available_in.all()] for c in categories}
+    config["offline"] = offline.strings()  # the offline queue (docs/offline.md)
     return render(
         request,
         "tracker/report_new.html",

@@ -171,8 +171,11 @@ STATICFILES_DIRS = [
             "workbox-precaching",
             "workbox-expiration",
             "workbox-cacheable-response",
+            "workbox-background-sync",
         )
     ),
+    # IndexedDB for the offline report queue (docs/offline.md).
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
 ]
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -265,7 +268,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.apply_retention",
         "schedule": crontab(hour=2, minute=45),
     },
+    # Idempotency keys of offline-sent reports (docs/offline.md), kept this many days.
+    "tracker-purge-idempotency-keys": {
+        "task": "tracker.purge_idempotency_keys",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
+IDEMPOTENCY_KEY_RETENTION_DAYS = env.int("IDEMPOTENCY_KEY_RETENTION_DAYS", default=30)
 
 # Shared cache (rate limits, throttles) in Redis. A Redis outage must not fail requests:
 # django-redis ignores connection errors, and rate limits fail open.

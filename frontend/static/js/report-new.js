@@ -278,6 +278,17 @@
     }
     outsideArea = false;
     setSendingEnabled(true);
+    if (result.status === 0 && !result.aborted && config.offline) {
+      // Offline: the routing decision and the duplicate check run when the report is sent.
+      if (!labelFixed) {
+        showLocationStatus(MM.format(S.locationCoords, {
+          lat: parseFloat(latInput.value).toFixed(5), lon: parseFloat(lonInput.value).toFixed(5),
+        }));
+      }
+      routingBox.textContent = config.offline.routingOffline;
+      hideNearby();
+      return;
+    }
     if (!result.ok) {
       routingBox.textContent = S.locateFailed;
       return;
@@ -758,6 +769,41 @@
   });
 
   // --- sending -------------------------------------------------------------------------------
+  /* What the offline list shows of a kept report, and what its duplicate check needs later. */
+  function reportSummary() {
+    var option = categorySelect.options[categorySelect.selectedIndex];
+    return {
+      category: option ? option.textContent : "",
+      categorySlug: categorySelect.value,
+      place: addressLabel || placeInput.value.trim() || MM.format(S.locationCoords, {
+        lat: parseFloat(latInput.value).toFixed(5), lon: parseFloat(lonInput.value).toFixed(5),
+      }),
+      lat: latInput.value,
+      lon: lonInput.value,
+    };
+  }
+
+  /* The report waits on the device: the form is free for the next one. */
+  function clearAfterQueued() {
+    form.reset();
+    photos.forEach(function (photo) { URL.revokeObjectURL(photo.url); });
+    photos = [];
+    syncPhotoInput();
+    renderPhotos();
+    if (marker) {
+      marker.remove();
+      marker = null;
+    }
+    latInput.value = "";
+    lonInput.value = "";
+    addressLabel = "";
+    routingBox.textContent = "";
+    locationStatus.textContent = "";
+    hideNearby();
+    clearErrors();
+    submitButton.disabled = false;
+  }
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     // The server checks everything again; this only shows all missing fields at once.
@@ -792,9 +838,17 @@
     submitButton.disabled = true;
     form.setAttribute("aria-busy", "true");
     submitStatus.textContent = S.sending;
-    var result = await MM.post(config.api.reports, data);
+    // Without a connection offline-reports.js keeps the report on the device (docs/offline.md).
+    var offline = window.MMOfflineReports;
+    var result = offline
+      ? await offline.submit(config.api.reports, data, reportSummary())
+      : await MM.post(config.api.reports, data);
     form.removeAttribute("aria-busy");
     submitStatus.textContent = "";
+    if (result.queued) {
+      clearAfterQueued();
+      return;
+    }
     if (result.status === 201 && result.body) {
       window.location.assign(form.dataset.thanksUrl.replace("/0/", "/" + result.body.id + "/"));
       return;

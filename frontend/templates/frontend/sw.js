@@ -59,3 +59,64 @@ self.addEventListener("message", function (event) {
     self.skipWaiting();
   }
 });
+
+// ---- Citizens' offline reports (docs/offline.md) ---------------------------------------------
+// The report page (js/offline-reports.js) keeps a report it could not send in IndexedDB, with
+// its Idempotency-Key. Its first attempt also lands here: Workbox's background sync queues the
+// failed request and replays it when the browser reports a connection (the Background Sync
+// API; where a browser lacks it, Workbox replays when the worker starts, and the page sends on
+// its "online" event). A replay is skipped when the page has sent or discarded the report
+// meanwhile; a double send files one report anyway (the API honours the key).
+importScripts({{ offline_store_scripts|safe }});
+(function () {
+  var REPORTS_PATH = {{ reports_path|safe }};
+  var store = self.MMOfflineStore;
+
+  function tellPages(sent) {
+    return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (pages) {
+      pages.forEach(function (page) { page.postMessage({ type: "MM_REPORTS_CHANGED", sent: sent }); });
+    });
+  }
+
+  async function replayReports(options) {
+    var queue = options.queue;
+    var item;
+    var sent = 0;
+    while ((item = await queue.shiftRequest())) {
+      var key = item.request.headers.get(store.KEY_HEADER);
+      var entry = key ? await store.get(key) : null;
+      if (!entry || entry.status !== "waiting") {
+        continue;
+      }
+      var response;
+      try {
+        response = await fetch(item.request.clone());
+      } catch (error) {
+        await queue.unshiftRequest(item);
+        throw error; // still offline: Workbox asks for another sync
+      }
+      if ((await store.record(key, response)) === "sent") {
+        sent++;
+      }
+    }
+    await tellPages(sent);
+  }
+
+  workbox.routing.registerRoute(
+    function (options) {
+      var headers = options.request.headers;
+      return options.url.origin === self.location.origin &&
+        options.url.pathname === REPORTS_PATH &&
+        headers.has(store.KEY_HEADER) && !headers.has(store.RETRY_HEADER);
+    },
+    new workbox.strategies.NetworkOnly({
+      plugins: [
+        new workbox.backgroundSync.BackgroundSyncPlugin("mm-reports", {
+          maxRetentionTime: 30 * 24 * 60, // minutes
+          onSync: replayReports,
+        }),
+      ],
+    }),
+    "POST"
+  );
+})();
