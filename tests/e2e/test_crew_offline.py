@@ -57,9 +57,7 @@ def photo(tmp_path: Path) -> Path:
 @pytest.fixture
 def phone(browser: Browser, live_server: Any) -> Iterator[tuple[BrowserContext, list[str]]]:
     """A phone whose requests to any other host are aborted and recorded."""
-    context = browser.new_context(
-        locale="de-DE", viewport=PHONE, is_mobile=True, has_touch=True
-    )
+    context = browser.new_context(locale="de-DE", viewport=PHONE, is_mobile=True, has_touch=True)
     own = urlsplit(live_server.url).netloc
     elsewhere: list[str] = []
 
@@ -118,8 +116,26 @@ def test_crew_works_offline_and_syncs_with_a_conflict_and_nothing_lost(
     context, elsewhere = phone
     page = context.new_page()
     log_in_and_save(page, live_server, world)
+    work_offline(context, page, live_server, pothole, sign, photo)
 
-    # ---- offline: the Unterwegs page, its map, two changes ---------------------------------
+    # Meanwhile the dispatcher raises the sign's priority and writes a note.
+    services.report_set_priority(sign, priority=Priority.HIGH, by=world.dispatcher)
+    services.report_add_note(sign, by=world.dispatcher, text="Dringend: Vorfahrtsschild")
+    assert Report.objects.get(pk=pothole.pk).status == Status.PLANNED  # nothing sent yet
+
+    sync_with_a_conflict(context, page, pothole, sign)
+    assert not elsewhere, elsewhere
+
+
+def work_offline(
+    context: BrowserContext,
+    page: Page,
+    live_server: Any,
+    pothole: Report,
+    sign: Report,
+    photo: Path,
+) -> None:
+    """Offline: the Unterwegs page, its map from the saved tiles, two changes."""
     context.set_offline(True)
     page.goto(live_server.url + "/arbeit/unterwegs/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Unterwegs")
@@ -146,12 +162,11 @@ def test_crew_works_offline_and_syncs_with_a_conflict_and_nothing_lost(
     shoot(page, "crew-offline-queue")
     assert_accessible(page)
 
-    # Meanwhile the dispatcher raises the sign's priority and writes a note.
-    services.report_set_priority(sign, priority=Priority.HIGH, by=world.dispatcher)
-    services.report_add_note(sign, by=world.dispatcher, text="Dringend: Vorfahrtsschild")
-    assert Report.objects.get(pk=pothole.pk).status == Status.PLANNED  # nothing sent yet
 
-    # ---- online again: sent in order; the sign is a conflict -------------------------------
+def sync_with_a_conflict(
+    context: BrowserContext, page: Page, pothole: Report, sign: Report
+) -> None:
+    """Online again: sent in order; the sign is a conflict the crew decides."""
     context.set_offline(False)
     page.get_by_role("button", name="Jetzt senden").click()
     conflict = page.locator(".crew-conflict")
@@ -177,4 +192,3 @@ def test_crew_works_offline_and_syncs_with_a_conflict_and_nothing_lost(
     started = Report.objects.get(pk=sign.pk)
     assert started.status == Status.IN_PROGRESS and started.priority == Priority.HIGH
     assert started.events.filter(note="Dringend: Vorfahrtsschild").exists()
-    assert not elsewhere, elsewhere

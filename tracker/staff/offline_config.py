@@ -67,6 +67,12 @@ def offline_strings() -> dict[str, str]:
             "Noch nichts gespeichert. Öffnen Sie die Arbeitsliste mit Verbindung und wählen "
             "Sie „Für unterwegs speichern“."
         ),
+    } | sync_strings()
+
+
+def sync_strings() -> dict[str, str]:
+    """The strings of the queue of changes and the conflict view."""
+    return {
         "online": _("Verbindung da: Änderungen werden sofort gesendet."),
         "offline": _("Keine Verbindung: Änderungen werden auf diesem Gerät gespeichert."),
         "waiting": _("wartet auf Senden"),
