@@ -1,8 +1,9 @@
 """The base map's endpoints: our own vector tiles and, when configured, an operator's PMTiles
 archive (an orthophoto or any raster extract), both served by the portal itself.
 
-* `GET /tiles/base/{z}/{x}/{y}.pbf` — boundaries.basemap, cached per data version; answers
-  `If-None-Match` with 304, so browsers revalidate cheaply after `max-age`.
+* `GET /tiles/base/{z}/{x}/{y}.pbf` — boundaries.basemap, cached per data version (each
+  process reuses the version for MAP_BASE_VERSION_SECONDS); answers `If-None-Match` with 304,
+  so browsers revalidate cheaply after `max-age`.
 * `GET /tiles/extra/{z}/{x}/{y}` — a tile of settings.MAP_PMTILES_PATH (read with the
   `pmtiles` package), 404 where the archive has none or no archive is configured.
 """
@@ -24,7 +25,7 @@ from django.http import (
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from .basemap import BadTile, cached_tile, data_version, parse_tile
+from .basemap import BadTile, cached_tile, current_version, parse_tile
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 # PMTiles tile types (pmtiles.tile.TileType) and their content types.
@@ -42,7 +43,7 @@ def base_tile_view(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse
         zi, xi, yi = parse_tile(z, x, y)
     except BadTile as exc:
         return _bad_tile(exc)
-    version = data_version()
+    version = current_version()
     etag = f'"{version}"'
     if etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
