@@ -100,6 +100,7 @@ def log_in_and_save(page: Page, live_server: Any, world: World) -> None:
     status = page.locator("#crew-save-status")
     expect(status).to_contain_text("Gespeichert: 2 Meldungen", timeout=120_000)
     expect(status).to_contain_text("Kartenkacheln")
+    shoot(page, "crew-save-queue")
     assert_accessible(page)
 
 
@@ -149,6 +150,8 @@ def work_offline(
     page.get_by_label("Erledigt").check()
     page.get_by_label("Notiz für die meldende Person").fill("Loch verfüllt.")
     page.get_by_label("Foto nachher").set_input_files(str(photo))
+    shoot(page, "crew-offline-report")
+    assert_accessible(page)
     page.get_by_role("button", name="Änderung speichern").click()
     expect(page.locator("#crew-changes li")).to_have_count(2)
     expect(page.locator("#crew-sync-summary")).to_contain_text("2 Änderungen warten")

@@ -271,6 +271,12 @@
       progress(fmt(S.savingReports, { done: done, total: features.length }), done / Math.max(1, features.length));
     });
     await putMany("reports", records, true);
+    // Sent and discarded changes were shown until now; the fresh state replaces them.
+    var settled = (await getAll("changes")).filter(function (c) { return c.state === "sent" || c.state === "discarded"; });
+    await store("changes", "readwrite", function (s) {
+      settled.forEach(function (c) { s.delete(c.seq); });
+      return null;
+    });
     var photos = [];
     records.forEach(function (record) {
       (record.detail.properties.photos || []).forEach(function (photo) {
@@ -456,6 +462,7 @@
   // ---- the Unterwegs page -----------------------------------------------------------------
 
   var page = document.getElementById("crew-offline");
+  var focusDetail = true;  // move the focus to a report only when the crew opens it
   var map = null;
   var markers = null;
 
@@ -684,7 +691,10 @@
     box.appendChild(noteForm(record));
     box.hidden = false;
     listView.hidden = true;
-    box.focus();
+    if (focusDetail) {
+      focusDetail = false;
+      box.focus();
+    }
   }
 
   async function render(outcome) {
@@ -726,7 +736,7 @@
     connection();
     window.addEventListener("online", function () { connection(); sync(); });
     window.addEventListener("offline", connection);
-    window.addEventListener("hashchange", function () { render(); });
+    window.addEventListener("hashchange", function () { focusDetail = true; render(); });
     document.addEventListener("crew:saved", function () { render(); });
     document.getElementById("crew-sync-button").addEventListener("click", function () { sync(); });
     saveUI(function () {
