@@ -68,6 +68,9 @@
   }
 
   function megabytes(bytes) {
+    if (bytes < 1048576) {
+      return Math.max(1, Math.round(bytes / 1024)).toLocaleString(document.documentElement.lang || "de") + " kB";
+    }
     return (bytes / 1048576).toLocaleString(document.documentElement.lang || "de", {
       maximumFractionDigits: 1,
     }) + " MB";
