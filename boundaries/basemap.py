@@ -18,8 +18,10 @@ query is `tile_query()`; the benchmark runs it beside the view.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -157,6 +159,26 @@ def data_version() -> str:
         cursor.execute(VERSION_SQL)
         row = cursor.fetchone()
     return f"{TILE_FORMAT}-{row[0]}-{row[1]}" if row else TILE_FORMAT
+
+
+# (monotonic time read, version) of this process: see current_version().
+_remembered: dict[str, tuple[float, str]] = {}
+
+
+def current_version() -> str:
+    """The data version as the tile view uses it: remembered in this process for
+    settings.MAP_BASE_VERSION_SECONDS, so a tile from the cache costs no database query (the
+    query and the health check of the connection were most of a cached tile's time). After
+    an import, tiles of the old version are served for at most that long; tiles rendered
+    meanwhile are stored under the old version's keys, which are never asked for again."""
+    ttl = settings.MAP_BASE_VERSION_SECONDS
+    now = time.monotonic()
+    seen = _remembered.get("version")
+    if ttl > 0 and seen is not None and now - seen[0] < ttl:
+        return seen[1]
+    version = data_version()
+    _remembered["version"] = (now, version)
+    return version
 
 
 def cached_tile(z: int, x: int, y: int, version: str | None = None) -> bytes:

@@ -426,6 +426,8 @@ MAP_BOUNDARIES_ATTRIBUTION = env.str(
 )
 # Browsers keep a base-map tile this long, then revalidate it (ETag = data version).
 MAP_BASE_TILE_MAX_AGE = env.int("MAP_BASE_TILE_MAX_AGE", default=600)
+# Each process reuses the base map's data version this long (no database query per tile).
+MAP_BASE_VERSION_SECONDS = env.float("MAP_BASE_VERSION_SECONDS", default=2.0)
 
 LOGGING = {
     "version": 1,

@@ -34,3 +34,6 @@ OUTBOUND_ALLOWED_HOSTS = ["127.0.0.0/8", "localhost"]
 # django-axes needs the request on every authenticate() call, which Client.login() does not pass;
 # the brute-force tests (tests/config/test_brute_force.py) switch it on for themselves.
 AXES_ENABLED = False
+
+# Tests change map data and read tiles at once: no remembered base-map version.
+MAP_BASE_VERSION_SECONDS = 0.0

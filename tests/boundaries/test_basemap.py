@@ -4,6 +4,7 @@ data version, HTTP caching, and bad tile addresses."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import mapbox_vector_tile
 import pytest
@@ -60,7 +61,8 @@ def test_street_zoom_shows_named_streets_and_assets(client: Client) -> None:
     assert "streetlight" in {a["type"] for a in assets}
 
 
-def test_cached_tile_is_served_until_the_data_changes(client: Client) -> None:
+def test_cached_tile_is_served_until_the_data_changes(client: Client, settings: Any) -> None:
+    settings.MAP_BASE_VERSION_SECONDS = 0  # no remembered version: the change shows at once
     make_map_region()
     url = tile_url(10.031, 53.0301, 16)
     first = client.get(url)
@@ -81,6 +83,18 @@ def test_cached_tile_is_served_until_the_data_changes(client: Client) -> None:
     assert changed["ETag"] != etag
     roads = props(mapbox_vector_tile.decode(changed.content), "roads")
     assert "Neue Straße" in {r.get("name") for r in roads}
+
+
+def test_cached_tile_needs_no_database_query(
+    client: Client, settings: Any, django_assert_num_queries: Any
+) -> None:
+    settings.MAP_BASE_VERSION_SECONDS = 60
+    make_map_region()
+    url = tile_url(10.031, 53.0301, 16)
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
 
 
 @pytest.mark.parametrize(

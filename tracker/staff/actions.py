@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -26,6 +27,8 @@ from core import params
 from tracker import selectors, services
 from tracker.models import Photo, Report, Team
 from tracker.services import BulkResult, moderation, redaction
+
+from .versions import VersionConflict, report_version
 
 # ---- resolving ids in requests (the same rule for the API and the pages) -------------------
 
@@ -237,14 +240,26 @@ ACTIONS: dict[str, StaffAction] = {
 }
 
 
-def perform(action: str, report: Report, *, by: User, **params: Any) -> str:
+def perform(
+    action: str, report: Report, *, by: User, expected_version: str | None = None, **params: Any
+) -> str:
     """Run a staff action on one report; returns the success message. Refusals are the
-    service's: NotPermitted (403), ValidationError/WorkflowError (400), PhotoRejected."""
+    service's: NotPermitted (403), ValidationError/WorkflowError (400), PhotoRejected.
+
+    With `expected_version` (a change made offline, tracker.staff.versions) the report is
+    locked first and the change is applied only if the report is still at that version, in
+    the same transaction; otherwise VersionConflict (409) and nothing changes."""
     spec = ACTIONS[action]
     unknown = set(params) - set(spec.inputs)
     if unknown:  # a programming error, not the user's
         raise TypeError(f"{action} takes no {', '.join(sorted(unknown))}")
-    return spec.call(report, by=by, **params)
+    if expected_version is None:
+        return spec.call(report, by=by, **params)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if report_version(locked) != expected_version:
+            raise VersionConflict(locked, expected_version)
+        return spec.call(report, by=by, **params)
 
 
 # ---- bulk actions --------------------------------------------------------------------------

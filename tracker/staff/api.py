@@ -60,6 +60,7 @@ from .serializers import (
     TemplateQuerySerializer,
     TransitionSerializer,
 )
+from .versions import VersionConflict, clean_version, report_version
 
 
 class IsStaffMember(BasePermission):
@@ -139,10 +140,28 @@ class StaffReportListView(generics.ListAPIView[Report]):
         return super().get(request, *args, **kwargs)
 
 
-def _detail(report_id: int, user: Any) -> Response:
+def _detail(report_id: int, user: Any, status: int = 200, **extra: Any) -> Response:
     report = get_object_or_404(selectors.staff_report_detail(user), pk=report_id)
     log_contact_view(user, report, "api")
-    return Response(StaffReportDetailSerializer(report, context={"user": user}).data)
+    data = StaffReportDetailSerializer(report, context={"user": user}).data
+    body = {**extra, "current": data} if extra else data
+    response = Response(body, status=status)
+    response["ETag"] = f'"{report_version(report)}"'
+    return response
+
+
+def _conflict(conflict: VersionConflict, user: Any) -> Response:
+    """409: the report changed since the client's version; the answer carries the message,
+    both versions and the report as it is now, so the client can show both side by side."""
+    return _detail(
+        conflict.report.pk,
+        user,
+        status=409,
+        detail=str(conflict),
+        code="conflict",
+        expected_version=conflict.expected,
+        current_version=conflict.current,
+    )
 
 
 class StaffReportDetailView(APIView):
@@ -171,7 +190,19 @@ class ReportActionView(APIView):
         report = get_object_or_404(selectors.staff_reports(request.user), pk=pk)
         data = self.input_serializer(data=request.data, context={"user": request.user})
         data.is_valid(raise_exception=True)
-        actions.perform(self.staff_action, report, by=request.user, **data.validated_data)  # type: ignore[arg-type]
+        expected = clean_version(
+            request.data.get("expected_version") or request.headers.get("If-Match")
+        )
+        try:
+            actions.perform(
+                self.staff_action,
+                report,
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=expected,
+                **data.validated_data,
+            )
+        except VersionConflict as conflict:
+            return _conflict(conflict, request.user)
         return self.respond(report, request.user)
 
     def respond(self, report: Report, user: Any) -> Response:
@@ -180,6 +211,11 @@ class ReportActionView(APIView):
 
 _ERRORS = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="nicht möglich (Grund)"),
+    409: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Meldung inzwischen geändert (mit expected_version / If-Match): "
+        "detail, expected_version, current_version, current (der aktuelle Stand)",
+    ),
     403: OpenApiResponse(OpenApiTypes.OBJECT, description="Rolle erlaubt es nicht"),
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="keine Meldung Ihrer Stelle"),
 }

@@ -33,6 +33,7 @@ from tracker.models import (
 )
 
 from . import actions
+from .versions import report_version
 
 PRIORITY_KEYS: dict[str, int] = {p.name.lower(): int(p.value) for p in Priority}
 PRIORITY_NAMES: dict[int, str] = {value: key for key, value in PRIORITY_KEYS.items()}
@@ -96,6 +97,7 @@ QUEUE_FIELDS: tuple[str, ...] = (
     "confirmed",
     "created_at",
     "updated_at",
+    "version",
     "moderation",
 )
 
@@ -116,11 +118,17 @@ class StaffReportSerializer(GeoFeatureModelSerializer):
     road_ref = serializers.SerializerMethodField()
     confirmed = serializers.BooleanField(source="is_confirmed", read_only=True)
     moderation = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField(
+        help_text="Version für Änderungen unterwegs (expected_version / If-Match)"
+    )
 
     class Meta:
         model = Report
         geo_field = "location"
         fields: tuple[str, ...] = QUEUE_FIELDS
+
+    def get_version(self, report: Report) -> str:
+        return report_version(report)
 
     def get_category_name(self, report: Report) -> str:
         return report.category.localized_name()

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 app_name = "staff"
 urlpatterns = [
     path("arbeit/", views.queue, name="queue"),
     path("arbeit/karte.json", views.queue_map_data, name="map-data"),
+    path("arbeit/unterwegs/", offline.offline_page, name="offline"),
     path("arbeit/sammelaktion/", views.bulk, name="bulk"),
     path("arbeit/meldungen/<int:pk>/", views.report_detail, name="report"),
     path("arbeit/meldungen/<int:pk>/<slug:action>/", views.report_action, name="report-action"),

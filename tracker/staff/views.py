@@ -54,6 +54,7 @@ from .forms import (
     person_label,
 )
 from .moderation import MODERATION_PAGE_ACTIONS, moderation_context
+from .offline_config import offline_config
 
 QUEUE_PAGE_SIZE = 25
 MAX_MARKERS = 500
@@ -170,6 +171,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "map_extra": staff_map_config(
             markers=reverse("staff:map-data") + (f"?{query}" if query else "")
         ),
+        "offline_source": reverse("staff:map-data") + (f"?{query}" if query else ""),
+        "crew_offline": offline_config(),
     }
     return render(request, "tracker/staff/queue.html", context)
 

@@ -40,6 +40,40 @@ workbox.routing.registerRoute(
   })
 );
 
+{% load static %}
+// ---- Crews on the road (issue 16, item 4; js/crew-offline.js, tracker/staff/offline.py) -----
+// Staff pages and photos come from the network; offline, a staff page shows the Unterwegs page
+// and a photo the copy that "Für unterwegs speichern" put into the crew cache (only what the
+// crew saved on purpose: nothing is cached here by merely visiting a page).
+var CREW_CACHE = "mm-crew";
+var CREW_PAGE = "{% url 'staff:offline' %}";
+var CREW_MEDIA = "{% get_media_prefix %}";
+workbox.routing.registerRoute(
+  function (options) {
+    var url = options.url;
+    if (url.origin !== self.location.origin) {
+      return false;
+    }
+    return options.request.mode === "navigate"
+      ? url.pathname.indexOf("/arbeit/") === 0
+      : url.pathname.indexOf(CREW_MEDIA) === 0;
+  },
+  function (options) {
+    var request = options.request;
+    return fetch(request).catch(function (error) {
+      return caches.open(CREW_CACHE).then(function (cache) {
+        return cache.match(request.mode === "navigate" ? CREW_PAGE : request, { ignoreSearch: true });
+      }).then(function (response) {
+        if (response) {
+          return response;
+        }
+        throw error;
+      });
+    });
+  }
+);
+// ---- end of the crews' section ----------------------------------------------------------------
+
 // Pages always from the network (they carry personal data); offline: the offline page.
 workbox.routing.registerRoute(
   function (options) { return options.request.mode === "navigate"; },
