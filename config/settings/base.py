@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "waste.queue_reminders",
         "schedule": crontab(hour=env.int("WASTE_REMINDER_HOUR", default=18), minute=0),
     },
+    # Council sessions: incremental OParl sync of every active system (events.tasks).
+    "events-sync-oparl": {
+        "task": "events.sync_oparl",
+        "schedule": crontab(minute=env.int("OPARL_SYNC_MINUTE", default=20)),
+    },
     "outbox-purge": {
         "task": "outbox.purge",
         "schedule": crontab(hour=3, minute=30),
