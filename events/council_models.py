@@ -24,7 +24,9 @@ class OParlSource(models.Model):
         max_length=OPARL_ID_LENGTH,
         unique=True,
         validators=[validate_public_url],
-        help_text=_("Die Adresse des OParl-System-Objekts, z. B. https://ratsinfo.example.de/oparl/v1.1/system"),
+        help_text=_(
+            "Die Adresse des OParl-System-Objekts, z. B. https://ratsinfo.example.de/oparl/v1.1/system"
+        ),
     )
     authority = models.ForeignKey(
         "boundaries.Authority",
@@ -36,7 +38,9 @@ class OParlSource(models.Model):
         help_text=_("Leer: jede Körperschaft wird der Behörde mit ihrem AGS zugeordnet."),
     )
     is_active = models.BooleanField(_("regelmäßig abgleichen"), default=True)
-    last_synced_at = models.DateTimeField(_("letzter vollständiger Abgleich"), null=True, blank=True)
+    last_synced_at = models.DateTimeField(
+        _("letzter vollständiger Abgleich"), null=True, blank=True
+    )
     last_run_at = models.DateTimeField(_("letzter Lauf"), null=True, blank=True)
     last_summary = models.TextField(_("Ergebnis des letzten Laufs"), blank=True)
 

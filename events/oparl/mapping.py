@@ -101,8 +101,7 @@ class Mapper:
 
     def _unchanged(self, model: Any, oid: str, modified: datetime | None) -> bool:
         return (
-            modified is not None
-            and model.objects.filter(oparl_id=oid, modified=modified).exists()
+            modified is not None and model.objects.filter(oparl_id=oid, modified=modified).exists()
         )
 
     def organization(self, data: dict[str, Any]) -> None:
@@ -304,7 +303,9 @@ class Mapper:
 
 def _place(location: dict[str, Any]) -> str:
     street = text(location, "streetAddress", 150)
-    town = " ".join(p for p in (text(location, "postalCode", 10), text(location, "locality", 80)) if p)
+    town = " ".join(
+        p for p in (text(location, "postalCode", 10), text(location, "locality", 80)) if p
+    )
     parts = [text(location, "description", 150), text(location, "room", 60), street, town]
     return ", ".join(p for p in parts if p)[:300]
 

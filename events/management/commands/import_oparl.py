@@ -50,4 +50,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(str(summary))
         if summary.errors:
-            self.stderr.write(f"{len(summary.errors)} Seiten oder Objekte übersprungen (siehe oben).")
+            self.stderr.write(
+                f"{len(summary.errors)} Seiten oder Objekte übersprungen (siehe oben)."
+            )
