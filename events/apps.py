@@ -9,8 +9,10 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import sections
 
+        from . import feed_links
         from .account_sections import my_events
 
+        feed_links.register()
         sections.register(
             sections.Section(
                 key="events",

@@ -24,7 +24,7 @@ class OParlSourceAdmin(AuthorityScopedAdmin):
 class AgendaInline(admin.TabularInline):
     model = CouncilAgendaItem
     fields = ["number", "name", "public", "result", "paper"]
-    readonly_fields = fields
+    readonly_fields = ["number", "name", "public", "result", "paper"]
     extra = 0
     can_delete = False
 

@@ -23,8 +23,9 @@ def test_demo_sessions_are_upcoming_in_the_calendar(client: Client, calendar_dem
     assert "Wochenmarkt" not in listing
     # The session is on the map (the Rathaus is placed) and in the Gemeinde filter.
     council = CouncilMeeting.objects.get(oparl_id=f"{BASE}/meeting/44")
-    assert council.event.location is not None
-    assert council.event.town is not None and council.event.town.ags == "99001001"
+    event = council.event
+    assert event is not None and event.location is not None
+    assert event.town is not None and event.town.ags == "99001001"
 
 
 def test_session_page_shows_agenda_documents_and_papers(

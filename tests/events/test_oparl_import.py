@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -33,7 +34,7 @@ def town() -> Authority:
 
 
 def _future(days: int, hour: int = 18) -> str:
-    when = timezone.localtime() + timezone.timedelta(days=days)
+    when = timezone.localtime() + timedelta(days=days)
     return when.replace(hour=hour, minute=0, second=0, microsecond=0).isoformat()
 
 
@@ -62,11 +63,13 @@ def test_dry_run_stores_nothing_and_commit_imports_everything(town, client) -> N
     assert first.authority == town
     assert [o.name for o in first.organizations.all()] == ["Bauausschuss"]
     assert [i.number for i in first.agenda.all()] == ["Ö 1", "Ö 2"]
-    assert first.agenda.get(number="Ö 2").paper.reference == "VO/2026/007"
+    linked = first.agenda.get(number="Ö 2").paper
+    assert linked is not None and linked.reference == "VO/2026/007"
     invitation = first.files.get()
     assert invitation.access_url == fx.url("file/101/access")  # a link, not a copy
     # The session is in the calendar, its page shows the agenda and the invitation.
     event = first.event
+    assert event is not None
     assert event.category.slug == "sitzung" and event.address.startswith("Rathaus, Ratssaal")
     page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert "Bebauungsplan Nr. 12" in page and fx.url("file/101/access") in page
@@ -105,7 +108,7 @@ def test_reimport_is_idempotent_and_incremental_asks_only_for_changes(town) -> N
     assert incremental.count("meeting", "unchanged") == 0
     second = CouncilMeeting.objects.get(oparl_id=fx.url("meeting/2"))
     assert second.cancelled and second.agenda.count() == 1
-    assert second.event.title.endswith("(abgesagt)")
+    assert second.event is not None and second.event.title.endswith("(abgesagt)")
     assert CouncilMeeting.objects.count() == 5
 
 
