@@ -432,3 +432,6 @@ LOGGING = {
 # internal addresses are refused unless listed here (host names, addresses or networks of
 # on-premises back-office systems, e.g. "10.20.0.0/16,fachverfahren.kreis.local").
 OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
+# Council sessions from OParl (events/oparl): per page connect/read timeout, further tries.
+OPARL_TIMEOUT = (5.0, env.float("OPARL_READ_TIMEOUT", default=30.0))
+OPARL_RETRIES = env.int("OPARL_RETRIES", default=2)
