@@ -8,6 +8,7 @@ from boundaries import places
 from boundaries.reverse import ReverseView
 from catalogue import api as catalogue_api
 from events import api as events_api
+from events import council_api
 from geo import api as geo_api
 from planning import api as planning_api
 from tracker import abuse as tracker_abuse
@@ -40,6 +41,12 @@ urlpatterns = [
     ),
     path("events", events_api.EventListView.as_view(), name="events"),
     path("events/<int:pk>", events_api.EventDetailView.as_view(), name="event-detail"),
+    path("council/meetings", council_api.CouncilMeetingListView.as_view(), name="council-meetings"),
+    path(
+        "council/meetings/<int:pk>",
+        council_api.CouncilMeetingDetailView.as_view(),
+        name="council-meeting",
+    ),
     path("waste/lookup", waste_api.WasteLookupView.as_view(), name="waste-lookup"),
     path(
         "waste/districts/<int:pk>/dates",

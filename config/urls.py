@@ -4,6 +4,7 @@ from django.urls import include, path
 from boundaries.basemap_views import base_tile_view, pmtiles_tile_view
 from core.media import serve as serve_media
 from frontend import pwa
+from frontend.feeds_page import feed_overview
 from tracker.tiles import report_tile_view
 
 from .health import healthz
@@ -14,6 +15,8 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
+    # Every RSS/Atom feed the apps registered (core.feeds).
+    path("feeds/", feed_overview, name="feeds"),
     # Uploads, served with permissions in every mode (core.media), never blindly.
     path("media/<path:name>", serve_media, name="media"),
     path("api/v1/", include("config.api_urls")),

@@ -20,6 +20,7 @@ from events.models import Event, EventCategory
 from events.services import event_save
 from waste.models import CollectionDistrict, PickupDate, WasteType
 
+from .demo_council import load_demo_council
 from .demo_spec import BIRKENHAIN, KREIS, STADT
 
 NAMESPACE = uuid.UUID("5d1f7c3e-1b7a-4c43-9a44-6a0d2f3c8e10")
@@ -163,6 +164,7 @@ def load_demo_calendar(*, commit: bool, today: date | None = None) -> list[str]:
         events = _sync_events(first)
         pickups = _sync_waste(first)
         lines = [f"events: {events} new", f"pickup dates: {pickups} new"]
+        lines += load_demo_council(commit=commit, today=today)
         if not commit:
             transaction.set_rollback(True)
             lines.append("dry run: nothing stored (--commit stores)")

@@ -53,3 +53,6 @@ class EventAdmin(AuthorityScopedAdmin, GISModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         event_save(obj)
+
+
+from . import council_admin  # noqa: E402, F401  (registers the OParl admin)

@@ -10,9 +10,10 @@ class EventsConfig(AppConfig):
         from accounts import sections
         from privacy import export
 
-        from . import export_part
+        from . import export_part, feed_links
         from .account_sections import my_events
 
+        feed_links.register()
         sections.register(
             sections.Section(
                 key="events",

@@ -98,3 +98,28 @@ class EventFavourite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "event"], name="event_favourite_once")
         ]
+
+
+# Council sessions from OParl live in their own module; imported here so Django sees them.
+from .council_models import (  # noqa: E402
+    CouncilAgendaItem,
+    CouncilFile,
+    CouncilMeeting,
+    CouncilOrganization,
+    CouncilPaper,
+    FileRole,
+    OParlSource,
+)
+
+__all__ = [
+    "CouncilAgendaItem",
+    "CouncilFile",
+    "CouncilMeeting",
+    "CouncilOrganization",
+    "CouncilPaper",
+    "Event",
+    "EventCategory",
+    "EventFavourite",
+    "FileRole",
+    "OParlSource",
+]

@@ -7,12 +7,12 @@ import calendar as stdlib_calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from boundaries.models import Authority, Level
 
-from .models import Event, EventCategory
+from .models import CouncilAgendaItem, CouncilFile, CouncilMeeting, Event, EventCategory
 
 
 def _start_of(day: date) -> datetime:
@@ -101,3 +101,32 @@ def month_grid(year: int, month: int, events: list[Event]) -> list[list[Day]]:
             if covered in days:
                 days[covered].events.append(event)
     return [[days[d] for d in week] for week in weeks]
+
+
+def council_meeting_of(event: Event) -> CouncilMeeting | None:
+    """The council session behind a calendar entry, with its agenda and documents."""
+    return (
+        CouncilMeeting.objects.filter(event=event)
+        .prefetch_related(
+            "organizations",
+            Prefetch("files", queryset=CouncilFile.objects.filter(agenda_item__isnull=True)),
+            Prefetch(
+                "agenda",
+                queryset=CouncilAgendaItem.objects.select_related("paper").prefetch_related(
+                    "files", "paper__files"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def upcoming_meetings(*, since: date, until: date, authority: str = "") -> QuerySet[CouncilMeeting]:
+    meetings = CouncilMeeting.objects.filter(
+        starts_at__gte=_start_of(since), starts_at__lt=_start_of(until)
+    ).select_related("authority", "event")
+    if authority:
+        meetings = meetings.filter(authority__slug=authority)
+    return meetings.prefetch_related(
+        "organizations", "files", "agenda__files", "agenda__paper__files"
+    ).order_by("starts_at", "pk")

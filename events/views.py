@@ -123,6 +123,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "event": event,
         "is_favourite": event.pk in selectors.favourite_ids(user_id, [event]),
+        "meeting": selectors.council_meeting_of(event),
         "map_extra": {
             "events": [{"lat": event.location.y, "lon": event.location.x, "title": event.title}]
         }

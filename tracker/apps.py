@@ -13,9 +13,10 @@ class TrackerConfig(AppConfig):
         from accounts import sections
         from accounts.signals import account_erasing
 
-        from . import account_sections, privacy_parts, receivers, tasks  # noqa: F401
+        from . import account_sections, feed_links, privacy_parts, receivers, tasks  # noqa: F401
 
         privacy_parts.register()
+        feed_links.register()
 
         email_confirmed.connect(
             receivers.attach_reports_on_email_confirmed,

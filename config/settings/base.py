@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "waste.queue_reminders",
         "schedule": crontab(hour=env.int("WASTE_REMINDER_HOUR", default=18), minute=0),
     },
+    # Council sessions: incremental OParl sync of every active system (events.tasks).
+    "events-sync-oparl": {
+        "task": "events.sync_oparl",
+        "schedule": crontab(minute=env.int("OPARL_SYNC_MINUTE", default=20)),
+    },
     "outbox-purge": {
         "task": "outbox.purge",
         "schedule": crontab(hour=3, minute=30),
@@ -440,3 +445,6 @@ LOGGING = {
 # internal addresses are refused unless listed here (host names, addresses or networks of
 # on-premises back-office systems, e.g. "10.20.0.0/16,fachverfahren.kreis.local").
 OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
+# Council sessions from OParl (events/oparl): per page connect/read timeout, further tries.
+OPARL_TIMEOUT = (5.0, env.float("OPARL_READ_TIMEOUT", default=30.0))
+OPARL_RETRIES = env.int("OPARL_RETRIES", default=2)

@@ -72,7 +72,15 @@ def test_ical_feed_per_authority_is_valid_and_subscribable(
     assert [str(tz["TZID"]) for tz in timezones] == ["Europe/Berlin"]
     events = list(calendar.walk("VEVENT"))
     titles = {str(e["SUMMARY"]) for e in events}
-    assert titles == {"Wochenmarkt auf dem Marktplatz", "Sprechstunde des Bürgermeisters"}
+    # Heidestadt's own events and its council sessions (demo OParl import), not the others.
+    assert titles == {
+        "Wochenmarkt auf dem Marktplatz",
+        "Sprechstunde des Bürgermeisters",
+        "41. Sitzung – Ausschuss für Bauen, Planung und Umwelt",
+        "42. Sitzung – Ausschuss für Bauen, Planung und Umwelt",
+        "43. Sitzung – Ausschuss für Schule, Kultur und Sport",
+        "44. Sitzung – Rat der Stadt Heidestadt",
+    }
     for event in events:
         assert str(event["UID"]).startswith("event-") and event.get("DTSTAMP") is not None
         assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
@@ -99,11 +107,12 @@ def test_rss_and_atom_of_new_events(client: Client, calendar_demo: None) -> None
     rss = client.get("/veranstaltungen/neu.rss")
     assert rss["Content-Type"].startswith("application/rss+xml")
     items = ET.fromstring(rss.content).findall("./channel/item")  # noqa: S314 - our own output
-    assert len(items) == 4
+    assert len(items) == 8  # four events and four council sessions
     assert any("Dorffest" in (item.findtext("title") or "") for item in items)
+    assert any("44. Sitzung" in (item.findtext("title") or "") for item in items)
     atom = ET.fromstring(client.get("/veranstaltungen/neu.atom").content)  # noqa: S314
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    assert len(atom.findall("a:entry", ns)) == 4
+    assert len(atom.findall("a:entry", ns)) == 8
 
 
 def test_favourites_land_on_the_personal_page(client: Client, calendar_demo: None) -> None:
@@ -167,4 +176,7 @@ def test_end_before_start_is_refused(calendar_demo: None) -> None:
 
 
 def test_demo_calendar_is_idempotent(calendar_demo: None) -> None:
-    assert load_demo_calendar(commit=True) == ["events: 0 new", "pickup dates: 0 new"]
+    lines = load_demo_calendar(commit=True)
+    assert lines[:2] == ["events: 0 new", "pickup dates: 0 new"]
+    # The demo council sessions come through the OParl import: unchanged the second time.
+    assert "  Sitzungen: 4 unverändert" in lines and "Keine Fehler." in lines

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0014_reportevent_kinds_measure_and_moderation"),
+        ("tracker", "0015_photo_redaction"),
     ]
 
     operations = [

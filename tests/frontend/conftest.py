@@ -1,0 +1,1 @@
+from tests.events.conftest import calendar_demo  # noqa: F401
