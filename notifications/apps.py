@@ -18,6 +18,7 @@ class NotificationsConfig(AppConfig):
             catalogue_mail,
             emails,
             handlers,
+            participation_mail,
             receivers,
             tasks,
             waste_mail,
@@ -39,6 +40,9 @@ class NotificationsConfig(AppConfig):
             "notifications.application_message": catalogue_mail.application_message,
             "notifications.waste_subscription_confirm": waste_mail.subscription_confirm,
             "notifications.waste_reminder": waste_mail.reminder,
+            "notifications.participation_confirm": participation_mail.statement_confirm,
+            "notifications.participation_receipt": participation_mail.statement_receipt,
+            "notifications.participation_result": participation_mail.result_published,
         }.items():
             registry.register(kind, handler)
         account_erasing.connect(
