@@ -111,7 +111,10 @@ def _choose_layer(source: DataSource, name: str | None) -> Layer:
     polygonal = [layer for layer in layers if _has_polygons(layer)]
     if not polygonal:
         raise AreaRejected(
-            _("Die Datei enthält keine Flächen (Polygone). Bitte den Geltungsbereich als Fläche.")
+            _(
+                "Die Datei enthält keine Flächen (Polygone). Bitte laden Sie den "
+                "Geltungsbereich als Fläche hoch."
+            )
         )
     if len(polygonal) > 1:
         names = ", ".join(str(layer.name) for layer in polygonal)

@@ -17,7 +17,7 @@ from outbox.models import OutboxMessage
 from participation.models import Plan, PlanDocument, PlanStatus
 from tests.factories import AuthorityFactory, staff
 
-# A small plan area in Lüneburg-like surroundings (WGS84): about 300 m × 220 m.
+# A small plan area in Lüneburg-like surroundings (WGS84): about 300 m by 220 m.
 AREA = MultiPolygon(
     Polygon(
         ((10.400, 53.250), (10.404, 53.250), (10.404, 53.252), (10.400, 53.252), (10.400, 53.250))
