@@ -395,6 +395,15 @@ def statement_answer(statement: Statement, *, answer: str, status: str, by: User
     return locked
 
 
+@transaction.atomic
+def statement_review(
+    statement: Statement, *, tags: list[str], answer: str, status: str, by: User
+) -> Statement:
+    """Tags, standing and answer in one go (the staff page's form): all or nothing."""
+    statement_tag(statement, tags=tags, by=by)
+    return statement_answer(statement, answer=answer, status=status, by=by)
+
+
 def rate_message() -> str:
     return _(
         "Zu viele Stellungnahmen von diesem Anschluss in kurzer Zeit. Bitte versuchen Sie es "

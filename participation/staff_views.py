@@ -111,15 +111,12 @@ def _answer(request: HttpRequest, plan: Plan) -> str:
     statement = get_object_or_404(
         Statement, pk=request.POST.get("statement") or 0, plan=plan, confirmed_at__isnull=False
     )
-    user = request.user
-    services.statement_tag(
-        statement, tags=services.parse_tags(request.POST.get("tags", "")), by=user
-    )  # type: ignore[arg-type]
-    services.statement_answer(
+    services.statement_review(
         statement,
+        tags=services.parse_tags(request.POST.get("tags", "")),
         answer=request.POST.get("answer", ""),
         status=request.POST.get("status", ""),
-        by=user,  # type: ignore[arg-type]
+        by=request.user,  # type: ignore[arg-type]
     )
     return _("Stellungnahme %(receipt)s gespeichert.") % {"receipt": statement.receipt}
 
