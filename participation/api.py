@@ -34,7 +34,7 @@ class DocumentSerializer(serializers.ModelSerializer[PlanDocument]):
         return absolute_url(document.file.url)
 
 
-class PlanSerializer(GeoFeatureModelSerializer):  # type: ignore[misc]
+class PlanSerializer(GeoFeatureModelSerializer):
     authority = serializers.CharField(source="authority.name")
     accepts_statements = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -83,7 +83,7 @@ class StatementInput(serializers.Serializer[Any]):
     name = serializers.CharField(required=False, max_length=150, allow_blank=True)
     lat = serializers.FloatField(required=False, help_text="Ort im Plangebiet (WGS84)")
     lon = serializers.FloatField(required=False)
-    files = serializers.ListField(
+    attachments = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="PDF oder Fotos, höchstens 5"
     )
 
@@ -120,13 +120,13 @@ class StatementSubmitView(APIView):
         user = request.user if request.user.is_authenticated else None
         statement = services.statement_submit(
             plan,
-            user=user,  # type: ignore[arg-type]
+            user=user,
             text=values["text"],
             email=values.get("email", ""),
             name=values.get("name", ""),
             pin=pin,
             uploads=[
-                services.Upload(f, f.name or "anlage") for f in request.FILES.getlist("files")
+                services.Upload(f, f.name or "anlage") for f in request.FILES.getlist("attachments")
             ],
             language=request.LANGUAGE_CODE[:2] if hasattr(request, "LANGUAGE_CODE") else "de",
         )

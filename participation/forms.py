@@ -40,7 +40,7 @@ class StatementForm(forms.Form):
     )
     name = forms.CharField(label=_("Ihr Name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Ihre E-Mail-Adresse"), required=False)
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("Anlagen (PDF oder Fotos, höchstens 5)"),
         required=False,
         widget=MultipleFileInput(
@@ -111,7 +111,7 @@ class PlanForm(forms.ModelForm[Plan]):
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = authorities  # type: ignore[attr-defined]
         self.fields["access_level"].choices = AccessLevel.choices  # type: ignore[attr-defined]
-        describe_errors(self)
+        describe_errors(self)  # type: ignore[arg-type]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -203,7 +203,9 @@ def _check_open(plan: Plan, now: datetime) -> None:
 
 def _check_uploads(uploads: list[Upload]) -> list[CheckedAttachment]:
     if len(uploads) > MAX_ATTACHMENTS:
-        raise ValidationError({"files": _("Höchstens %(max)s Anlagen.") % {"max": MAX_ATTACHMENTS}})
+        raise ValidationError(
+            {"attachments": _("Höchstens %(max)s Anlagen.") % {"max": MAX_ATTACHMENTS}}
+        )
     checked, errors = [], []
     for upload in uploads:
         try:
@@ -211,7 +213,7 @@ def _check_uploads(uploads: list[Upload]) -> list[CheckedAttachment]:
         except AttachmentRejected as exc:
             errors.append(exc.message)
     if errors:
-        raise ValidationError({"files": errors})
+        raise ValidationError({"attachments": errors})
     return checked
 
 

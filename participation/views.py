@@ -62,7 +62,7 @@ def _context(request: HttpRequest, plan: Plan, form: StatementForm | None) -> di
         "documents": list(plan.documents.all()),
         "is_open": plan.is_open(),
         "not_started": plan.status == PlanStatus.DISPLAY and timezone.now() < plan.display_start,
-        "may_submit": services.may_submit(user, plan),  # type: ignore[arg-type]
+        "may_submit": services.may_submit(user, plan),
         "level_hint": services.level_hint(plan),
         "form": form,
         "map_extra": _map_extra(plan),
@@ -99,7 +99,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 name=form.cleaned_data.get("name", ""),
                 pin=form.cleaned_data.get("pin"),
                 uploads=[
-                    services.Upload(f, f.name or "anlage") for f in request.FILES.getlist("files")
+                    services.Upload(f, f.name or "anlage")
+                    for f in request.FILES.getlist("attachments")
                 ],
                 language=(get_language() or "de")[:2],
             )

@@ -177,7 +177,7 @@ def test_command_refuses_broken_files_and_keeps_the_old_area(plan: Plan, tmp_pat
     with pytest.raises(CommandError, match="Nothing was stored"):
         call_command("import_plan_area", str(plan.pk), str(path), "--commit")
     plan.refresh_from_db()
-    assert plan.area.equals(AREA)
+    assert plan.area is not None and plan.area.equals(AREA)
 
 
 def test_staff_upload_form(client: Client, plan: Plan, planner: User, utm_geojson: Path) -> None:
@@ -197,11 +197,12 @@ def test_staff_upload_form(client: Client, plan: Plan, planner: User, utm_geojso
     )
     assert page.status_code == 400 and "ist beschädigt" in page.content.decode()
     plan.refresh_from_db()
-    assert plan.area.equals(AREA)
+    assert plan.area is not None and plan.area.equals(AREA)
     page = client.post(url, {"action": "area", "file": SimpleUploadedFile("plan.docx", b"PK..")})
     assert page.status_code == 400 and "wird nicht angenommen" in page.content.decode()
     upload = SimpleUploadedFile("bplan.geojson", utm_geojson.read_bytes(), "application/geo+json")
     page = client.post(url, {"action": "area", "file": upload}, follow=True)
     assert "Geltungsbereich gespeichert: 6.00 ha" in page.content.decode().replace(",", ".")
     plan.refresh_from_db()
+    assert plan.area is not None
     _assert_rectangle(plan.area)

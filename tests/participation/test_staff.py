@@ -185,6 +185,7 @@ def test_attachments_only_for_author_and_staff(client: Client, plan: Plan, plann
     assert client.get(url).status_code == 404
     client.force_login(UserFactory.create())
     assert client.get(url).status_code == 404
+    assert first.author is not None
     client.force_login(first.author)
     assert client.get(url).status_code == 200
     client.force_login(planner)

@@ -6,6 +6,7 @@ attachments are checked."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -22,7 +23,7 @@ from .conftest import INSIDE, OUTSIDE, drain, jpeg_bytes, pdf_bytes
 pytestmark = pytest.mark.django_db
 
 
-def _post(client: Client, plan: Plan, **data: object) -> object:
+def _post(client: Client, plan: Plan, **data: object) -> Any:
     return client.post(f"/beteiligung/{plan.pk}/", data)
 
 
@@ -80,7 +81,7 @@ def test_account_holder_gets_receipt_at_once_with_pin_and_attachments(
             "text": "Die Zufahrt ist zu eng.",
             "lat": str(INSIDE[1]),
             "lon": str(INSIDE[0]),
-            "files": [
+            "attachments": [
                 SimpleUploadedFile("Skizze.pdf", pdf_bytes("Skizze"), "application/pdf"),
                 SimpleUploadedFile("Foto.jpg", jpeg_bytes(), "image/jpeg"),
             ],
@@ -164,7 +165,9 @@ def test_attachment_checks(client: Client, plan: Plan, settings: object) -> None
         {
             "text": "Anlage kaputt",
             "email": "g@example.org",
-            "files": [SimpleUploadedFile("boese.exe", b"MZ\x90\x00" * 100, "application/pdf")],
+            "attachments": [
+                SimpleUploadedFile("boese.exe", b"MZ\x90\x00" * 100, "application/pdf")
+            ],
         },
     )
     assert (
@@ -173,7 +176,8 @@ def test_attachment_checks(client: Client, plan: Plan, settings: object) -> None
     assert not Statement.objects.exists()
     too_many = [SimpleUploadedFile(f"{i}.pdf", pdf_bytes(), "application/pdf") for i in range(6)]
     page = client.post(
-        f"/beteiligung/{plan.pk}/", {"text": "viele", "email": "g@example.org", "files": too_many}
+        f"/beteiligung/{plan.pk}/",
+        {"text": "viele", "email": "g@example.org", "attachments": too_many},
     )
     assert page.status_code == 400 and "Höchstens 5 Anlagen" in page.content.decode()
 
