@@ -50,7 +50,11 @@ class StatementForm(forms.Form):
     # Filled by the map (participation/plan-map.js); without JavaScript there is no pin.
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
-    website = forms.CharField(label=_("Bitte leer lassen"), required=False)
+    website = forms.CharField(
+        label=_("Bitte leer lassen"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args: Any, guest: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
