@@ -107,7 +107,9 @@ def load_demo_participation(*, commit: bool) -> list[str]:
                 description=DESCRIPTION,
                 area=_area(_centre(town)),
                 display_start=now - timedelta(days=7),
-                display_end=(now + timedelta(days=21)).replace(hour=23, minute=59, second=0),
+                display_end=timezone.localtime(now + timedelta(days=21)).replace(
+                    hour=23, minute=59, second=0, microsecond=0
+                ),
                 access_level=AccessLevel.GUEST,
                 status=PlanStatus.DISPLAY,
                 published_at=now - timedelta(days=7),
