@@ -311,7 +311,7 @@ class Message(models.Model):
 
 class Attachment(models.Model):
     """A checked document: photos are re-encoded without metadata (core.images), PDFs are
-    checked (catalogue.attachments). Belongs to the application form or to a message."""
+    checked (core.attachments). Belongs to the application form or to a message."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.attachments import AttachmentRejected, CheckedAttachment, check_attachment
 from outbox import enqueue_on_commit
 
 from . import schema_forms
-from .attachments import AttachmentRejected, CheckedAttachment, check_attachment
 from .models import (
     ASSURANCE_RANK,
     Application,

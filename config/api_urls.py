@@ -10,6 +10,7 @@ from catalogue import api as catalogue_api
 from events import api as events_api
 from events import council_api
 from geo import api as geo_api
+from participation import api as participation_api
 from planning import api as planning_api
 from tracker import abuse as tracker_abuse
 from tracker import api as tracker_api
@@ -52,6 +53,13 @@ urlpatterns = [
         "waste/districts/<int:pk>/dates",
         waste_api.WasteDatesView.as_view(),
         name="waste-dates",
+    ),
+    path("plans", participation_api.PlanListView.as_view(), name="plans"),
+    path("plans/<int:pk>", participation_api.PlanDetailView.as_view(), name="plan-detail"),
+    path(
+        "plans/<int:pk>/statements",
+        participation_api.StatementSubmitView.as_view(),
+        name="plan-statements",
     ),
     # Staff (session or token auth; tracker.permissions): work queue, report actions, bulk.
     path("staff/reports", staff_api.StaffReportListView.as_view(), name="staff-reports"),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("events.urls")),
     path("", include("waste.urls")),
+    path("", include("participation.urls")),
     path("", include("tracker.urls")),
     path("", include("tracker.staff.urls")),
     path("", include("tracker.inspections.urls")),

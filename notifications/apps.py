@@ -21,6 +21,7 @@ class NotificationsConfig(AppConfig):
             export_part,
             handlers,
             privacy_mail,
+            participation_mail,
             receivers,
             tasks,
             waste_mail,
@@ -43,6 +44,9 @@ class NotificationsConfig(AppConfig):
             "notifications.waste_subscription_confirm": waste_mail.subscription_confirm,
             "notifications.waste_reminder": waste_mail.reminder,
             "notifications.data_export_mail": privacy_mail.data_export_mail,
+            "notifications.participation_confirm": participation_mail.statement_confirm,
+            "notifications.participation_receipt": participation_mail.statement_receipt,
+            "notifications.participation_result": participation_mail.result_published,
         }.items():
             registry.register(kind, handler)
         account_erasing.connect(

@@ -139,6 +139,7 @@ if [ "$MODE" = run ]; then
   "$PY" manage.py load_catalogue --commit
   "$PY" manage.py load_demo_calendar --commit
   "$PY" manage.py load_demo_reports --commit
+  "$PY" manage.py load_demo_participation --commit
   "$PY" manage.py collectstatic --no-input -v 0
 fi
 log "Set-up done"

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "catalogue",
     "events",
     "waste",
+    "participation",
     "frontend",
     "legal",
     "data",
@@ -321,6 +322,7 @@ REST_FRAMEWORK = {
         "report_create_user": REPORT_RATE_PER_USER,
         "support": env.str("SUPPORT_RATE_PER_IP", default="60/h"),
         "abuse": env.str("ABUSE_RATE_PER_IP", default="20/h"),
+        "statement": env.str("STATEMENT_RATE_PER_IP", default="20/h"),
         # Up to five photos per report, REPORT_RATE_PER_IP reports: room for both plus retries.
         "photo_location": env.str("PHOTO_LOCATION_RATE_PER_IP", default="120/h"),
     },

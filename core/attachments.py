@@ -1,4 +1,5 @@
-"""Checks for documents citizens and staff attach to applications and postbox messages.
+"""Checks for documents citizens and staff attach (applications, postbox messages, statements
+on development plans).
 
 Two kinds are accepted, decided by the content, never by the file name or the browser's type:
 
