@@ -4,6 +4,7 @@ from django.urls import include, path
 from boundaries.basemap_views import base_tile_view, pmtiles_tile_view
 from core.media import serve as serve_media
 from frontend import pwa
+from tracker.live import my_states
 from tracker.tiles import report_tile_view
 
 from .health import healthz
@@ -25,6 +26,8 @@ urlpatterns = [
     path("ogc/", include("planning.ogc_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # "Meine Anliegen" belongs to accounts, its reports to the tracker (tracker.live).
+    path("konto/anliegen/stand.json", my_states, name="my-reports-live"),
     path("konto/", include("accounts.urls")),
     path("", include("legal.urls")),
     path("", include("catalogue.urls")),

@@ -427,3 +427,10 @@ LOGGING = {
 # internal addresses are refused unless listed here (host names, addresses or networks of
 # on-premises back-office systems, e.g. "10.20.0.0/16,fachverfahren.kreis.local").
 OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
+
+# Live status on the tracking, report, "Meine Anliegen" and queue pages: seconds between the
+# pages' conditional polls (tracker.live; stretched while nothing changes, paused when hidden).
+LIVE_STATUS_INTERVAL = env.int("LIVE_STATUS_INTERVAL", default=20)
+# The operating authority (slug) whose name, logo and colours brand the portal
+# (boundaries.identity); empty or unknown: the first active Kreis, else plain "Mängelmelder".
+OPERATING_AUTHORITY = env.str("OPERATING_AUTHORITY", default="demo-landkreis-heideland")

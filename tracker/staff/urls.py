@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import live, views
 
 app_name = "staff"
 urlpatterns = [
     path("arbeit/", views.queue, name="queue"),
+    path("arbeit/stand.json", live.queue_states, name="live"),
     path("arbeit/karte.json", views.queue_map_data, name="map-data"),
     path("arbeit/sammelaktion/", views.bulk, name="bulk"),
     path("arbeit/meldungen/<int:pk>/", views.report_detail, name="report"),
