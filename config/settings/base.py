@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "boundaries.identity.portal",
             ],
         },
     },
@@ -434,3 +435,5 @@ LIVE_STATUS_INTERVAL = env.int("LIVE_STATUS_INTERVAL", default=20)
 # The operating authority (slug) whose name, logo and colours brand the portal
 # (boundaries.identity); empty or unknown: the first active Kreis, else plain "Mängelmelder".
 OPERATING_AUTHORITY = env.str("OPERATING_AUTHORITY", default="demo-landkreis-heideland")
+# How frontend (which imports no domain app) learns the identity outside templates (manifest).
+PORTAL_IDENTITY = "boundaries.identity.current_identity"

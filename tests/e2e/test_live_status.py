@@ -42,9 +42,7 @@ def test_tracking_page_shows_a_staff_change_without_reload(
     box = page.locator('[data-live="last-box"]')
     expect(box).to_be_visible()
     expect(box).to_contain_text("Die Kolonne kommt am Montag.")
-    expect(page.locator('[data-live="announce"]')).to_have_text(
-        "Neuer Stand: angenommen / geplant"
-    )
+    expect(page.locator('[data-live="announce"]')).to_have_text("Neuer Stand: angenommen / geplant")
     # Still the same document: nothing was reloaded.
     assert page.evaluate("window.__sameDocument") is True
     assert_accessible(page)

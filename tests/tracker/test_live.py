@@ -25,7 +25,9 @@ def test_tracking_state_is_304_until_a_workflow_change(client: Client, world: Wo
     assert again.status_code == 304
     assert again.content == b""
 
-    services.report_transition(report, Status.PLANNED, by=world.dispatcher, note="Kommt nächste Woche")
+    services.report_transition(
+        report, Status.PLANNED, by=world.dispatcher, note="Kommt nächste Woche"
+    )
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     data = changed.json()
@@ -70,9 +72,10 @@ def test_queue_state_follows_staff_changes(client: Client, world: World) -> None
     assert first.json()["reports"][0]["status"] == "new"
     assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
     services.report_assign(report, team=world.team, by=world.dispatcher)
-    assert client.get(url, headers={"If-None-Match": first["ETag"]}).json()["reports"][0][
-        "status"
-    ] == "planned"
+    assert (
+        client.get(url, headers={"If-None-Match": first["ETag"]}).json()["reports"][0]["status"]
+        == "planned"
+    )
     # The Gemeinde's dispatcher does not see the Kreis's report.
     client.force_login(world.gemeinde_dispatcher)
     assert client.get(url).json() == {"reports": []}
