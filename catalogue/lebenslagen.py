@@ -47,8 +47,8 @@ def grouped() -> list[Group]:
             situation,
             situation.localized_name(language),
             situation.localized_summary(language),
-            situation.active_services,  # type: ignore[attr-defined]
+            situation.active_services,
         )
         for situation in situations
-        if situation.active_services  # type: ignore[attr-defined]
+        if situation.active_services
     ]
