@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import Authority, Boundary, BoundarySet, RoadAuthority
 from .sets import store_boundary
@@ -20,6 +21,48 @@ class AuthorityAdmin(admin.ModelAdmin[Authority]):
     search_fields = ("name", "slug", "ags", "ars")
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ("parent", "delegates_to")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "level",
+                    "ags",
+                    "ars",
+                    "parent",
+                    "delegates_to",
+                    "handles_ortsdurchfahrten",
+                    "is_active",
+                )
+            },
+        ),
+        (
+            _("Kontakt, Anschrift und Öffnungszeiten"),
+            {"fields": ("email", "phone", "website", "address", "opening_hours")},
+        ),
+        (
+            _("Erscheinungsbild"),
+            {
+                "description": _(
+                    "Der Portalbetreiber (Einstellung OPERATING_AUTHORITY) prägt jede Seite und "
+                    "jede E-Mail; eine Gemeinde mit eigenem Erscheinungsbild ihre eigenen Seiten "
+                    "und die E-Mails zu ihren Meldungen. Farben brauchen WCAG-AA-Kontrast."
+                ),
+                "fields": (
+                    "portal_name",
+                    "own_identity",
+                    "colour",
+                    "secondary_colour",
+                    "logo",
+                    "logo_static",
+                    "banner",
+                    "banner_alt",
+                ),
+            },
+        ),
+    )
 
 
 @admin.register(BoundarySet)

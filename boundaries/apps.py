@@ -11,3 +11,8 @@ class BoundariesConfig(AppConfig):
         from core import media
 
         media.register("authority-logos/", lambda request, name: media.Access.PUBLIC)
+        media.register("authority-portal-banners/", lambda request, name: media.Access.PUBLIC)
+
+        from . import identity
+
+        identity.connect()

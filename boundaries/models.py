@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.srid import WGS84
 
+from .colours import graphics_contrast, text_contrast
+
 
 class Level(models.TextChoices):
     """Tiers of German public administration, plus non-territorial operators."""
@@ -72,8 +74,52 @@ class Authority(models.Model):
     email = models.EmailField(_("E-Mail"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=50, blank=True)
     website = models.URLField(_("Website"), blank=True)
-    colour = models.CharField(_("Farbe"), max_length=7, default="#00508c", validators=[hex_colour])
+    colour = models.CharField(
+        _("Hauptfarbe"),
+        max_length=7,
+        default="#00508c",
+        validators=[hex_colour, text_contrast],
+        help_text=_("Kopfzeile, Schaltflächen und Links; mindestens 4,5:1 Kontrast zu Weiß."),
+    )
     logo = models.ImageField(_("Logo"), upload_to="authority-logos/", blank=True)
+    # Portal identity (boundaries.identity): the operating authority's brands every page and
+    # mail; a town with `own_identity` brands its own pages and the mails about its reports.
+    portal_name = models.CharField(
+        _("Name des Portals"),
+        max_length=80,
+        blank=True,
+        help_text=_("Z. B. „Mängelmelder Heideland“. Leer: „Mängelmelder“."),
+    )
+    secondary_colour = models.CharField(
+        _("Zweitfarbe"),
+        max_length=7,
+        blank=True,
+        validators=[hex_colour, graphics_contrast],
+        help_text=_("Zierlinien und Rahmen; mindestens 3:1 Kontrast zu Weiß. Leer: Hauptfarbe."),
+    )
+    logo_static = models.CharField(
+        _("mitgeliefertes Logo"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Pfad einer statischen Datei (z. B. „data/logos/heideland.svg“), wenn kein Logo "
+            "hochgeladen ist."
+        ),
+    )
+    banner = models.ImageField(_("Banner"), upload_to="authority-portal-banners/", blank=True)
+    banner_alt = models.CharField(_("Alternativtext des Banners"), max_length=200, blank=True)
+    own_identity = models.BooleanField(
+        _("eigenes Erscheinungsbild"),
+        default=False,
+        help_text=_(
+            "Seiten dieser Stelle und E-Mails zu ihren Meldungen tragen ihren Namen, ihr Logo "
+            "und ihre Farben statt der des Portalbetreibers."
+        ),
+    )
+    address = models.TextField(_("Anschrift"), blank=True)
+    opening_hours = models.TextField(
+        _("Öffnungszeiten"), blank=True, help_text=_("Eine Zeile je Tag oder Zeitraum.")
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
@@ -90,6 +136,10 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def opening_hours_lines(self) -> list[str]:
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
 
 
 class BoundarySet(models.Model):

@@ -20,6 +20,7 @@ from .models import (
     ApplicationEvent,
     AuthorityPage,
     FeeRule,
+    LifeSituation,
     SearchSynonym,
     Service,
     ServiceOverride,
@@ -68,6 +69,14 @@ class ServiceAdmin(admin.ModelAdmin[Service]):
     search_fields = ("name", "keywords", "leika_key")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (OverrideInline, FeeRuleInline)
+    filter_horizontal = ("life_situations",)
+
+
+@admin.register(LifeSituation)
+class LifeSituationAdmin(admin.ModelAdmin[LifeSituation]):
+    list_display = ("name", "position")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "name_en")
 
 
 @admin.register(SearchSynonym)

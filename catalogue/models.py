@@ -43,6 +43,32 @@ ASSURANCE_RANK = {
 }
 
 
+class LifeSituation(models.Model):
+    """A Lebenslage ("Umzug", "Kind und Familie") that groups the services a citizen needs in
+    it; the catalogue's first view (the A–Z list is the second)."""
+
+    name = models.CharField(_("Name"), max_length=100)
+    name_en = models.CharField(_("Name (Englisch)"), max_length=100, blank=True)
+    slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
+    summary = models.CharField(_("Kurzbeschreibung"), max_length=200, blank=True)
+    summary_en = models.CharField(_("Kurzbeschreibung (Englisch)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
+
+    class Meta:
+        verbose_name = _("Lebenslage")
+        verbose_name_plural = _("Lebenslagen")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def localized_name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+    def localized_summary(self, language: str) -> str:
+        return self.summary_en if language == "en" and self.summary_en else self.summary
+
+
 class Service(models.Model):
     """A service of the public administration that citizens can find and (maybe) apply for
     online. `form_schema` is the online form as data: a flat JSON Schema object with German
@@ -80,6 +106,9 @@ class Service(models.Model):
         _("Links"), default=list, blank=True, help_text=_('Liste von {"title": …, "url": …}')
     )
     form_schema = models.JSONField(_("Antragsformular (JSON Schema)"), default=dict, blank=True)
+    life_situations = models.ManyToManyField(
+        LifeSituation, verbose_name=_("Lebenslagen"), blank=True, related_name="services"
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     # Weighted vector kept by PostgreSQL itself: name A, keywords B, summary/description C.
     search_vector = models.GeneratedField(

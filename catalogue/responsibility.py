@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.db import models
 from django.utils.translation import gettext as _
 
 from boundaries.models import TERRITORIAL_LEVELS, Authority, Level
@@ -175,3 +176,29 @@ def responsibility_at(service: Service, point: Point) -> Responsibility:
     if found is None:
         raise OutsideServiceArea(point)
     return found
+
+
+def services_of(authority: Authority) -> list[Service]:
+    """The active services `authority` handles itself, for its page (/stelle/…): those of its
+    level (a Samtgemeinde also its members' Gemeinde tasks when they delegate; a verbandsfreie
+    Gemeinde also the Samtgemeinde tasks; a delegating member none), plus those it keeps or
+    handles for others by override, minus those it hands to another office."""
+    levels: set[str] = set()
+    if authority.level == Level.KREIS:
+        levels = {Level.KREIS}
+    elif authority.level == Level.SAMTGEMEINDE:
+        levels = {Level.SAMTGEMEINDE}
+        if authority.delegating.exists():
+            levels.add(Level.GEMEINDE)
+    elif authority.level == Level.GEMEINDE and authority.delegates_to_id is None:
+        levels = {Level.GEMEINDE, Level.SAMTGEMEINDE}
+    own = ServiceOverride.objects.filter(authority=authority)
+    handed_away = own.exclude(handled_by=None).exclude(handled_by=authority).values("service_id")
+    taken = ServiceOverride.objects.filter(handled_by=authority).values("service_id")
+    found = (
+        Service.objects.filter(is_active=True)
+        .filter(models.Q(level__in=levels) | models.Q(pk__in=taken))
+        .exclude(pk__in=handed_away)
+        .order_by("name")
+    )
+    return list(found)

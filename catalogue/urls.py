@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import staff_views, views
+from . import authority_views, staff_views, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -21,5 +21,5 @@ urlpatterns = [
     path("dienstleistungen/<slug:slug>/", views.service_detail, name="service"),
     path("dienstleistungen/<slug:slug>/antrag/", views.application_new, name="apply"),
     path("dienstleistungen/<slug:slug>/merken/", views.favourite_toggle, name="favourite"),
-    path("stelle/<slug:slug>/", views.authority_page, name="authority"),
+    path("stelle/<slug:slug>/", authority_views.authority_page, name="authority"),
 ]

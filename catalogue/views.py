@@ -20,17 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
-from boundaries.models import Authority
 from boundaries.places import search_places
 from boundaries.services import OutsideServiceArea, authorities_at
 from core import params
 
 from . import schema_forms, selectors, services
 from .identity import step_up_url
+from .lebenslagen import catalogue_view, grouped
 from .models import (
     Application,
     Attachment,
-    AuthorityPage,
     Favourite,
     SavedPlace,
     Service,
@@ -156,8 +155,16 @@ def _responsibilities_at(
 def service_list(request: HttpRequest) -> HttpResponse:
     """Search the catalogue and, with a place, show the responsible office for each hit."""
     query = _page_text(request, "q", 1000)[:200]
-    found = list(search_services(query)[:MAX_RESULTS])
     lookup = resolve_place(request)
+    view = catalogue_view(request)
+    situations = grouped() if not query and view == "lebenslagen" else []
+    if situations and lookup.place is None and not lookup.error:
+        return render(
+            request,
+            "catalogue/service_list.html",
+            {"query": "", "lookup": lookup, "view": "lebenslagen", "situations": situations},
+        )
+    found = list(search_services(query)[:MAX_RESULTS])
     offices, place_error = _responsibilities_at(found, lookup.place)
     return render(
         request,
@@ -167,6 +174,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "results": [(service, offices.get(service.pk)) for service in found],
             "lookup": lookup,
             "place_error": place_error or lookup.error,
+            "view": "a-z",
         },
     )
 
@@ -437,17 +445,4 @@ def my_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             "saved_place": SavedPlace.objects.filter(user_id=request.user.pk).first(),
             "applications": selectors.applications_of_user(request.user.pk)[:5],
         },
-    )
-
-
-@require_GET
-def authority_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """An authority's branded start page on the shared portal."""
-    authority = get_object_or_404(Authority.objects.filter(is_active=True), slug=slug)
-    page = AuthorityPage.objects.filter(authority=authority).first()
-    featured = list(page.featured.filter(is_active=True)) if page else []
-    return render(
-        request,
-        "catalogue/authority_page.html",
-        {"authority": authority, "page": page, "featured": featured},
     )

@@ -5,6 +5,7 @@ from boundaries.basemap_views import base_tile_view, pmtiles_tile_view
 from core.media import serve as serve_media
 from frontend import pwa
 from frontend.feeds_page import feed_overview
+from tracker.live import my_states
 from tracker.tiles import report_tile_view
 
 from .health import healthz
@@ -29,6 +30,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("privacy.urls")),
+    # "Meine Anliegen" belongs to accounts, its reports to the tracker (tracker.live).
+    path("konto/anliegen/stand.json", my_states, name="my-reports-live"),
     path("konto/", include("accounts.urls")),
     path("", include("legal.urls")),
     path("", include("catalogue.urls")),

@@ -9,9 +9,16 @@ from dataclasses import asdict
 from django.db import transaction
 
 from boundaries.models import Authority
-from catalogue.models import AuthorityPage, FeeRule, SearchSynonym, Service, ServiceOverride
+from catalogue.models import (
+    AuthorityPage,
+    FeeRule,
+    LifeSituation,
+    SearchSynonym,
+    Service,
+    ServiceOverride,
+)
 
-from . import catalogue_spec
+from . import catalogue_spec, lebenslagen_spec
 
 
 def _service_values(spec: catalogue_spec.ServiceSpec) -> dict[str, object]:
@@ -44,6 +51,24 @@ def _services(created: Counter[str], *, overwrite: bool) -> dict[str, Service]:
         )
         created["synonyms"] += was_created
     return services
+
+
+def _life_situations(created: Counter[str], services: dict[str, Service]) -> None:
+    """Lebenslagen and their services; a service is added to its Lebenslagen, never removed
+    (an authority may have regrouped it)."""
+    for position, spec in enumerate(lebenslagen_spec.LEBENSLAGEN, start=1):
+        situation, was_created = LifeSituation.objects.get_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "name_en": spec.name_en,
+                "summary": spec.summary,
+                "summary_en": spec.summary_en,
+                "position": position * 10,
+            },
+        )
+        created["life situations"] += was_created
+        situation.services.add(*[services[slug] for slug in spec.services if slug in services])
 
 
 def _overrides(
@@ -106,6 +131,7 @@ def load_catalogue(*, commit: bool, overwrite: bool = False) -> Counter[str]:
     with transaction.atomic():
         authorities = {a.slug: a for a in Authority.objects.filter(slug__startswith="demo-")}
         services = _services(created, overwrite=overwrite)
+        _life_situations(created, services)
         # Overrides, fees and pages need the demo authorities (load_demo runs first).
         _overrides(created, services, authorities)
         _pages(created, services, authorities)

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from django.db import connection, transaction
 from django.db.models import Q
 
+from boundaries import identity
 from boundaries.models import Authority, Boundary, BoundarySet, Level, RoadAuthority
 from boundaries.services import authorities_at, road_owner_at, route_many
 from boundaries.sets import activate_set, store_boundary
@@ -98,6 +99,13 @@ def _sync_authorities(summary: DemoSummary) -> dict[str, Authority]:
                 "email": spec.email,
                 "website": spec.website,
                 "colour": spec.colour,
+                "portal_name": spec.portal_name,
+                "secondary_colour": spec.secondary_colour,
+                "logo_static": spec.logo_static,
+                "own_identity": spec.own_identity,
+                "phone": spec.phone,
+                "address": spec.address,
+                "opening_hours": spec.opening_hours,
                 "is_active": True,
             }
             for spec in AUTHORITIES
@@ -106,6 +114,8 @@ def _sync_authorities(summary: DemoSummary) -> dict[str, Authority]:
         # Candidates are re-read per depth: cheap (ten rows) and sees rows created just before.
         done.update(_sync(candidates.all(), key_of, wanted, tally))
     summary.contents["authorities"] = Counter(spec.level for spec in AUTHORITIES)
+    # Bulk writes send no post_save: drop the cached portal identities ourselves.
+    identity.forget()
     return done
 
 

@@ -56,6 +56,14 @@ class AuthoritySpec:
     email: str = ""
     website: str = ""
     colour: str = "#00508c"
+    # Portal identity (boundaries.identity) and the authority page (/stelle/…).
+    portal_name: str = ""
+    secondary_colour: str = ""
+    logo_static: str = ""
+    own_identity: bool = False
+    phone: str = ""
+    address: str = ""
+    opening_hours: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,14 @@ AUTHORITIES: tuple[AuthoritySpec, ...] = (
         email="maengelmelder@landkreis-heideland.example.org",
         website="https://landkreis-heideland.example.org/",
         colour="#00508c",
+        portal_name="Mängelmelder Heideland",
+        secondary_colour="#2e7d32",
+        logo_static="data/logos/landkreis-heideland.svg",
+        phone="04199 123-0",
+        address="Landkreis Heideland (Demo)\nKreishaus\nAm Markt 1\n99001 Heidestadt",
+        opening_hours=(
+            "Mo–Fr 8:00–12:30 Uhr\nDo zusätzlich 14:00–18:00 Uhr\nZulassungsstelle: nur mit Termin"
+        ),
     ),
     AuthoritySpec(
         STADT,
@@ -170,6 +186,12 @@ AUTHORITIES: tuple[AuthoritySpec, ...] = (
         email="buergerservice@heidestadt.example.org",
         website="https://heidestadt.example.org/",
         colour="#7b2d8e",
+        secondary_colour="#a05a00",
+        logo_static="data/logos/stadt-heidestadt.svg",
+        own_identity=True,
+        phone="04199 456-0",
+        address="Stadt Heidestadt (Demo)\nRathaus, Bürgerbüro\nLindenweg 2\n99001 Heidestadt",
+        opening_hours="Mo, Di, Fr 8:00–12:00 Uhr\nDo 14:00–18:00 Uhr\nMi geschlossen",
     ),
     AuthoritySpec(
         BIRKENHAIN,

@@ -1,6 +1,8 @@
 """The installable web app: manifest, service worker and offline page.
 
-* `/manifest.webmanifest` — name from settings.SITE_NAME, German, icons from
+* `/manifest.webmanifest` — name and theme colour from the portal identity (the function
+  named in settings.PORTAL_IDENTITY, boundaries.identity; frontend imports no domain app),
+  else settings.SITE_NAME; German, icons from
   frontend/static/img/icons (drawn by scripts/make_icons.py).
 * `/sw.js` — the service worker, served from the site root so its scope is the whole portal.
   It uses Workbox from npm (workbox-sw and its modules, served from our own static files under
@@ -25,6 +27,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -72,6 +75,16 @@ def precache_entries() -> list[dict[str, str]]:
     return entries
 
 
+def _identity(request: HttpRequest) -> tuple[str, str, str]:
+    """(name, short name, theme colour) of the portal."""
+    provider = getattr(settings, "PORTAL_IDENTITY", "")
+    if not provider:
+        return settings.SITE_NAME, settings.SITE_SHORT_NAME, THEME_COLOUR
+    identity = import_string(provider)(request)
+    short = identity.name if len(identity.name) <= 12 else settings.SITE_SHORT_NAME
+    return identity.name, short, identity.colour
+
+
 @require_GET
 def manifest(request: HttpRequest) -> JsonResponse:
     icons = [
@@ -84,9 +97,10 @@ def manifest(request: HttpRequest) -> JsonResponse:
             "purpose": "maskable",
         },
     ]
+    name, short_name, colour = _identity(request)
     data = {
-        "name": settings.SITE_NAME,
-        "short_name": settings.SITE_SHORT_NAME,
+        "name": name,
+        "short_name": short_name,
         "description": _("Schäden und Mängel im öffentlichen Raum melden und verfolgen."),
         "lang": "de",
         "dir": "ltr",
@@ -94,7 +108,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": THEME_COLOUR,
+        "theme_color": colour,
         "icons": icons,
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -45,6 +45,7 @@ def _office(application: Application) -> Recipient | None:
 def _links(application: Application) -> dict[str, Any]:
     return {
         "application": application,
+        "portal_authority": application.authority,
         "citizen_url": absolute_url(reverse("catalogue:application", args=[application.pk])),
         "staff_url": absolute_url(reverse("catalogue:staff-application", args=[application.pk])),
     }

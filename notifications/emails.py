@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from boundaries.identity import Identity, identity_for
 from boundaries.models import Authority
 from core.urls import absolute_url
 from outbox import delivery as outbox
@@ -47,12 +48,27 @@ def opted_out(email: str, scopes: Iterable[str]) -> bool:
     return EmailOptOut.objects.filter(email=email.lower(), scope__in=[*scopes, "all"]).exists()
 
 
+def _identity(context: dict[str, Any]) -> Identity:
+    """The mail's sender identity: the town's own for mails about its reports (or the
+    authority a mail names as `portal_authority`), else the operating authority's."""
+    authority = context.get("portal_authority")
+    report = context.get("report")
+    if authority is None and report is not None:
+        authority = getattr(report, "authority", None)
+    return identity_for(authority)
+
+
 def render(
     to: str, template: str, context: dict[str, Any], language: str, scope: str
 ) -> dict[str, Any]:
     """The outbox payload of one mail: everything needed to send it, nothing to look up."""
     unsubscribe_url = absolute_url(tokens.unsubscribe_path(to, scope))
-    context = {**context, "unsubscribe_url": unsubscribe_url, "portal_url": settings.PORTAL_URL}
+    context = {
+        **context,
+        "unsubscribe_url": unsubscribe_url,
+        "portal_url": settings.PORTAL_URL,
+        "portal": _identity(context),
+    }
     # "report_received" is one of ours (text and HTML); another app's templates are named
     # with their folder ("catalogue/email/application_received") and may be plain text only.
     path = template if "/" in template else f"notifications/{template}"

@@ -1,5 +1,6 @@
-"""The area alert form: a Gemeinde, a circle around a point (latitude, longitude, radius), or an
-area drawn on the map."""
+"""The area alert form: a circle around a place (found by name with the report form's place
+search, boundaries.places, or tapped on the map, which fills the hidden lat/lon), a Gemeinde,
+or an area drawn on the map. Without JavaScript the place is searched by name on submit."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Authority, Level
+from boundaries.places import search_places
 from tracker.models import Category
 
 from .alerts import MAX_RADIUS_M
@@ -17,32 +19,27 @@ from .models import AreaAlert
 
 class AreaAlertForm(forms.Form):
     name = forms.CharField(label=_("Bezeichnung"), max_length=100, required=False)
-    authority = forms.ModelChoiceField(
-        label=_("Gemeinde"),
-        queryset=Authority.objects.none(),
+    place = forms.CharField(
+        label=_("Ort als Mittelpunkt"),
         required=False,
-        empty_label=_("– keine, stattdessen Umkreis –"),
+        max_length=200,
+        help_text=_("Straße und Ort, z. B. „Lindenweg, Heidestadt“, oder ein Ortsname."),
     )
-    lat = forms.FloatField(
-        label=_("Breitengrad des Mittelpunkts"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        help_text=_("z. B. 53.25"),
-    )
-    lon = forms.FloatField(
-        label=_("Längengrad des Mittelpunkts"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        help_text=_("z. B. 10.41"),
-    )
+    # Set by the map or a chosen search hit (static/js/alert-draw.js); else found from `place`.
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-180, max_value=180)
     radius_m = forms.IntegerField(
-        label=_("Radius in Metern"),
+        label=_("Umkreis in Metern"),
         required=False,
         min_value=10,
         max_value=MAX_RADIUS_M,
         initial=500,
+    )
+    authority = forms.ModelChoiceField(
+        label=_("oder eine ganze Gemeinde"),
+        queryset=Authority.objects.none(),
+        required=False,
+        empty_label=_("– keine, stattdessen Ort und Umkreis –"),
     )
     # Filled by the map (static/js/alert-draw.js): a drawn polygon as GeoJSON. Without a
     # mouse or JavaScript, the Gemeinde or the circle are the ways to choose an area.
@@ -71,22 +68,44 @@ class AreaAlertForm(forms.Form):
             is_active=True
         )
 
+    def _locate(self, data: dict[str, Any]) -> None:
+        """Without a point from the map, the typed place is searched like on the report form;
+        the first hit is the centre (the alert is named after it)."""
+        text = " ".join((data.get("place") or "").split())
+        if not text or (data.get("lat") is not None and data.get("lon") is not None):
+            return
+        hits = search_places(text, limit=1)
+        if not hits:
+            self.add_error(
+                "place",
+                _(
+                    "Zu „%(text)s“ haben wir keinen Ort gefunden. Versuchen Sie Straße und Ort, "
+                    "z. B. „Lindenweg, Heidestadt“, oder nur den Ortsnamen."
+                )
+                % {"text": text},
+            )
+            return
+        data["lat"], data["lon"], data["place"] = hits[0].lat, hits[0].lon, hits[0].label
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._locate(data)
+        if self.has_error("place"):
+            return data
         has_point = data.get("lat") is not None and data.get("lon") is not None
         chosen = [data.get("authority") is not None, has_point, bool(data.get("area"))]
         if not any(chosen):
             raise forms.ValidationError(
                 _(
-                    "Bitte wählen Sie eine Gemeinde, geben Sie einen Mittelpunkt an oder "
-                    "zeichnen Sie ein Gebiet in die Karte."
+                    "Bitte geben Sie einen Ort als Mittelpunkt an, wählen Sie eine Gemeinde "
+                    "oder zeichnen Sie ein Gebiet in die Karte."
                 )
             )
         if chosen.count(True) > 1:
             raise forms.ValidationError(
                 _(
-                    "Bitte wählen Sie nur eines: eine Gemeinde, einen Mittelpunkt oder ein "
-                    "gezeichnetes Gebiet."
+                    "Bitte wählen Sie nur eines: einen Ort als Mittelpunkt, eine Gemeinde oder "
+                    "ein gezeichnetes Gebiet."
                 )
             )
         if has_point and data.get("radius_m") is None:

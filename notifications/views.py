@@ -38,7 +38,7 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             drawn = alerts.drawn_area(data["area"]) if data.get("area") else None
             alerts.alert_create(
                 user=request.user,
-                name=data.get("name") or "",
+                name=data.get("name") or (data.get("place") if point is not None else "") or "",
                 authority=data.get("authority"),
                 point=point,
                 radius_m=data.get("radius_m") if point is not None else None,
@@ -61,6 +61,12 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "draw_strings": {
                 "drawn": _("Gebiet gezeichnet. Es wird beim Einrichten verwendet."),
                 "cleared": _("Gezeichnetes Gebiet entfernt."),
+                "searching": _("Suche läuft …"),
+                "found": _("%(count)s Orte gefunden. Bitte einen auswählen."),
+                "none": _("Keinen Ort gefunden. Versuchen Sie Straße und Ort."),
+                "failed": _("Die Suche ist gerade nicht möglich."),
+                "centre": _("Mittelpunkt: %(place)s"),
+                "mapPoint": _("Punkt auf der Karte"),
             },
         },
         status=400 if request.method == "POST" else 200,

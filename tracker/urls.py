@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import abuse, feeds, views
+from . import abuse, feeds, live, views
 
 app_name = "tracker"
 urlpatterns = [
@@ -10,9 +10,11 @@ urlpatterns = [
     path("melden/", views.report_new, name="report-new"),
     path("karte/", views.public_map, name="map"),
     path("meldungen/<int:pk>/", views.report_detail, name="report"),
+    path("meldungen/<int:pk>/stand.json", live.public_state, name="report-live"),
     path("meldungen/<int:pk>/danke/", views.report_thanks, name="thanks"),
     path("meldungen/<int:pk>/missbrauch/", abuse.report_abuse, name="report-abuse"),
     path("verfolgen/<str:token>/", views.track, name="track"),
+    path("verfolgen/<str:token>/stand.json", live.track_state, name="track-live"),
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
     # Feeds of new public reports (tracker.feeds): all, per Gemeinde, per category.
     path("meldungen/neu.rss", feeds.NewReportsFeed(), name="feed-rss"),

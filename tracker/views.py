@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
+from boundaries.identity import use_identity_of
 from boundaries.services import OutsideServiceArea
 from core import params
 from core.errors import add_errors_to_form
@@ -202,6 +203,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.public_reports(), pk=pk)
+    use_identity_of(request, report.authority)
     lat, lon = _public_position(report)
     config = {"report": {"lat": lat, "lon": lon, "status": report.status}}
     return render(
@@ -246,6 +248,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     report = get_object_or_404(
         Report.objects.select_related("category", "authority"), tracking_token=token
     )
+    use_identity_of(request, report.authority)
     response = render(
         request,
         "tracker/track.html",

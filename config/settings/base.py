@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "boundaries.identity.portal",
             ],
         },
     },
@@ -450,3 +451,12 @@ OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
 # Council sessions from OParl (events/oparl): per page connect/read timeout, further tries.
 OPARL_TIMEOUT = (5.0, env.float("OPARL_READ_TIMEOUT", default=30.0))
 OPARL_RETRIES = env.int("OPARL_RETRIES", default=2)
+
+# Live status on the tracking, report, "Meine Anliegen" and queue pages: seconds between the
+# pages' conditional polls (tracker.live; stretched while nothing changes, paused when hidden).
+LIVE_STATUS_INTERVAL = env.int("LIVE_STATUS_INTERVAL", default=20)
+# The operating authority (slug) whose name, logo and colours brand the portal
+# (boundaries.identity); empty or unknown: the first active Kreis, else plain "Mängelmelder".
+OPERATING_AUTHORITY = env.str("OPERATING_AUTHORITY", default="demo-landkreis-heideland")
+# How frontend (which imports no domain app) learns the identity outside templates (manifest).
+PORTAL_IDENTITY = "boundaries.identity.current_identity"

@@ -99,6 +99,7 @@ def test_my_reports_needs_a_fixed_number_of_queries(
             tracking_token=f"t{number}",
         )
 
+    client.get("/")  # warms the cached portal identity (boundaries.identity)
     # session, user, count for the paginator, the page of reports with their joins, the
     # unread updates of the page (notifications), and the applications of the Serviceportal
     # (catalogue) with theirs, and the marked upcoming events (events) with theirs

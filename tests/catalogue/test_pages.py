@@ -144,6 +144,7 @@ def test_list_pages_need_a_bounded_number_of_queries(
     application_submit(
         catalogue["hundesteueranmeldung"], applicant=citizen, point=IN_STADT, data=DOG_FORM
     )
+    counts()  # warms the cached portal identity (boundaries.identity)
     few = counts()
     for _ in range(5):
         application_submit(
@@ -151,3 +152,23 @@ def test_list_pages_need_a_bounded_number_of_queries(
         )
     assert counts() == few
     assert max(few) <= 15
+
+
+def test_authority_page_shows_address_hours_and_its_services(
+    region: Region, catalogue: dict[str, Service], client: Client
+) -> None:
+    region.kreis.address = "Kreishaus\nAm Markt 1"
+    region.kreis.opening_hours = "Mo–Fr 8–12 Uhr\nDo 14–18 Uhr"
+    region.kreis.phone = "04199 123-0"
+    region.kreis.save()
+    html = client.get(f"/stelle/{region.kreis.slug}/").content.decode()
+    assert "Kreishaus<br>Am Markt 1" in html
+    assert "<li>Mo–Fr 8–12 Uhr</li><li>Do 14–18 Uhr</li>" in html
+    assert 'href="tel:04199123-0"' in html
+    services = html[html.index("Dienstleistungen dieser Stelle") :]
+    # Kreis services are listed, the Gemeinde's dog tax is not.
+    kreis_services = [s for s in catalogue.values() if s.level == "kreis"]
+    assert kreis_services
+    for service in kreis_services:
+        assert service.name in services
+    assert "Hundesteueranmeldung" not in services

@@ -72,7 +72,10 @@ def test_sign_up_confirm_and_see_my_reports(live_server: Any, page: Page) -> Non
 
     expect(page).to_have_url(live_server.url + "/konto/anliegen/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Meine Anliegen")
-    expect(page.get_by_role("status")).to_contain_text("angemeldet als " + EMAIL)
+    # (the other status region is the live-status announcer of the report list)
+    expect(page.get_by_role("status").filter(has_text="angemeldet als")).to_contain_text(
+        "angemeldet als " + EMAIL
+    )
     # The guest report made with this address before signing up is now in the account.
     expect(page.get_by_role("heading", level=2)).to_contain_text(report.reference)
     expect(page.get_by_text("Gemeinde Musterdorf")).to_be_visible()

@@ -38,9 +38,14 @@ def test_alert_page_badge_and_unsubscribe_are_accessible(live_server: Any, page:
     assert_accessible(page)
 
     page.get_by_label("Bezeichnung").fill("Vor der Haustür")
-    page.get_by_label("Breitengrad des Mittelpunkts").fill("53.05")
-    page.get_by_label("Längengrad des Mittelpunkts").fill("10.1")
-    page.get_by_label("Radius in Metern").fill("400")
+    # The centre by the report form's place search, not by coordinates.
+    page.get_by_label("Ort als Mittelpunkt").fill("Moor")
+    page.get_by_role("button", name="Ort suchen").click()
+    page.locator(".place-result", has_text="Gemeinde Moor").click()
+    expect(page.locator("#alert-centre")).to_have_text("Mittelpunkt: Gemeinde Moor")
+    assert page.locator("#id_lat").input_value().startswith("53.0")
+    page.get_by_label("Umkreis in Metern").fill("400")
+    assert_accessible(page)
     page.get_by_label("täglich (Zusammenfassung)").check()
     page.get_by_role("button", name="Benachrichtigung einrichten").click()
     expect(page.get_by_text("Die Benachrichtigung ist eingerichtet.")).to_be_visible()

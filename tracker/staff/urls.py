@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import offline, views
+from . import live, offline, views
 
 app_name = "staff"
 urlpatterns = [
     path("arbeit/", views.queue, name="queue"),
+    path("arbeit/stand.json", live.queue_states, name="live"),
     path("arbeit/karte.json", views.queue_map_data, name="map-data"),
     path("arbeit/unterwegs/", offline.offline_page, name="offline"),
     path("arbeit/sammelaktion/", views.bulk, name="bulk"),
