@@ -49,6 +49,7 @@ SHOTS = [
     Shot("dienstleistungen", "/dienstleistungen/"),
     Shot("veranstaltungen", "/veranstaltungen/"),
     Shot("abfall", "/abfall/"),
+    Shot("beteiligung", "/beteiligung/"),
     Shot("arbeitsliste", "/arbeit/", login=CREW),
     Shot("planung", "/planung/", login=DISPATCHER, wait_for=".leaflet-container"),
     Shot("statistik", "/planung/statistik/", login=DISPATCHER, wait_for="canvas"),
