@@ -7,7 +7,9 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Bürgerbeteiligung")
 
     def ready(self) -> None:
-        from core import media
+        from django.urls import reverse
+
+        from core import feeds, media
 
         from . import media_access, privacy_parts
 
@@ -15,3 +17,15 @@ class ParticipationConfig(AppConfig):
         media.register("participation/results/", media_access.result_access)
         media.register("participation/statements/", media_access.statement_access)
         privacy_parts.register()
+        # New plans in the site's feed list (/feeds/) and as <link rel="alternate"> on the
+        # participation pages.
+        feeds.register(
+            feeds.FeedLink(
+                key="plans",
+                title=_("Neue Bebauungspläne in der Auslegung"),
+                rss_url=lambda: reverse("participation:rss"),
+                atom_url=lambda: reverse("participation:atom"),
+                pages=("/beteiligung/",),
+                order=40,
+            )
+        )
