@@ -50,17 +50,18 @@ def test_feed_overview_lists_variants_per_gemeinde_and_category(
 
 @pytest.fixture
 def plans_feed() -> Iterator[None]:
-    """What a later app (participation) does in its ready(): register its feed by name."""
+    """What an app (participation) does in its ready(): register its feed by name. A test key,
+    so the real plans feed stays registered for the other tests."""
     feeds.register(
         feeds.FeedLink(
-            key="plans",
+            key="test-plans",
             title="Neue Bebauungspläne",
             rss_url=lambda: "/beteiligung/neu.rss",
             pages=("/beteiligung/",),
         )
     )
     yield
-    feeds._feeds.pop("plans")
+    feeds._feeds.pop("test-plans")
 
 
 def test_an_app_registers_its_feed_without_the_shell_knowing_it(
