@@ -49,6 +49,8 @@ SHELL_FILES = [
 ]
 # The offline report queue, shared by the report page and the worker (docs/offline.md).
 OFFLINE_REPORT_SCRIPTS = ["vendor/idb/umd.js", "js/offline-reports-store.js"]
+# The crews' queue of changes, shared by the Unterwegs page and the worker (docs/offline.md).
+CREW_QUEUE_SCRIPT = "js/crew-queue.js"
 THEME_COLOUR = "#00508c"
 BASEMAP_CACHE_ENTRIES = 5000
 
@@ -134,6 +136,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
                 json.dumps(static(name)) for name in OFFLINE_REPORT_SCRIPTS
             ),
             "reports_path": json.dumps(reverse("api:reports")),
+            "crew_queue_script": json.dumps(static(CREW_QUEUE_SCRIPT)),
         },
     )
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 AXE_JS = (
     Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,3 +49,26 @@ def assert_accessible(page: Page) -> None:
         for v in violations
     ]
     assert not violations, "axe-core found accessibility violations:\n" + "\n".join(summary)
+
+
+def dispatch_sync(context: BrowserContext, page: Page, tag: str) -> None:
+    """Fire the worker's Background Sync event, as the browser does when the network returns."""
+    cdp = context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(r["registrationId"] for r in event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(300)
+    assert registrations, "no service worker registration"
+    origin = page.evaluate("() => location.origin")
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": origin,
+            "registrationId": registrations[-1],
+            "tag": tag,
+            "lastChance": False,
+        },
+    )

@@ -21,7 +21,7 @@ from allauth.account.models import EmailAddress
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, dispatch_sync
 from tests.factories import RoadFactory
 from tests.tracker.staff.fixtures import World, make_world
 from tracker import services
@@ -86,7 +86,7 @@ def shoot(page: Page, name: str) -> None:
     page.set_viewport_size(PHONE)
 
 
-def log_in_and_save(page: Page, live_server: Any, world: World) -> None:
+def log_in_and_save(page: Page, live_server: Any, world: World, reports: int = 2) -> None:
     page.goto(live_server.url + "/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill(world.crew.email)
     page.get_by_label("Passwort:", exact=True).fill(PASSWORD)
@@ -98,7 +98,7 @@ def log_in_and_save(page: Page, live_server: Any, world: World) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
     page.get_by_role("button", name="Für unterwegs speichern").click()
     status = page.locator("#crew-save-status")
-    expect(status).to_contain_text("Gespeichert: 2 Meldungen", timeout=120_000)
+    expect(status).to_contain_text(f"Gespeichert: {reports} Meldungen", timeout=120_000)
     expect(status).to_contain_text("Kartenkacheln")
     shoot(page, "crew-save-queue")
     assert_accessible(page)
@@ -195,3 +195,56 @@ def sync_with_a_conflict(
     started = Report.objects.get(pk=sign.pk)
     assert started.status == Status.IN_PROGRESS and started.priority == Priority.HIGH
     assert started.events.filter(note="Dringend: Vorfahrtsschild").exists()
+
+
+def wait_for_status(page: Page, report: Report, status: str, seconds: int) -> bool:
+    for _ in range(seconds * 10):
+        if Report.objects.get(pk=report.pk).status == status:
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
+def test_a_change_made_offline_is_sent_by_the_worker_after_the_page_is_closed(
+    live_server: Any,
+    phone: tuple[BrowserContext, list[str]],
+    world: World,
+) -> None:
+    """Background Sync: the crew queues a change offline and closes the page; when the
+    connection returns the browser wakes the service worker, which sends it."""
+    pothole = world.report(description="Tiefes Schlagloch am Heideweg")
+    services.report_assign(pothole, team=world.team, by=world.dispatcher)
+    context, elsewhere = phone
+    page = context.new_page()
+    log_in_and_save(page, live_server, world, reports=1)
+    context.set_offline(True)
+    page.goto(live_server.url + f"/arbeit/meldungen/{pothole.pk}/")
+    expect(page.locator("#crew-detail h2")).to_contain_text(pothole.reference)
+    page.get_by_label("in Arbeit").check()
+    page.get_by_label("Notiz für die meldende Person").fill("Wir sind vor Ort.")
+    page.get_by_role("button", name="Änderung speichern").click()
+    expect(page.locator("#crew-sync-summary")).to_contain_text("auch wenn Sie die Seite schließen")
+    page.close()
+    assert Report.objects.get(pk=pothole.pk).status == Status.PLANNED  # nothing sent offline
+
+    context.set_offline(False)
+    other = context.new_page()  # any page of the portal, not the crew's
+    other.goto(live_server.url + "/impressum/")
+    # Chromium fires the sync event itself when the connection returns; should it wait, the
+    # test fires it as the browser would.
+    if not wait_for_status(other, pothole, Status.IN_PROGRESS, seconds=5):
+        dispatch_sync(context, other, "mm-crew-changes")
+        wait_for_status(other, pothole, Status.IN_PROGRESS, seconds=15)
+    started = Report.objects.get(pk=pothole.pk)
+    assert started.status == Status.IN_PROGRESS
+    sent = started.events.filter(kind=ReportEvent.Kind.STATUS, note="Wir sind vor Ort.")
+    assert sent.count() == 1
+
+    # The Unterwegs page shows it as sent; a second sync sends nothing again.
+    other.goto(live_server.url + "/arbeit/unterwegs/")
+    expect(other.locator("#crew-changes li")).to_have_count(1)
+    expect(other.locator("#crew-changes li")).to_contain_text("gesendet")
+    dispatch_sync(context, other, "mm-crew-changes")
+    other.wait_for_timeout(1000)
+    assert Report.objects.get(pk=pothole.pk).events.filter(note="Wir sind vor Ort.").count() == 1
+    assert not elsewhere, elsewhere

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, dispatch_sync
 from tests.e2e.test_reporting import TIMEOUT, photo, region  # noqa: F401 - shared fixtures
 from tracker.models import IdempotencyKey, Report
 
@@ -69,29 +69,6 @@ def fill_report_offline(page: Page, image: Path) -> None:
     page.get_by_role("button", name="Meldung absenden").click()
 
 
-def dispatch_sync(context: BrowserContext, page: Page) -> None:
-    """Fire the worker's Background Sync event, as the browser does when the network returns."""
-    cdp = context.new_cdp_session(page)
-    registrations: list[str] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.extend(r["registrationId"] for r in event["registrations"]),
-    )
-    cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(300)
-    assert registrations, "no service worker registration"
-    origin = page.evaluate("() => location.origin")
-    cdp.send(
-        "ServiceWorker.dispatchSyncEvent",
-        {
-            "origin": origin,
-            "registrationId": registrations[-1],
-            "tag": SYNC_TAG,
-            "lastChance": False,
-        },
-    )
-
-
 def test_report_filed_offline_waits_and_is_sent_once_when_online(
     live_server: Any,
     context: BrowserContext,
@@ -116,7 +93,7 @@ def test_report_filed_offline_waits_and_is_sent_once_when_online(
 
     # Back online: the page's "online" handler and the worker's Background Sync both send.
     context.set_offline(False)
-    dispatch_sync(context, page)
+    dispatch_sync(context, page, SYNC_TAG)
     sent = page.locator("#offline-sent")
     expect(sent).to_be_visible(timeout=TIMEOUT)
     report = Report.objects.get()
@@ -231,7 +208,7 @@ def test_background_sync_sends_while_the_report_page_is_closed(
     context.set_offline(False)
     other = context.new_page()
     other.goto(live_server.url + "/")  # a page without the offline queue's script
-    dispatch_sync(context, other)
+    dispatch_sync(context, other, SYNC_TAG)
     for _ in range(60):
         if Report.objects.exists():
             break

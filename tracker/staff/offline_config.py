@@ -81,6 +81,10 @@ def sync_strings() -> dict[str, str]:
         "error": _("abgelehnt"),
         "blocked": _("wartet (vorherige Änderung dieser Meldung ist noch offen)"),
         "queued": _("Gespeichert – wird gesendet, sobald eine Verbindung besteht."),
+        "queuedBackground": _(
+            "Gespeichert – wird gesendet, sobald eine Verbindung besteht, auch wenn Sie die "
+            "Seite schließen."
+        ),
         "syncing": _("Wird gesendet …"),
         "syncDone": _("Alle Änderungen sind gesendet."),
         "syncOffline": _("Keine Verbindung: Die Änderungen warten auf diesem Gerät."),

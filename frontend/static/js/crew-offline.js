@@ -11,24 +11,24 @@
  *   (IndexedDB "changes") and sent in order when online, each with the report version it was
  *   based on (expected_version). 409 = someone changed the report meanwhile: both versions are
  *   shown; the crew applies their change again on the current state or discards it.
+ *   The queue and the sending live in js/crew-queue.js, shared with the service worker, which
+ *   sends on Background Sync when the connection returns, also with the page closed.
  *   Nothing is dropped without the crew's decision.
  */
 (function () {
   "use strict";
 
   var configElement = document.getElementById("crew-offline-config");
-  if (!configElement || !window.indexedDB || !window.fetch) {
+  if (!configElement || !window.indexedDB || !window.fetch || !window.MMCrewQueue) {
     return;
   }
   var C = JSON.parse(configElement.textContent);
   var S = C.strings;
-  var DB_NAME = "mm-crew";
   var CREW_CACHE = "mm-crew";
   var STATIC_CACHE = "mm-static";
   var TILE_CACHE = "mm-basemap";
   // Status steps a crew can take on the road (the server checks them again when sent).
   var STEPS = { planned: ["in_progress", "done"], in_progress: ["planned", "done"] };
-  var CONTACT = ["reporter_name", "reporter_email", "reporter_phone"];
 
   function fmt(template, values) {
     return String(template).replace(/%\((\w+)\)s/g, function (match, key) {
@@ -76,64 +76,15 @@
     }) + " MB";
   }
 
-  // ---- IndexedDB --------------------------------------------------------------------------
+  // ---- the device's stores (js/crew-queue.js, shared with the service worker) -------------
 
-  var dbPromise = null;
-
-  function db() {
-    if (!dbPromise) {
-      dbPromise = new Promise(function (resolve, reject) {
-        var request = indexedDB.open(DB_NAME, 1);
-        request.onupgradeneeded = function () {
-          var database = request.result;
-          database.createObjectStore("reports", { keyPath: "id" });
-          database.createObjectStore("changes", { keyPath: "seq", autoIncrement: true });
-          database.createObjectStore("meta", { keyPath: "key" });
-        };
-        request.onsuccess = function () { resolve(request.result); };
-        request.onerror = function () { reject(request.error); };
-      });
-    }
-    return dbPromise;
-  }
-
-  function store(name, mode, work) {
-    return db().then(function (database) {
-      return new Promise(function (resolve, reject) {
-        var transaction = database.transaction(name, mode);
-        var result;
-        var request = work(transaction.objectStore(name));
-        if (request) {
-          request.onsuccess = function () { result = request.result; };
-        }
-        transaction.oncomplete = function () { resolve(result); };
-        transaction.onerror = function () { reject(transaction.error); };
-        transaction.onabort = function () { reject(transaction.error); };
-      });
-    });
-  }
-
-  function getAll(name) { return store(name, "readonly", function (s) { return s.getAll(); }); }
-  function getOne(name, key) { return store(name, "readonly", function (s) { return s.get(key); }); }
-  function putOne(name, value) { return store(name, "readwrite", function (s) { return s.put(value); }); }
-  function clearStore(name) { return store(name, "readwrite", function (s) { return s.clear(); }); }
-
-  function putMany(name, values, clearFirst) {
-    return store(name, "readwrite", function (s) {
-      if (clearFirst) {
-        s.clear();
-      }
-      values.forEach(function (value) { s.put(value); });
-      return null;
-    });
-  }
-
-  function withoutContact(detail) {
-    if (detail && detail.properties) {
-      CONTACT.forEach(function (key) { delete detail.properties[key]; });
-    }
-    return detail;
-  }
+  var Q = window.MMCrewQueue;
+  var getAll = Q.getAll;
+  var getOne = Q.getOne;
+  var putOne = Q.putOne;
+  var putMany = Q.putMany;
+  var clearStore = Q.clearStore;
+  var withoutContact = Q.withoutContact;
 
   // ---- saving for the road ----------------------------------------------------------------
 
@@ -276,10 +227,7 @@
     await putMany("reports", records, true);
     // Sent and discarded changes were shown until now; the fresh state replaces them.
     var settled = (await getAll("changes")).filter(function (c) { return c.state === "sent" || c.state === "discarded"; });
-    await store("changes", "readwrite", function (s) {
-      settled.forEach(function (c) { s.delete(c.seq); });
-      return null;
-    });
+    await Q.deleteMany("changes", settled.map(function (c) { return c.seq; }));
     var photos = [];
     records.forEach(function (record) {
       (record.detail.properties.photos || []).forEach(function (photo) {
@@ -328,112 +276,20 @@
     });
   }
 
-  // ---- the queue of changes ---------------------------------------------------------------
+  // ---- the queue of changes (sent by js/crew-queue.js) ------------------------------------
 
-  var syncing = false;
-
-  function byId(records) {
-    var map = {};
-    records.forEach(function (record) { map[record.id] = record; });
-    return map;
-  }
+  var backgroundSync = false;
 
   async function queueChange(reportId, action, body, photo) {
-    var record = await getOne("reports", reportId);
-    await putOne("changes", {
-      reportId: reportId, reference: record.detail.properties.reference, action: action,
-      body: body, photo: photo || null, photoName: photo ? photo.name || "nachher.jpg" : "",
-      baseVersion: record.detail.properties.version, baseUpdated: record.detail.properties.updated_at,
-      state: "waiting", createdAt: new Date().toISOString(),
-    });
+    await Q.queueChange(reportId, action, body, photo);
+    await Q.rememberSync(C.api, C.me, MM.csrfToken());
+    backgroundSync = await Q.requestBackgroundSync();
   }
 
-  /* Waiting changes of the report that were based on `from` follow the crew's own change that
-     took the report to `to` (they were made on top of it). */
-  async function rebase(changes, reportId, from, to) {
-    var moved = changes.filter(function (c) {
-      return c.reportId === reportId && c.state === "waiting" && c.baseVersion === from;
-    });
-    moved.forEach(function (c) { c.baseVersion = to; });
-    if (moved.length) {
-      await putMany("changes", moved, false);
-    }
-  }
-
-  async function send(change) {
-    var url = C.api + "/" + change.reportId + "/" + change.action;
-    if (change.action === "photo") {
-      var form = new FormData();
-      form.append("photo", change.photo, change.photoName || "nachher.jpg");
-      form.append("kind", "after");
-      form.append("expected_version", change.baseVersion);
-      return MM.post(url, form);
-    }
-    return MM.post(url, Object.assign({}, change.body, { expected_version: change.baseVersion }));
-  }
-
-  async function storeDetail(detail) {
-    await putOne("reports", { id: detail.id, detail: withoutContact(detail) });
-  }
-
-  async function applyOutcome(change, result, changes, blocked) {
-    if (result.ok) {
-      change.state = "sent";
-      change.sentAt = new Date().toISOString();
-      change.photo = null;
-      await putOne("changes", change);
-      await storeDetail(result.body);
-      await rebase(changes, change.reportId, change.baseVersion, result.body.properties.version);
-      return;
-    }
-    blocked[change.reportId] = true;
-    if (result.status === 409 && result.body && result.body.current) {
-      change.state = "conflict";
-      change.message = result.body.detail;
-      change.current = withoutContact(result.body.current);
-      await storeDetail(result.body.current);
-    } else {
-      change.state = "error";
-      change.message = MM.messages(result.body || {}).join(" ");
-    }
-    await putOne("changes", change);
-  }
-
-  /* Send the waiting changes in order. A report with an open conflict or refusal holds back
-     its later changes; other reports go on. No connection: stop, everything keeps waiting. */
+  /* Send the waiting changes now (the worker does the same on Background Sync). */
   async function sync() {
-    if (syncing) {
-      return "busy";
-    }
-    syncing = true;
-    var outcome = "done";
-    try {
-      var changes = (await getAll("changes")).sort(function (a, b) { return a.seq - b.seq; });
-      var blocked = {};
-      changes.forEach(function (c) {
-        if (c.state === "conflict" || c.state === "error") { blocked[c.reportId] = true; }
-      });
-      var waiting = changes.filter(function (c) { return c.state === "waiting"; });
-      if (waiting.length) { summary(S.syncing); }
-      for (var i = 0; i < waiting.length; i += 1) {
-        var change = waiting[i];
-        if (blocked[change.reportId]) {
-          continue;
-        }
-        var result = await send(change);
-        if (result.status === 0 || result.status >= 500) {
-          outcome = "offline";
-          break;
-        }
-        if (result.status === 401 || (result.status === 403 && !(await MM.getJSON(C.me)).ok)) {
-          outcome = "login";
-          break;
-        }
-        await applyOutcome(change, result, changes, blocked);
-      }
-    } finally {
-      syncing = false;
-    }
+    await Q.rememberSync(C.api, C.me, MM.csrfToken());
+    var outcome = await Q.syncAll(function () { summary(S.syncing); });
     await render(outcome);
     return outcome;
   }
@@ -441,8 +297,7 @@
   async function decide(change, how) {
     if (how === "apply") {
       var version = change.current.properties.version;
-      var changes = await getAll("changes");
-      await rebase(changes, change.reportId, change.baseVersion, version);
+      await Q.rebase(change.reportId, change.baseVersion, version);
       change.baseVersion = version;
       change.baseUpdated = change.current.properties.updated_at;
       change.state = "waiting";
@@ -454,6 +309,7 @@
     }
     delete change.current;
     delete change.message;
+    delete change.errors;
     await putOne("changes", change);
     if (how === "discard") {
       await render("discarded");
@@ -554,7 +410,7 @@
       var again = c.state === "conflict" ? "apply" : "retry";
       box.appendChild(h("section", { className: "crew-conflict", "aria-label": S.conflict + " " + c.reference }, [
         h("h3", { text: (c.state === "conflict" ? S.conflict : S.error) + ": " + c.reference }),
-        h("p", { className: "crew-conflict__message", text: c.message || "" }),
+        h("p", { className: "crew-conflict__message", text: c.message || MM.messages(c.errors || {}).join(" ") }),
         h("div", { className: "crew-conflict__sides" }, sides),
         h("div", { className: "crew-conflict__actions" }, [
           h("button", { type: "button", className: "button button--primary", onclick: function () { decide(c, again); } }, [c.state === "conflict" ? S.apply : S.retry]),
@@ -657,7 +513,6 @@
   }
 
   function afterQueued() {
-    summary(S.queued);
     var target = window.location.hash;
     render("queued").then(function () {
       window.location.hash = target;
@@ -703,7 +558,7 @@
   async function render(outcome) {
     if (!page) { return; }
     var records = await getAll("reports");
-    var changes = (await getAll("changes")).sort(function (a, b) { return a.seq - b.seq; });
+    var changes = Q.inOrder(await getAll("changes"));
     var meta = await getOne("meta", "saved");
     records.sort(function (a, b) { return a.detail.properties.reference < b.detail.properties.reference ? -1 : 1; });
     document.getElementById("crew-saved-at").textContent = meta ? fmt(S.savedAt, { when: when(meta.at) }) : S.nothingSaved;
@@ -715,6 +570,7 @@
     var waiting = changes.filter(function (c) { return c.state === "waiting"; }).length;
     var conflicts = changes.filter(function (c) { return c.state === "conflict" || c.state === "error"; }).length;
     var parts = [];
+    if (outcome === "queued") { parts.push(backgroundSync && !navigator.onLine ? S.queuedBackground : S.queued); }
     if (outcome === "offline") { parts.push(S.syncOffline); }
     if (outcome === "login") { parts.push(S.syncLogin); }
     if (conflicts) { parts.push(conflicts === 1 ? S.conflictOne : fmt(S.conflictCount, { count: conflicts })); }
@@ -742,6 +598,12 @@
     window.addEventListener("hashchange", function () { focusDetail = true; render(); });
     document.addEventListener("crew:saved", function () { render(); });
     document.getElementById("crew-sync-button").addEventListener("click", function () { sync(); });
+    // The worker sent changes in the background (Background Sync): show the new state.
+    if (navigator.serviceWorker) {
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data && event.data.type === "MM_CREW_CHANGED") { render(event.data.outcome); }
+      });
+    }
     saveUI(function () {
       return getOne("meta", "saved").then(function (meta) { return meta ? meta.source : C.source; });
     }, document.getElementById("crew-resave"));

@@ -72,6 +72,26 @@ workbox.routing.registerRoute(
     });
   }
 );
+
+// Changes the crew made offline (js/crew-queue.js): the page asks for a Background Sync when it
+// queues one; the browser wakes this worker when the connection returns, also with the page
+// closed. Still offline: the promise fails and the browser tries again later. The Web Lock in
+// crew-queue.js keeps this and the page's own sending from sending a change twice.
+importScripts({{ crew_queue_script|safe }});
+self.addEventListener("sync", function (event) {
+  var queue = self.MMCrewQueue;
+  if (event.tag !== queue.SYNC_TAG) {
+    return;
+  }
+  event.waitUntil(queue.syncAll().then(function (outcome) {
+    return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (pages) {
+      pages.forEach(function (page) { page.postMessage({ type: "MM_CREW_CHANGED", outcome: outcome }); });
+      if (outcome === "offline") {
+        throw new Error("still offline");
+      }
+    });
+  }));
+});
 // ---- end of the crews' section ----------------------------------------------------------------
 
 // Pages always from the network (they carry personal data); offline: the offline page.
