@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Refuses oversized bodies (Content-Length) before anything reads them.
     "config.middleware.RequestBodyCapMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Base-map tiles are answered here, past the session/locale/CSRF/login stack (public data).
+    "boundaries.middleware.BaseMapTileMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -111,3 +111,29 @@ def test_bad_tile_addresses_are_refused_with_a_message(client: Client, url: str)
 
 def test_extra_tiles_without_an_archive_are_not_found(client: Client) -> None:
     assert client.get("/tiles/extra/1/0/0").status_code == 404
+
+
+def test_a_tile_is_the_same_public_answer_for_a_signed_in_user(
+    client: Client, settings: Any, django_assert_num_queries: Any
+) -> None:
+    """Tiles skip the session/CSRF/login stack (boundaries.middleware): a signed-in user's
+    cached tile costs no query either (no session or user looked up), and is the anonymous
+    answer, cacheable by any shared cache, with the security headers kept."""
+    from tests.factories import UserFactory
+
+    settings.MAP_BASE_VERSION_SECONDS = 60
+    make_map_region()
+    url = tile_url(10.031, 53.0301, 16)
+    anonymous = client.get(url)
+    client.force_login(UserFactory())
+    with django_assert_num_queries(0):
+        signed_in = client.get(url)
+    assert signed_in.content == anonymous.content
+    assert "Cookie" not in signed_in.get("Vary", "")
+    assert not signed_in.cookies  # no session or CSRF cookie set or refreshed
+    assert "public" in signed_in["Cache-Control"]
+    assert signed_in["X-Content-Type-Options"] == "nosniff"
+    # Not a tile address: Django's own (German) 404 page, through the whole stack.
+    missing = client.get("/tiles/base/nichts")
+    assert missing.status_code == 404
+    assert "Seite nicht gefunden" in missing.content.decode()
