@@ -68,6 +68,15 @@ class XBezahlAccount(models.Model):
         return f"{self.authority} → {self.base_url}"
 
 
+PAYMENT_METHODS = {
+    "CREDITCARD": _("Kreditkarte"),
+    "PAYPAL": "PayPal",
+    "GIROPAY": "giropay",
+    "PAYDIRECT": "paydirekt",
+    "OTHER": _("andere Zahlart"),
+}
+
+
 class PaymentTransaction(models.Model):
     """One attempt to pay a fee on the platform. A failed or cancelled attempt stays for the
     record; the citizen may start another one. The platform's transaction reference is the
@@ -111,3 +120,7 @@ class PaymentTransaction(models.Model):
 
     def __str__(self) -> str:
         return self.kassenzeichen or self.request_id
+
+    @property
+    def payment_method_label(self) -> str:
+        return str(PAYMENT_METHODS.get(self.payment_method, self.payment_method))

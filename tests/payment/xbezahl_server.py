@@ -50,7 +50,7 @@ class XBezahlServer:
         *,
         originator_id: str = "mm-serviceportal",
         username: str = "portal",
-        password: str = "geheim",
+        password: str = "geheim",  # noqa: S107 - the test platform's own
         auth: str = "basic",
     ) -> None:
         self.originator_id = originator_id
@@ -64,7 +64,8 @@ class XBezahlServer:
         self._tokens: set[str] = set()
         self._counter = 0
         self._lock = threading.Lock()
-        self._httpd = _QuietServer(("127.0.0.1", 0), _handler(self))
+        handler = type("PlatformHandler", (Handler,), {"platform": self})
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -146,143 +147,132 @@ def request_problems(body: Any, known_ids: set[str]) -> dict[str, Any] | None:
     return None
 
 
-def _handler(server: XBezahlServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
+class Handler(BaseHTTPRequestHandler):
+    platform: XBezahlServer
 
-        # --- plumbing ------------------------------------------------------------------
+    def log_message(self, format: str, *args: Any) -> None:
+        return
 
-        def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in headers.items():
-                self.send_header(name.replace("_", "-"), value)
-            self.end_headers()
-            self.wfile.write(body)
+    # --- plumbing ------------------------------------------------------------------
 
-        def _json(self, status: int, data: Any) -> None:
-            kind = "application/problem+json" if status >= 400 else "application/json"
-            public = {k: v for k, v in data.items() if not k.startswith("_")}
-            self._send(status, json.dumps(public).encode(), kind)
+    def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(body)
 
-        def _body(self) -> bytes:
-            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+    def _json(self, status: int, data: Any) -> None:
+        kind = "application/problem+json" if status >= 400 else "application/json"
+        public = {k: v for k, v in data.items() if not k.startswith("_")}
+        self._send(status, json.dumps(public).encode(), kind)
 
-        def _authorised(self) -> bool:
-            given = self.headers.get("Authorization", "")
-            if server.auth == "none":
-                return True
-            if server.auth == "oauth2":
-                return given.startswith("Bearer ") and given[7:] in server._tokens
-            pair = f"{server.username}:{server.password}".encode()
-            return given == "Basic " + base64.b64encode(pair).decode()
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-        # --- the interface -------------------------------------------------------------
+    def _authorised(self) -> bool:
+        given = self.headers.get("Authorization", "")
+        if self.platform.auth == "none":
+            return True
+        if self.platform.auth == "oauth2":
+            return given.startswith("Bearer ") and given[7:] in self.platform._tokens
+        pair = f"{self.platform.username}:{self.platform.password}".encode()
+        return given == "Basic " + base64.b64encode(pair).decode()
 
-        def do_POST(self) -> None:
-            path = urlsplit(self.path).path
-            server.requests.append(("POST", path))
-            if path == "/oauth/token":
-                return self._token()
-            if path.startswith("/pay/"):
-                return self._pay(path.removeprefix("/pay/"))
-            parts = path.removeprefix(API + "/").split("/")
-            if (
-                not path.startswith(API + "/")
-                or len(parts) != 3
-                or parts[0] != "paymenttransaction"
-            ):
-                return self._json(404, problem(404, "UNSPECIFIED", "Unbekannter Pfad"))
-            time.sleep(server.delay)
-            if not self._authorised():
-                return self._json(403, problem(403, "FORBIDDEN", "Keine Berechtigung"))
-            if parts[1] != server.originator_id or not ID_PATTERN.match(parts[2]):
-                return self._json(
-                    400, problem(400, "NO_VALID_ORIGINATOR_OR_ENDPOINT", "Mandant unbekannt")
-                )
-            try:
-                body = json.loads(self._body())
-            except ValueError:
-                body = None
-            known = {t["paymentRequest"]["requestId"] for t in server.transactions.values()}
-            refused = request_problems(body, known)
-            if refused is not None:
-                return self._json(refused["status"], refused)
-            return self._json(200, server.new_transaction(parts[1], parts[2], body))
+    # --- the interface -------------------------------------------------------------
 
-        def do_GET(self) -> None:
-            path = urlsplit(self.path).path
-            server.requests.append(("GET", path))
-            if path.startswith("/pay/"):
-                return self._page(path.removeprefix("/pay/"))
-            parts = path.removeprefix(API + "/").split("/")
-            if (
-                not path.startswith(API + "/")
-                or len(parts) != 4
-                or parts[0] != "paymenttransaction"
-            ):
-                return self._json(404, problem(404, "UNSPECIFIED", "Unbekannter Pfad"))
-            time.sleep(server.delay)
-            if not self._authorised():
-                return self._json(403, problem(403, "FORBIDDEN", "Keine Berechtigung"))
-            transaction = server.transactions.get(parts[3])
-            if transaction is None or transaction["_endpoint"] != parts[2]:
-                return self._json(404, problem(404, "UNSPECIFIED", "Transaktion unbekannt"))
-            return self._json(200, transaction)
-
-        def _token(self) -> None:
-            pair = f"{server.username}:{server.password}".encode()
-            form = parse_qs(self._body().decode())
-            if self.headers.get("Authorization") != "Basic " + base64.b64encode(pair).decode():
-                return self._json(401, {"error": "invalid_client"})
-            if form.get("grant_type") != ["client_credentials"]:
-                return self._json(400, {"error": "unsupported_grant_type"})
-            server.token_requests += 1
-            token = uuid.uuid4().hex
-            server._tokens.add(token)
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        self.platform.requests.append(("POST", path))
+        if path == "/oauth/token":
+            return self._token()
+        if path.startswith("/pay/"):
+            return self._pay(path.removeprefix("/pay/"))
+        parts = path.removeprefix(API + "/").split("/")
+        if not path.startswith(API + "/") or len(parts) != 3 or parts[0] != "paymenttransaction":
+            return self._json(404, problem(404, "UNSPECIFIED", "Unbekannter Pfad"))
+        time.sleep(self.platform.delay)
+        if not self._authorised():
+            return self._json(403, problem(403, "FORBIDDEN", "Keine Berechtigung"))
+        if parts[1] != self.platform.originator_id or not ID_PATTERN.match(parts[2]):
             return self._json(
-                200, {"access_token": token, "token_type": "Bearer", "expires_in": 300}
+                400, problem(400, "NO_VALID_ORIGINATOR_OR_ENDPOINT", "Mandant unbekannt")
             )
+        try:
+            body = json.loads(self._body())
+        except ValueError:
+            body = None
+        known = {t["paymentRequest"]["requestId"] for t in self.platform.transactions.values()}
+        refused = request_problems(body, known)
+        if refused is not None:
+            return self._json(refused["status"], refused)
+        return self._json(200, self.platform.new_transaction(parts[1], parts[2], body))
 
-        # --- the pay page --------------------------------------------------------------
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        self.platform.requests.append(("GET", path))
+        if path.startswith("/pay/"):
+            return self._page(path.removeprefix("/pay/"))
+        parts = path.removeprefix(API + "/").split("/")
+        if not path.startswith(API + "/") or len(parts) != 4 or parts[0] != "paymenttransaction":
+            return self._json(404, problem(404, "UNSPECIFIED", "Unbekannter Pfad"))
+        time.sleep(self.platform.delay)
+        if not self._authorised():
+            return self._json(403, problem(403, "FORBIDDEN", "Keine Berechtigung"))
+        transaction = self.platform.transactions.get(parts[3])
+        if transaction is None or transaction["_endpoint"] != parts[2]:
+            return self._json(404, problem(404, "UNSPECIFIED", "Transaktion unbekannt"))
+        return self._json(200, transaction)
 
-        def _page(self, transaction_id: str) -> None:
-            transaction = server.transactions.get(transaction_id)
-            if transaction is None:
-                return self._send(404, b"Unbekannte Zahlung", "text/plain; charset=utf-8")
-            request = transaction["paymentRequest"]
-            choices = "".join(
-                f'<label><input type="radio" name="method" value="{key}"'
-                f"{' checked' if key == 'CREDITCARD' else ''}> {label}</label><br>"
-                for key, label in METHODS.items()
-            )
-            page = (
-                '<!doctype html><html lang="de"><head><meta charset="utf-8">'
-                "<title>Bezahlplattform (Test)</title></head><body><main>"
-                "<h1>Bezahlplattform (Test)</h1>"
-                f"<p>{html.escape(str(request.get('description', '')))}</p>"
-                f"<p>Betrag: <strong>{request['grosAmount']:.2f} EUR</strong></p>"
-                f'<form method="post"><fieldset><legend>Zahlart</legend>{choices}</fieldset>'
-                '<button name="action" value="pay">Bezahlen</button> '
-                '<button name="action" value="fail">Zahlung ablehnen (Test)</button> '
-                '<button name="action" value="cancel">Abbrechen</button>'
-                "</form></main></body></html>"
-            )
-            return self._send(200, page.encode(), "text/html; charset=utf-8")
+    def _token(self) -> None:
+        pair = f"{self.platform.username}:{self.platform.password}".encode()
+        form = parse_qs(self._body().decode())
+        if self.headers.get("Authorization") != "Basic " + base64.b64encode(pair).decode():
+            return self._json(401, {"error": "invalid_client"})
+        if form.get("grant_type") != ["client_credentials"]:
+            return self._json(400, {"error": "unsupported_grant_type"})
+        self.platform.token_requests += 1
+        token = uuid.uuid4().hex
+        self.platform._tokens.add(token)
+        return self._json(200, {"access_token": token, "token_type": "Bearer", "expires_in": 300})
 
-        def _pay(self, transaction_id: str) -> None:
-            transaction = server.transactions.get(transaction_id)
-            if transaction is None:
-                return self._send(404, b"Unbekannte Zahlung", "text/plain; charset=utf-8")
-            form = parse_qs(self._body().decode())
-            action = form.get("action", ["cancel"])[0]
-            method = form.get("method", ["CREDITCARD"])[0]
-            status = {"pay": "PAYED", "fail": "FAILED"}.get(action, "CANCELED")
-            if transaction["paymentInformation"]["status"] == "INITIAL":
-                server.finish(transaction_id, status, method)
-            location = transaction["paymentRequest"]["redirectUrl"]
-            return self._send(303, b"", "text/plain", Location=location)
+    # --- the pay page --------------------------------------------------------------
 
-    return Handler
+    def _page(self, transaction_id: str) -> None:
+        transaction = self.platform.transactions.get(transaction_id)
+        if transaction is None:
+            return self._send(404, b"Unbekannte Zahlung", "text/plain; charset=utf-8")
+        request = transaction["paymentRequest"]
+        choices = "".join(
+            f'<label><input type="radio" name="method" value="{key}"'
+            f"{' checked' if key == 'CREDITCARD' else ''}> {label}</label><br>"
+            for key, label in METHODS.items()
+        )
+        page = (
+            '<!doctype html><html lang="de"><head><meta charset="utf-8">'
+            "<title>Bezahlplattform (Test)</title></head><body><main>"
+            "<h1>Bezahlplattform (Test)</h1>"
+            f"<p>{html.escape(str(request.get('description', '')))}</p>"
+            f"<p>Betrag: <strong>{request['grosAmount']:.2f} EUR</strong></p>"
+            f'<form method="post"><fieldset><legend>Zahlart</legend>{choices}</fieldset>'
+            '<button name="action" value="pay">Bezahlen</button> '
+            '<button name="action" value="fail">Zahlung ablehnen (Test)</button> '
+            '<button name="action" value="cancel">Abbrechen</button>'
+            "</form></main></body></html>"
+        )
+        return self._send(200, page.encode(), "text/html; charset=utf-8")
+
+    def _pay(self, transaction_id: str) -> None:
+        transaction = self.platform.transactions.get(transaction_id)
+        if transaction is None:
+            return self._send(404, b"Unbekannte Zahlung", "text/plain; charset=utf-8")
+        form = parse_qs(self._body().decode())
+        action = form.get("action", ["cancel"])[0]
+        method = form.get("method", ["CREDITCARD"])[0]
+        status = {"pay": "PAYED", "fail": "FAILED"}.get(action, "CANCELED")
+        if transaction["paymentInformation"]["status"] == "INITIAL":
+            self.platform.finish(transaction_id, status, method)
+        location = transaction["paymentRequest"]["redirectUrl"]
+        return self._send(303, b"", "text/plain", Location=location)
