@@ -7,12 +7,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scope import AuthorityScopedAdmin
 
 from .models import PaymentTransaction, XBezahlAccount
+
+
+def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """URLs typed without a scheme are https (Django 6's default, without its warning)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class XBezahlAccountForm(forms.ModelForm[XBezahlAccount]):
@@ -28,6 +36,7 @@ class XBezahlAccountForm(forms.ModelForm[XBezahlAccount]):
     class Meta:
         model = XBezahlAccount
         exclude: list[str] = []
+        formfield_callback = _https_by_default
 
     def clean_secret(self) -> str:
         secret: str = self.cleaned_data.get("secret") or ""

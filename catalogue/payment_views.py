@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_stubs_ext import StrOrPromise
 
 from . import selectors
 from .epayment import PaymentNotPossible, payment_refresh, payment_start_online
@@ -60,7 +61,7 @@ def payment_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(attempt.pay_url, status=303)
 
 
-RESULT_MESSAGES = {
+RESULT_MESSAGES: dict[str, tuple[int, StrOrPromise]] = {
     Status.PAYED: (
         messages.SUCCESS,
         gettext_lazy(

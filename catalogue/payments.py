@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -115,7 +115,7 @@ def provider_for_authority(authority: Authority) -> PaymentProvider:
         available = getattr(provider, "available_for", None)
         if available is None or available(authority):
             return provider
-    return InvoiceProvider()
+    return cast("PaymentProvider", InvoiceProvider())
 
 
 def provider_for(payment: Payment) -> PaymentProvider:

@@ -353,3 +353,29 @@ def test_beat_schedules_the_reconciliation_by_name() -> None:
     entries = django_settings.CELERY_BEAT_SCHEDULE.values()
     assert any(entry["task"] == "catalogue.reconcile_payments" for entry in entries)
     assert "catalogue.reconcile_payments" in current_app.tasks
+
+
+def test_admin_keeps_the_secret_and_asks_for_what_oauth_needs(
+    stadt_account: XBezahlAccount, xbezahl: XBezahlServer
+) -> None:
+    from catalogue.payment_admin import XBezahlAccountForm
+
+    data = {
+        "authority": stadt_account.authority_id,
+        "base_url": xbezahl.base_url,
+        "originator_id": "mm-serviceportal",
+        "endpoint_id": "stadt-frei",
+        "auth": "basic",
+        "username": "portal",
+        "secret": "",
+        "is_active": "on",
+    }
+    form = XBezahlAccountForm(data=data, instance=stadt_account)
+    assert form.is_valid(), form.errors
+    assert form.save().secret == "geheim"
+    assert 'value="geheim"' not in str(form["secret"])
+    refused = XBezahlAccountForm(data={**data, "auth": "oauth2"}, instance=stadt_account)
+    assert not refused.is_valid()
+    assert "Token-URL" in str(refused.errors)
+    bad_id = XBezahlAccountForm(data={**data, "endpoint_id": "Stadt Frei!"}, instance=stadt_account)
+    assert not bad_id.is_valid() and "endpoint_id" in bad_id.errors
