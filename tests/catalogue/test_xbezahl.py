@@ -29,6 +29,7 @@ from catalogue.models import (
 )
 from catalogue.xbezahl import purpose_text
 from tests.catalogue.conftest import IN_AUEDORF, IN_STADT, Region
+from tests.factories import staff
 from tests.payment.xbezahl_server import XBezahlServer
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +149,11 @@ def test_citizen_pays_online_and_the_application_proceeds(
     assert payment.invoice_number == ""
     page = client.get(f"/dienstleistungen/antraege/{applied.pk}/").content.decode()
     assert "Zahlung ausstehend" in page and "Jetzt online bezahlen" in page
+    # The application waits for the payment, in "Meine Anliegen" and in the office's queue.
+    assert "Zahlung ausstehend" in client.get("/konto/anliegen/").content.decode()
+    office = Client()
+    office.force_login(staff(applied.authority))
+    assert "Zahlung ausstehend" in office.get("/dienstleistungen/bearbeitung/").content.decode()
 
     pay_url = pay_now(client, applied)
     assert pay_url.startswith(xbezahl.root + "/pay/")
@@ -170,6 +176,8 @@ def test_citizen_pays_online_and_the_application_proceeds(
     assert attempt.kassenzeichen.startswith("KZ-")
     assert ApplicationEvent.objects.filter(application=applied, note="Gebühr bezahlt").exists()
     assert "Jetzt online bezahlen" not in page
+    assert "Zahlung ausstehend" not in client.get("/konto/anliegen/").content.decode()
+    assert "Zahlung ausstehend" not in office.get("/dienstleistungen/bearbeitung/").content.decode()
     # Nothing more to pay.
     again = client.post(f"/dienstleistungen/antraege/{applied.pk}/bezahlen/", follow=True)
     assert "nicht (mehr) online bezahlt" in again.content.decode()
