@@ -387,3 +387,27 @@ def test_admin_keeps_the_secret_and_asks_for_what_oauth_needs(
     assert "Token-URL" in str(refused.errors)
     bad_id = XBezahlAccountForm(data={**data, "endpoint_id": "Stadt Frei!"}, instance=stadt_account)
     assert not bad_id.is_valid() and "endpoint_id" in bad_id.errors
+
+
+def test_api_tells_the_app_how_the_fee_is_paid(
+    region: Region,
+    catalogue: dict[str, Service],
+    stadt_account: XBezahlAccount,
+    verified_citizen: User,
+    client: Client,
+) -> None:
+    client.force_login(verified_citizen)
+    answer = client.post(
+        "/api/v1/services/meldebescheinigung/applications",
+        {"art": "einfach", "lat": IN_STADT.y, "lon": IN_STADT.x},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    payment = answer.json()["payment"]
+    assert payment == {
+        "amount": "10.00",
+        "label": "Meldebescheinigung",
+        "provider": "xbezahl",
+        "state": "open",
+        "invoice_number": "",
+    }
