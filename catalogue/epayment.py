@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,7 +172,8 @@ def payments_reconcile(*, limit: int = 500) -> ReconcileSummary:
         PaymentTransaction.objects.filter(status=Status.INITIAL)
         .exclude(transaction_id="")
         .select_related("payment__application__authority")
-        .order_by("checked_at", "created_at")[:limit]
+        # Never asked first, then the longest unasked.
+        .order_by(F("checked_at").asc(nulls_first=True), "created_at")[:limit]
     )
     for attempt in open_attempts:
         summary.checked += 1
