@@ -1,5 +1,6 @@
 """Online payment in a real browser: the citizen sees the fee before submitting, applies,
-cancels on the platform's pay page, tries again with PayPal and comes back to a paid fee —
+cancels on the platform's pay page, has her card declined, tries again with PayPal and
+comes back to a paid fee —
 every page of ours checked with axe-core."""
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[XBezahlServer]:
     server.stop()
 
 
-def test_citizen_cancels_then_pays_with_paypal(
+def test_citizen_cancels_is_declined_then_pays_with_paypal(
     live_server: Any,
     page: Page,
     region: Region,  # noqa: F811
@@ -82,6 +83,12 @@ def test_citizen_cancels_then_pays_with_paypal(
     expect(page.get_by_text("Sie haben die Bezahlung abgebrochen")).to_be_visible()
     assert_accessible(page)
 
+    # Then her card is declined.
+    page.get_by_role("button", name="Erneut online bezahlen").click()
+    page.get_by_role("button", name="Zahlung ablehnen (Test)").click()
+    declined = page.get_by_text("Die Zahlung ist fehlgeschlagen; es wurde nichts abgebucht")
+    expect(declined).to_be_visible()
+
     page.get_by_role("button", name="Erneut online bezahlen").click()
     page.get_by_label("PayPal").check()
     page.get_by_role("button", name="Bezahlen", exact=True).click()
@@ -95,5 +102,6 @@ def test_citizen_cancels_then_pays_with_paypal(
     assert payment.state == Payment.State.PAID
     assert list(payment.transactions.values_list("status", flat=True)) == [
         PaymentTransaction.Status.CANCELED,
+        PaymentTransaction.Status.FAILED,
         PaymentTransaction.Status.PAYED,
     ]
