@@ -152,3 +152,7 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
         if isinstance(obj, Application):
             log_application_view(request.user, obj, "admin")
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+# Online payments (XBezahldienste accounts, payment transactions) register themselves.
+from . import payment_admin  # noqa: E402, F401

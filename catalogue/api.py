@@ -21,7 +21,7 @@ from boundaries.services import OutsideServiceArea, authorities_at
 from core import params
 
 from . import schema_forms, selectors, services
-from .models import Service
+from .models import Application, Service
 from .responsibility import Responsibility, responsibilities
 from .search import QUERY_MAX_CHARS, search_services
 
@@ -225,6 +225,21 @@ class ApplicationCreateView(APIView):
                 "url": request.build_absolute_uri(
                     reverse("catalogue:application", args=[application.pk])
                 ),
+                # The fee, if any; "xbezahl": the citizen pays online on the page at `url`.
+                "payment": _payment_out(application),
             },
             status=201,
         )
+
+
+def _payment_out(application: Application) -> dict[str, Any] | None:
+    payment = selectors.payment_of(application)
+    if payment is None:
+        return None
+    return {
+        "amount": str(payment.amount),
+        "label": payment.label,
+        "provider": payment.provider,
+        "state": payment.state,
+        "invoice_number": payment.invoice_number,
+    }

@@ -455,3 +455,8 @@ class SavedPlace(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# E-payment (XBezahldienste): in their own module, registered with the app from here.
+from .payment_models import PaymentTransaction as PaymentTransaction  # noqa: E402
+from .payment_models import XBezahlAccount as XBezahlAccount  # noqa: E402

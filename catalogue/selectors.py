@@ -17,7 +17,7 @@ def applications_of_user(user_id: int) -> QuerySet[Application]:
     """The citizen's own applications for "Meine Anliegen", newest first."""
     return (
         Application.objects.filter(applicant_id=user_id)
-        .select_related("service", "authority")
+        .select_related("service", "authority", "payment")
         .order_by("-created_at", "-id")
     )
 
@@ -30,7 +30,9 @@ def application_for_applicant(user: User, pk: int) -> Application:
 def staff_applications(user: User) -> QuerySet[Application]:
     """Applications at the user's authorities (all for superusers, none for everyone else):
     staff of another authority never see them."""
-    applications = Application.objects.select_related("service", "authority", "applicant")
+    applications = Application.objects.select_related(
+        "service", "authority", "applicant", "payment"
+    )
     if user.is_superuser:
         return applications
     return applications.filter(authority__memberships__user=user).distinct()

@@ -33,7 +33,7 @@ from .models import (
     SavedPlace,
     Service,
 )
-from .payments import default_provider, fee_for
+from .payments import fee_for, provider_for_authority
 from .responsibility import Responsibility, responsibility_at
 
 MAX_MESSAGE_FILES = 5
@@ -177,7 +177,7 @@ def _record_fee(application: Application) -> None:
     rule = fee_for(application)
     if rule is None:
         return
-    provider = default_provider()
+    provider = provider_for_authority(application.authority)
     payment = Payment(
         application=application, amount=rule.amount, label=rule.label, provider=provider.key
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authority_views, staff_views, views
+from . import authority_views, payment_views, staff_views, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -17,6 +17,16 @@ urlpatterns = [
     ),
     path("dienstleistungen/antraege/<int:pk>/", views.application_detail, name="application"),
     path("dienstleistungen/antraege/<int:pk>/rechnung/", views.invoice, name="invoice"),
+    path(
+        "dienstleistungen/antraege/<int:pk>/bezahlen/",
+        payment_views.payment_pay,
+        name="payment-pay",
+    ),
+    path(
+        "dienstleistungen/antraege/<int:pk>/bezahlt/",
+        payment_views.payment_return,
+        name="payment-return",
+    ),
     path("dienstleistungen/anlagen/<int:pk>/", views.attachment_download, name="attachment"),
     path("dienstleistungen/<slug:slug>/", views.service_detail, name="service"),
     path("dienstleistungen/<slug:slug>/antrag/", views.application_new, name="apply"),

@@ -34,7 +34,7 @@ from .models import (
     SavedPlace,
     Service,
 )
-from .payments import provider_for
+from .payments import fee_preview, provider_for
 from .responsibility import Responsibility, responsibilities
 from .search import search_services
 
@@ -288,6 +288,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             "service": service,
             "lookup": lookup,
             "office": office,
+            "fee": fee_preview(service, office.authority) if office else None,
             "place_error": place_error,
             "fields": fields,
             "form_errors": errors.get("", []),

@@ -462,3 +462,31 @@ LIVE_STATUS_INTERVAL = env.int("LIVE_STATUS_INTERVAL", default=20)
 OPERATING_AUTHORITY = env.str("OPERATING_AUTHORITY", default="demo-landkreis-heideland")
 # How frontend (which imports no domain app) learns the identity outside templates (manifest).
 PORTAL_IDENTITY = "boundaries.identity.current_identity"
+
+# E-payment through FITKO's XBezahldienste interface (catalogue.xbezahl, docs/catalogue.md,
+# "E-Payment (XBezahldienste)"). The first provider available for the responsible authority
+# takes new fees: online where the authority has an account (admin: "E-Payment-Zugänge") or
+# where XBEZAHL_BASE_URL below is set for the whole installation; else the invoice.
+CATALOGUE_PAYMENT_PROVIDERS = env.list(
+    "CATALOGUE_PAYMENT_PROVIDERS",
+    default=["catalogue.xbezahl.XBezahlProvider", "catalogue.payments.InvoiceProvider"],
+)
+XBEZAHL_BASE_URL = env.str("XBEZAHL_BASE_URL", default="")
+XBEZAHL_ORIGINATOR_ID = env.str("XBEZAHL_ORIGINATOR_ID", default="")
+# Empty: each authority's AGS is its endpoint ID.
+XBEZAHL_ENDPOINT_ID = env.str("XBEZAHL_ENDPOINT_ID", default="")
+XBEZAHL_AUTH = env.str("XBEZAHL_AUTH", default="basic")  # none | basic | oauth2
+XBEZAHL_USERNAME = env.str("XBEZAHL_USERNAME", default="")
+XBEZAHL_SECRET = env.str("XBEZAHL_SECRET", default="")
+XBEZAHL_TOKEN_URL = env.str("XBEZAHL_TOKEN_URL", default="")
+# Connect and read timeout of every call (seconds): a slow platform gives a clear message.
+XBEZAHL_TIMEOUT = (
+    env.float("XBEZAHL_CONNECT_TIMEOUT", default=5.0),
+    env.float("XBEZAHL_READ_TIMEOUT", default=20.0),
+)
+# An unconfirmed transaction is read back by beat until it is this old, then given up.
+XBEZAHL_EXPIRE_HOURS = env.int("XBEZAHL_EXPIRE_HOURS", default=72)
+CELERY_BEAT_SCHEDULE["catalogue-reconcile-payments"] = {
+    "task": "catalogue.reconcile_payments",
+    "schedule": env.int("XBEZAHL_RECONCILE_SECONDS", default=600),
+}

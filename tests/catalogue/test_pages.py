@@ -66,41 +66,21 @@ def test_favourites_on_the_personal_start_page(
     assert client.get("/dienstleistungen/sperrmuell/merken/").status_code == 405
 
 
-def test_invoice_provider_is_the_default_and_providers_are_pluggable(settings: Any) -> None:
-    provider = payments.default_provider()
+def test_invoice_is_the_fallback_and_providers_are_pluggable(region: Region, settings: Any) -> None:
+    # No e-payment account anywhere: every authority invoices.
+    provider = payments.provider_for_authority(region.stadt)
     assert provider.key == "invoice"
     assert isinstance(provider, payments.PaymentProvider)
-    settings.CATALOGUE_PAYMENT_PROVIDERS = ["tests.catalogue.test_pages.FakeEPayment"]
-    assert payments.default_provider().key == "fake-epay"
+    assert isinstance(payments.default_provider(), payments.PaymentProvider)
+    settings.CATALOGUE_PAYMENT_PROVIDERS = ["catalogue.payments.InvoiceProvider"]
+    assert payments.default_provider().key == "invoice"
     settings.CATALOGUE_PAYMENT_PROVIDERS = ["catalogue.models.Service"]
     with pytest.raises(ImproperlyConfigured):
         payments.providers()
 
 
-class FakeEPayment:
-    """What an e-payment provider looks like (docs/catalogue.md)."""
-
-    key = "fake-epay"
-    label = "E-Payment (Test)"
-
-    def prepare(self, payment: Any) -> None:
-        payment.external_reference = "session-123"
-
-    def start(self, payment: Any) -> payments.PaymentStart:
-        return payments.PaymentStart("https://pay.example.org/session-123", "Weiter zur Zahlung")
-
-
-def test_an_e_payment_provider_gets_new_payments(
-    region: Region, catalogue: dict[str, Service], settings: Any
-) -> None:
-    settings.CATALOGUE_PAYMENT_PROVIDERS = ["tests.catalogue.test_pages.FakeEPayment"]
-    verified = User.objects.create_user("v@example.org", assurance_level="verified")
-    application = application_submit(
-        catalogue["meldebescheinigung"], applicant=verified, point=IN_STADT, data={"art": "einfach"}
-    )
-    assert application.payment.provider == "fake-epay"
-    assert application.payment.external_reference == "session-123"
-    assert application.payment.invoice_number == ""
+# The e-payment provider (XBezahldienste) against a platform on loopback:
+# tests/catalogue/test_xbezahl.py.
 
 
 def test_admin_form_refuses_a_broken_schema(catalogue: dict[str, Service]) -> None:
