@@ -296,6 +296,7 @@ class ApplicationEvent(models.Model):
         MESSAGE = "message", _("Nachricht")
         NOTE = "note", _("interne Notiz")
         PAYMENT = "payment", _("Gebühr")
+        HANDOVER = "handover", _("Übermittlung (FIT-Connect)")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -455,3 +456,8 @@ class SavedPlace(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# The FIT-Connect hand-over's models live in their own module (catalogue.fitconnect).
+from .fitconnect_models import FitConnectRoute as FitConnectRoute  # noqa: E402
+from .fitconnect_models import Handover as Handover  # noqa: E402
