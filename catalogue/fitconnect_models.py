@@ -125,6 +125,19 @@ class Handover(models.Model):
         return f"{self.application_id}: {self.get_state_display()}"
 
     @property
+    def worked_elsewhere(self) -> bool:
+        """The office works this application in its own system (mode "fitconnect"), unless
+        the hand-over was refused: then the portal's staff pages take it, nothing is lost."""
+        return self.mode == HandoverMode.FITCONNECT and self.state != self.State.FAILED
+
+    @property
+    def citizen_label(self) -> str:
+        """What the applicant sees: a refusal by the platform is the office's business."""
+        if self.state in (self.State.PENDING, self.State.FAILED):
+            return str(self.State.PENDING.label)
+        return str(self.get_state_display())
+
+    @property
     def is_open(self) -> bool:
         """Still waiting: for the platform (pending) or for the office's answer (submitted)."""
         return self.state in (self.State.PENDING, self.State.SUBMITTED)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import schema_forms, selectors, services
-from .models import Application, ApplicationStatus
+from .fitconnect.handover import handover_retry
+from .models import Application, ApplicationStatus, Handover
 from .privacy_log import log_application_view
 from .views import MAX_UPLOADS, AuthenticatedHttpRequest
 
@@ -76,11 +77,20 @@ def _paid(request: AuthenticatedHttpRequest, application: Application) -> str:
     return _("Die Zahlung wurde verbucht.")
 
 
+def _handover_retry(request: AuthenticatedHttpRequest, application: Application) -> str:
+    handover = Handover.objects.filter(application=application).first()
+    if handover is None:
+        raise ValidationError(_("Dieser Antrag wird nicht über FIT-Connect übermittelt."))
+    handover_retry(handover, by=request.user)
+    return _("Die Übermittlung wird erneut versucht.")
+
+
 ACTIONS: dict[str, Callable[[AuthenticatedHttpRequest, Application], str]] = {
     "status": _status,
     "message": _message,
     "note": _note,
     "paid": _paid,
+    "handover_retry": _handover_retry,
 }
 
 

@@ -76,6 +76,8 @@ class FitConnectServer:
     # Switches for the tests.
     unavailable: bool = False
     refuse_submit: str = ""
+    # Answer 503 to the next n calls of an endpoint ("create", "upload", "submit", …).
+    fail_next: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -356,6 +358,9 @@ def _handler(server: FitConnectServer) -> type[BaseHTTPRequestHandler]:
                 if server.unavailable:
                     raise Problem(503, "Service Unavailable")
                 name, params = _route(method, parts.path)
+                if server.fail_next.get(name):
+                    server.fail_next[name] -= 1
+                    raise Problem(503, "Service Unavailable")
                 if name not in PUBLIC:
                     token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     if token not in server.tokens:
