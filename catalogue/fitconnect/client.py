@@ -55,7 +55,7 @@ class Config:
             client_id=settings.FITCONNECT_CLIENT_ID,
             client_secret=settings.FITCONNECT_CLIENT_SECRET,
             scope=settings.FITCONNECT_SCOPE,
-            timeout=tuple(settings.FITCONNECT_TIMEOUT),  # type: ignore[arg-type]
+            timeout=tuple(settings.FITCONNECT_TIMEOUT),
         )
 
 

@@ -17,6 +17,7 @@ from celery import current_app
 from django.core import mail
 from django.test import Client
 from django.utils import dateformat, timezone
+from jwcrypto import jwk
 
 from accounts.models import Role, User
 from catalogue.models import (
@@ -385,3 +386,19 @@ def test_missing_credentials_are_a_clear_refusal(
     handover = Handover.objects.get(application=application)
     assert handover.state == Handover.State.FAILED
     assert "nicht eingerichtet" in handover.last_error
+
+
+def test_a_weak_destination_key_is_refused_before_anything_is_sent(
+    region: Region,
+    dog_tax: Service,
+    citizen: User,
+    platform: FitConnectServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    platform.encryption_key = jwk.JWK.generate(kty="RSA", size=2048, kid="short")
+    route(region, platform)
+    application = apply(dog_tax, citizen, django_capture_on_commit_callbacks)
+    handover = Handover.objects.get(application=application)
+    assert handover.state == Handover.State.FAILED
+    assert "zu kurz (2048 Bit)" in handover.last_error
+    assert platform.submissions == {}
