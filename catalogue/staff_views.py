@@ -24,7 +24,10 @@ from .views import MAX_UPLOADS, AuthenticatedHttpRequest
 @login_required
 @require_GET
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    applications = selectors.staff_applications(request.user)
+    # The FIT-Connect hand-over's state is shown in the list (a refused one needs staff).
+    applications = selectors.staff_applications(request.user).select_related(
+        "fitconnect_handover"
+    )
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)

@@ -339,6 +339,8 @@ def test_refused_submission_is_shown_to_staff_and_can_be_sent_again(
     html = page(client, worker, url)
     assert "Übermittlung abgewiesen" in html
     assert "Das Formular passt nicht zum Schema." in html
+    listing = page(client, worker, "/dienstleistungen/bearbeitung/")
+    assert "FIT-Connect: Übermittlung abgewiesen" in listing
     assert Application.objects.filter(pk=application.pk).exists()
 
     platform.refuse_submit = ""
