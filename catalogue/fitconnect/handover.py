@@ -236,8 +236,8 @@ def handover_retry(handover: Handover, *, by: User) -> Handover:
             is_public=False,
             authority_id=locked.application.authority_id,
         )
-        # A new outbox row each time (the key holds the attempt count).
-        enqueue_on_commit(SUBMIT_TASK, locked.pk, locked.attempts)
+        # A new outbox row for each push (the key holds the moment); beat is the fallback.
+        enqueue_on_commit(SUBMIT_TASK, locked.pk, int(timezone.now().timestamp() * 1000))
     return locked
 
 
