@@ -25,9 +25,7 @@ from .views import MAX_UPLOADS, AuthenticatedHttpRequest
 @require_GET
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The FIT-Connect hand-over's state is shown in the list (a refused one needs staff).
-    applications = selectors.staff_applications(request.user).select_related(
-        "fitconnect_handover"
-    )
+    applications = selectors.staff_applications(request.user).select_related("fitconnect_handover")
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
