@@ -404,3 +404,19 @@ def test_a_weak_destination_key_is_refused_before_anything_is_sent(
     assert handover.state == Handover.State.FAILED
     assert "zu kurz (2048 Bit)" in handover.last_error
     assert platform.submissions == {}
+
+
+def test_a_key_that_is_not_the_certified_one_is_refused(
+    region: Region,
+    dog_tax: Service,
+    citizen: User,
+    platform: FitConnectServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    platform.certified_key = jwk.JWK.generate(kty="RSA", size=2048)
+    route(region, platform)
+    application = apply(dog_tax, citizen, django_capture_on_commit_callbacks)
+    handover = Handover.objects.get(application=application)
+    assert handover.state == Handover.State.FAILED
+    assert "passt nicht zu seinem Zertifikat" in handover.last_error
+    assert platform.submissions == {}

@@ -9,6 +9,7 @@ can be told to fail (503) or refuse (422)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
@@ -16,11 +17,15 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import NameOID
 from jwcrypto import jwe, jwk, jws
 
 EVENTS = "https://schema.fitko.de/fit-connect/events/"
@@ -35,6 +40,24 @@ def _rsa(bits: int, name: str) -> jwk.JWK:
 
 def public(key: jwk.JWK, **extra: Any) -> dict[str, Any]:
     return {**json.loads(key.export_public()), **extra}
+
+
+def certificate(key: jwk.JWK) -> str:
+    """A self-signed certificate for the key, base64 DER as in a JWK's x5c."""
+    private = key.get_op_key("unwrapKey")
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Fachverfahren Test")])
+    now = datetime.now(tz=UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(private, hashes.SHA256())
+    )
+    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
 
 
 @dataclass
@@ -69,6 +92,8 @@ class FitConnectServer:
     encryption_key: jwk.JWK = field(default_factory=lambda: _rsa(4096, "enc"))
     signing_key: jwk.JWK = field(default_factory=lambda: _rsa(2048, "sig"))
     platform_key: jwk.JWK = field(default_factory=lambda: _rsa(2048, "platform"))
+    # The key the x5c certificate is made for (None: the encryption key itself).
+    certified_key: jwk.JWK | None = None
     routes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     submissions: dict[str, Submission] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
@@ -168,7 +193,8 @@ class FitConnectServer:
 
     def key(self, kid: str) -> dict[str, Any]:
         if kid == self.encryption_key.get("kid"):
-            return public(self.encryption_key, key_ops=["wrapKey"], alg="RSA-OAEP-256")
+            extra = {"x5c": [certificate(self.certified_key or self.encryption_key)]}
+            return public(self.encryption_key, key_ops=["wrapKey"], alg="RSA-OAEP-256", **extra)
         if kid == self.signing_key.get("kid"):
             return public(self.signing_key, key_ops=["verify"], alg="PS512")
         raise Problem(404, "Key not found")
