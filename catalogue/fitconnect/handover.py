@@ -185,8 +185,10 @@ def handover_submit(handover_id: int, client: Client | None = None) -> str:
         fields = ["attempts", "state", "last_error", "next_attempt_at", "case_id", "submitted_at"]
         try:
             _run(client, handover)
-        except Unreachable as exc:
-            handover.last_error = str(exc)[:2000]
+        except (Unreachable, ValueError, KeyError, TypeError) as exc:
+            # No answer, or one we cannot read (not JSON, a field missing): try again later.
+            reason = exc if isinstance(exc, Unreachable) else f"Unerwartete Antwort: {exc!r}"
+            handover.last_error = str(reason)[:2000]
             handover.next_attempt_at = timezone.now() + _backoff(handover.attempts)
             handover.save(update_fields=fields)
             logger.warning("fitconnect: hand-over %s postponed: %s", handover_id, exc)

@@ -296,6 +296,15 @@ def test_platform_down_waits_and_is_retried_without_sending_twice(
     html = page(client, worker, f"/dienstleistungen/bearbeitung/{application.pk}/")
     assert "HTTP 503" in html
 
+    # Up, but behind a maintenance page for one answer: not readable, so tried again later.
+    platform.unavailable = False
+    platform.garbage_next["destination"] = 1
+    _due(application)
+    sync(django_capture_on_commit_callbacks)
+    handover.refresh_from_db()
+    assert handover.state == Handover.State.PENDING
+    assert "Unerwartete Antwort" in handover.last_error
+
     # Back up, but the final PUT fails once after the submission was created and the
     # document uploaded: the next attempt continues the same submission.
     platform.unavailable = False
@@ -304,7 +313,7 @@ def test_platform_down_waits_and_is_retried_without_sending_twice(
     sync(django_capture_on_commit_callbacks)
     handover.refresh_from_db()
     assert handover.state == Handover.State.PENDING
-    assert handover.attempts == 2
+    assert handover.attempts == 3
     _due(application)
     sync(django_capture_on_commit_callbacks)
     handover.refresh_from_db()

@@ -103,6 +103,8 @@ class FitConnectServer:
     refuse_submit: str = ""
     # Answer 503 to the next n calls of an endpoint ("create", "upload", "submit", …).
     fail_next: dict[str, int] = field(default_factory=dict)
+    # Answer 200 with an HTML page instead of JSON to the next n calls of an endpoint.
+    garbage_next: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -171,6 +173,19 @@ class FitConnectServer:
         stranger = jwk.JWK.generate(kty="RSA", size=2048, kid=self.signing_key.get("kid"))
         token = self._set(submission, "accept-submission", stranger, self.destination_id)
         submission.events.append(token)
+
+    def injected_failure(self, name: str) -> bool:
+        """Apply the tests' switches to a call of `name`: raise a 503 Problem, or return True
+        for a maintenance page (200, HTML) instead of the answer."""
+        if self.unavailable:
+            raise Problem(503, "Service Unavailable")
+        if self.garbage_next.get(name):
+            self.garbage_next[name] -= 1
+            return True
+        if self.fail_next.get(name):
+            self.fail_next[name] -= 1
+            raise Problem(503, "Service Unavailable")
+        return False
 
     # --- the API ---------------------------------------------------------------------------
 
@@ -368,8 +383,11 @@ def _handler(server: FitConnectServer) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, status: int, body: Any = None, problem: bool = False) -> None:
             data = b"" if body is None else json.dumps(body).encode()
-            self.send_response(status)
             kind = "application/problem+json" if problem else "application/json"
+            self._answer_raw(status, data, kind)
+
+        def _answer_raw(self, status: int, data: bytes, kind: str = "text/html") -> None:
+            self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -381,12 +399,9 @@ def _handler(server: FitConnectServer) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b""
             server.requests.append(f"{method} {parts.path}")
             try:
-                if server.unavailable:
-                    raise Problem(503, "Service Unavailable")
                 name, params = _route(method, parts.path)
-                if server.fail_next.get(name):
-                    server.fail_next[name] -= 1
-                    raise Problem(503, "Service Unavailable")
+                if server.injected_failure(name):  # the tests' switches
+                    return self._answer_raw(200, b"<html>Wartungsarbeiten</html>")
                 if name not in PUBLIC:
                     token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     if token not in server.tokens:
