@@ -35,5 +35,8 @@ def sync() -> dict[str, int]:
         except FitConnectError as exc:  # the platform is down: the next beat reads again
             logger.warning("fitconnect: event log of %s not read: %s", handover_id, exc)
             result = "unread"
+        except (ValueError, KeyError, TypeError):  # an unreadable log must not stop the rest
+            logger.exception("fitconnect: event log of %s unreadable", handover_id)
+            result = "unread"
         outcome[result] = outcome.get(result, 0) + 1
     return outcome
