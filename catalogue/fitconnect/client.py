@@ -1,8 +1,9 @@
 """A small client of FIT-Connect's public APIs, as a sender ("Onlinedienst").
 
-Submission API (paths of version 1): the destination and its keys, creating a submission
-with its announced attachments, uploading the encrypted attachments, submitting encrypted
-metadata and form data, reading a case's event log, the platform's signing keys
+Submission API (paths of version 1, or 2 with FITCONNECT_API_VERSION=v2): the destination
+and its keys, creating a submission with its announced attachments, uploading the encrypted
+attachments, submitting encrypted metadata and form data, reading a case's event log, the
+platform's signing keys
 (/.well-known/jwks.json). Routing API: a destination by LeiKa key and ARS (/v1/routes).
 
 Errors are sorted for the caller: `Unreachable` (no answer, timeout, 5xx, 429: worth a retry)
@@ -44,6 +45,7 @@ class Config:
     client_id: str
     client_secret: str
     scope: str = ""
+    api_version: str = "v1"
     timeout: tuple[float, float] = (5.0, 60.0)
 
     @classmethod
@@ -55,6 +57,7 @@ class Config:
             client_id=settings.FITCONNECT_CLIENT_ID,
             client_secret=settings.FITCONNECT_CLIENT_SECRET,
             scope=settings.FITCONNECT_SCOPE,
+            api_version=settings.FITCONNECT_API_VERSION,
             timeout=tuple(settings.FITCONNECT_TIMEOUT),
         )
 
@@ -137,15 +140,16 @@ class Client:
         return response
 
     def _api(self, path: str) -> str:
-        return f"{self.config.submission_api}{path}"
+        """A Submission API path under the configured version ("/v1/…" or "/v2/…")."""
+        return f"{self.config.submission_api}/{self.config.api_version}{path}"
 
     # --- Submission API ------------------------------------------------------------------
 
     def destination(self, destination_id: str) -> dict[str, Any]:
-        return dict(self.call("GET", self._api(f"/v1/destinations/{destination_id}")).json())
+        return dict(self.call("GET", self._api(f"/destinations/{destination_id}")).json())
 
     def destination_key(self, destination_id: str, kid: str) -> dict[str, Any]:
-        url = self._api(f"/v1/destinations/{destination_id}/keys/{kid}")
+        url = self._api(f"/destinations/{destination_id}/keys/{kid}")
         return dict(self.call("GET", url).json())
 
     def create_submission(
@@ -154,13 +158,14 @@ class Client:
         body = {
             "destinationId": destination_id,
             "announcedAttachments": attachment_ids,
-            "serviceType": service,
+            # Version 2 renamed the service's field ("publicService").
+            "serviceType" if self.config.api_version == "v1" else "publicService": service,
         }
-        response = self.call("POST", self._api("/v1/submissions"), json=body, expect=(201,))
+        response = self.call("POST", self._api("/submissions"), json=body, expect=(201,))
         return dict(response.json())
 
     def upload_attachment(self, submission_id: str, attachment_id: str, jwe: str) -> None:
-        url = self._api(f"/v1/submissions/{submission_id}/attachments/{attachment_id}")
+        url = self._api(f"/submissions/{submission_id}/attachments/{attachment_id}")
         self.call(
             "PUT",
             url,
@@ -171,16 +176,16 @@ class Client:
 
     def submit(self, submission_id: str, metadata_jwe: str, data_jwe: str) -> dict[str, Any]:
         body = {"encryptedMetadata": metadata_jwe, "encryptedData": data_jwe}
-        response = self.call("PUT", self._api(f"/v1/submissions/{submission_id}"), json=body)
+        response = self.call("PUT", self._api(f"/submissions/{submission_id}"), json=body)
         return dict(response.json())
 
     def event_log(self, case_id: str) -> list[str]:
-        body = self.call("GET", self._api(f"/v1/cases/{case_id}/events")).json()
+        body = self.call("GET", self._api(f"/cases/{case_id}/events")).json()
         return [str(token) for token in body.get("eventLog", [])]
 
     def platform_keys(self) -> dict[str, Any]:
         """The keys the platform signs its own events with (public, no token needed)."""
-        response = self._send("GET", self._api("/.well-known/jwks.json"))
+        response = self._send("GET", f"{self.config.submission_api}/.well-known/jwks.json")
         if response.status_code != 200:
             raise Refused(f"JWKS: HTTP {response.status_code}", response.status_code)
         return dict(response.json())

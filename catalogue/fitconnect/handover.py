@@ -143,7 +143,13 @@ def _run(client: Client, handover: Handover) -> None:
             handover.save(update_fields=["attachments"])
     schema_uri = payload.submission_schema(application, destination)
     data = payload.form_data(application, schema_uri)
-    metadata = payload.metadata(application, schema_uri=schema_uri, data=data, attachments=contents)
+    metadata = payload.metadata(
+        application,
+        schema_uri=schema_uri,
+        data=data,
+        attachments=contents,
+        version=client.config.api_version,
+    )
     answer = client.submit(
         handover.submission_id,
         crypto.encrypt(metadata, key, content_type="application/json"),

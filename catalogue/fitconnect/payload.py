@@ -12,7 +12,12 @@ from core.urls import absolute_url
 
 from ..models import Application, Attachment
 
-METADATA_SCHEMA = "https://schema.fitko.de/fit-connect/metadata/1.0.0/metadata.schema.json"
+# The metadata schema per Submission API version (v2: the service travels in the create call,
+# not in the metadata).
+METADATA_SCHEMA = {
+    "v1": "https://schema.fitko.de/fit-connect/metadata/1.0.0/metadata.schema.json",
+    "v2": "https://schema.fitko.de/fit-connect/metadata/2.1.0/metadata.schema.json",
+}
 LEIKA_URN = "urn:de:fim:leika:leistung:"
 
 
@@ -75,11 +80,11 @@ def metadata(
     schema_uri: str,
     data: bytes,
     attachments: list[tuple[Attachment, str, bytes]],
+    version: str = "v1",
 ) -> bytes:
     """`attachments`: (attachment, announced id, its plain bytes)."""
-    body = {
-        "$schema": METADATA_SCHEMA,
-        "publicServiceType": service_identifier(application),
+    body: dict[str, Any] = {
+        "$schema": METADATA_SCHEMA.get(version, METADATA_SCHEMA["v1"]),
         "contentStructure": {
             "data": {
                 "hash": sha512(data),
@@ -102,4 +107,6 @@ def metadata(
             "applicationDate": application.created_at.date().isoformat(),
         },
     }
+    if version == "v1":
+        body["publicServiceType"] = service_identifier(application)
     return json.dumps(body, ensure_ascii=False).encode("utf-8")

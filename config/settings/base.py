@@ -474,6 +474,9 @@ FITCONNECT_SUBMISSION_API = env.str(
 FITCONNECT_ROUTING_API = env.str(
     "FITCONNECT_ROUTING_API", default="https://routing-api-testing.fit-connect.fitko.dev"
 )
+# Submission API version: "v1" (paths /v1/…, metadata schema 1.0.0) or "v2" (/v2/…,
+# "publicService" when creating a submission, metadata schema 2.1.0).
+FITCONNECT_API_VERSION = env.str("FITCONNECT_API_VERSION", default="v1")
 FITCONNECT_CLIENT_ID = env.str("FITCONNECT_CLIENT_ID", default="")
 FITCONNECT_CLIENT_SECRET = env.str("FITCONNECT_CLIENT_SECRET", default="")
 FITCONNECT_SCOPE = env.str("FITCONNECT_SCOPE", default="")

@@ -429,3 +429,29 @@ def test_a_key_that_is_not_the_certified_one_is_refused(
     assert handover.state == Handover.State.FAILED
     assert "passt nicht zu seinem Zertifikat" in handover.last_error
     assert platform.submissions == {}
+
+
+def test_submission_api_version_2(
+    region: Region,
+    dog_tax: Service,
+    citizen: User,
+    platform: FitConnectServer,
+    settings: Any,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.FITCONNECT_API_VERSION = "v2"
+    route(region, platform)
+    application = apply(dog_tax, citizen, django_capture_on_commit_callbacks)
+    received = platform.only_submission()
+    assert received.version == "v2"
+    assert received.service_type["identifier"].endswith(platform.leika_key)
+    assert received.metadata is not None
+    assert received.metadata["$schema"].endswith("/metadata/2.1.0/metadata.schema.json")
+    assert json.loads(received.data or b"{}")["aktenzeichen"] == application.reference
+    assert not [r for r in platform.requests if r.split()[1].startswith("/v1/")]
+
+    platform.accept(received)
+    sync(django_capture_on_commit_callbacks)
+    assert f"GET /v2/cases/{received.case_id}/events" in platform.requests
+    assert Handover.objects.get(application=application).state == Handover.State.ACCEPTED

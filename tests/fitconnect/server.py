@@ -1,5 +1,5 @@
 """A FIT-Connect platform for the tests, on loopback: the endpoints of the public Submission
-API (v1), the Routing API and the OAuth2 token endpoint that the portal uses, speaking HTTP
+API (v1 and v2), the Routing API and the OAuth2 token endpoint that the portal uses, speaking HTTP
 in its own thread. It holds the destination's private keys, so it DECRYPTS what the portal
 sends (metadata, form data, attachments) for the tests to read, refuses what the real
 platform would refuse (unknown destination, unannounced attachment, missing upload, wrong
@@ -67,6 +67,7 @@ class Submission:
     destination_id: str
     announced: list[str]
     service_type: dict[str, Any]
+    version: str = "v1"
     attachments: dict[str, bytes] = field(default_factory=dict)
     attachment_headers: dict[str, dict[str, Any]] = field(default_factory=dict)
     metadata: dict[str, Any] | None = None
@@ -225,11 +226,13 @@ class FitConnectServer:
             raise Problem(422, "Wrong algorithm", json.dumps(header))
         return bytes(parsed.payload), header
 
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+    def create(self, body: dict[str, Any], version: str = "v1") -> dict[str, Any]:
         if body.get("destinationId") != self.destination_id:
             raise Problem(404, "Destination not found", str(body.get("destinationId")))
         identifiers = [s["identifier"] for s in self.destination()["services"]]
-        if body.get("serviceType", {}).get("identifier") not in identifiers:
+        # Version 2 calls the service "publicService" (version 1: "serviceType").
+        service_field = "serviceType" if version == "v1" else "publicService"
+        if body.get(service_field, {}).get("identifier") not in identifiers:
             raise Problem(422, "Service not supported by destination")
         announced = [str(uuid.UUID(a)) for a in body.get("announcedAttachments", [])]
         submission = Submission(
@@ -237,7 +240,8 @@ class FitConnectServer:
             str(uuid.uuid4()),
             self.destination_id,
             announced,
-            body["serviceType"],
+            body[service_field],
+            version,
         )
         self.submissions[submission.submission_id] = submission
         submission.events.append(
@@ -316,16 +320,18 @@ class FitConnectServer:
         return {"access_token": token, "token_type": "Bearer", "expires_in": 1800}
 
 
+# The Submission API's paths in version 1 and 2 (the Routing API is version 1).
+V = r"^/(?P<v>v[12])"
 ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(r"^/token$"), "token"),
     ("GET", re.compile(r"^/\.well-known/jwks\.json$"), "jwks"),
     ("GET", re.compile(r"^/v1/routes$"), "routes"),
-    ("GET", re.compile(r"^/v1/destinations/(?P<d>[^/]+)$"), "destination"),
-    ("GET", re.compile(r"^/v1/destinations/(?P<d>[^/]+)/keys/(?P<kid>[^/]+)$"), "key"),
-    ("POST", re.compile(r"^/v1/submissions$"), "create"),
-    ("PUT", re.compile(r"^/v1/submissions/(?P<s>[^/]+)/attachments/(?P<a>[^/]+)$"), "upload"),
-    ("PUT", re.compile(r"^/v1/submissions/(?P<s>[^/]+)$"), "submit"),
-    ("GET", re.compile(r"^/v1/cases/(?P<c>[^/]+)/events$"), "events"),
+    ("GET", re.compile(V + r"/destinations/(?P<d>[^/]+)$"), "destination"),
+    ("GET", re.compile(V + r"/destinations/(?P<d>[^/]+)/keys/(?P<kid>[^/]+)$"), "key"),
+    ("POST", re.compile(V + r"/submissions$"), "create"),
+    ("PUT", re.compile(V + r"/submissions/(?P<s>[^/]+)/attachments/(?P<a>[^/]+)$"), "upload"),
+    ("PUT", re.compile(V + r"/submissions/(?P<s>[^/]+)$"), "submit"),
+    ("GET", re.compile(V + r"/cases/(?P<c>[^/]+)/events$"), "events"),
 ]
 PUBLIC = {"token", "jwks", "routes"}
 
@@ -369,7 +375,7 @@ CALLS: dict[str, Any] = {
     "routes": lambda server, call: (200, server.find_routes(parse_qs(call.query))),
     "destination": _destination,
     "key": lambda server, call: (200, server.key(call.params["kid"])),
-    "create": lambda server, call: (201, server.create(json.loads(call.body))),
+    "create": lambda server, call: (201, server.create(json.loads(call.body), call.params["v"])),
     "upload": _upload,
     "submit": lambda server, call: (200, server.submit(call.params["s"], json.loads(call.body))),
     "events": lambda server, call: (200, server.case_events(call.params["c"])),
