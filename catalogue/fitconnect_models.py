@@ -79,6 +79,29 @@ class FitConnectRoute(models.Model):
     def __str__(self) -> str:
         return f"{self.authority} – {self.get_mode_display()}"
 
+    def clean(self) -> None:
+        """Without a destination ID the Routing API needs the area key and the LeiKa key."""
+        if self.mode == HandoverMode.OFF or self.destination_id or self.authority_id is None:
+            return
+        if not (self.authority.ars or self.authority.ags):
+            raise ValidationError(
+                {
+                    "destination_id": _(
+                        "Die Behörde hat keinen Regionalschlüssel (ARS/AGS): Bitte tragen Sie "
+                        "die Destination-ID ein."
+                    )
+                }
+            )
+        if self.service_id is not None and not self.service.leika_key:
+            raise ValidationError(
+                {
+                    "destination_id": _(
+                        "Die Leistung hat keinen LeiKa-Schlüssel: Bitte tragen Sie die "
+                        "Destination-ID ein."
+                    )
+                }
+            )
+
 
 class Handover(models.Model):
     """The hand-over of one application through FIT-Connect and what the platform's event log
