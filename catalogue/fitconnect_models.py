@@ -92,7 +92,7 @@ class FitConnectRoute(models.Model):
                     )
                 }
             )
-        if self.service_id is not None and not self.service.leika_key:
+        if self.service is not None and not self.service.leika_key:
             raise ValidationError(
                 {
                     "destination_id": _(
