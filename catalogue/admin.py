@@ -20,6 +20,8 @@ from .models import (
     ApplicationEvent,
     AuthorityPage,
     FeeRule,
+    FitConnectRoute,
+    Handover,
     LifeSituation,
     SearchSynonym,
     Service,
@@ -156,3 +158,29 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
 
 # Online payments (XBezahldienste accounts, payment transactions) register themselves.
 from . import payment_admin  # noqa: E402, F401
+@admin.register(FitConnectRoute)
+class FitConnectRouteAdmin(AuthorityScopedAdmin):
+    """How an authority receives its online applications: the portal's staff pages, FIT-Connect
+    (its own system) or both; per service or for all (docs/catalogue.md, "FIT-Connect")."""
+
+    list_display = ("authority", "service", "mode", "destination_id")
+    list_filter = ("mode",)
+    search_fields = ("authority__name", "service__name", "destination_id")
+    list_select_related = ("authority", "service")
+    autocomplete_fields = ("service",)
+
+
+@admin.register(Handover)
+class HandoverAdmin(AuthorityScopedAdmin):
+    """The hand-overs and what the platform answered (read-only: retry on the staff page)."""
+
+    authority_field = "application__authority"
+    read_only_for_scoped = True
+    list_display = ("application", "state", "attempts", "submitted_at", "last_error")
+    list_filter = ("state", "mode")
+    search_fields = ("application__reference", "submission_id", "case_id")
+    list_select_related = ("application__service",)
+    readonly_fields = [f.name for f in Handover._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

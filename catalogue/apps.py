@@ -35,8 +35,10 @@ class CatalogueConfig(AppConfig):
         # attachments are administrative records the authority keeps, and lose their link to
         # the person (SET_NULL), like reports. Mails about them are dropped by notifications.
 
+        # The FIT-Connect hand-over's Celery tasks (autodiscovery finds catalogue.tasks only).
         from core import media
 
+        from .fitconnect import tasks as _fitconnect_tasks  # noqa: F401
         from .media import attachment_access, public_access
 
         media.register("applications/", attachment_access)

@@ -296,6 +296,7 @@ class ApplicationEvent(models.Model):
         MESSAGE = "message", _("Nachricht")
         NOTE = "note", _("interne Notiz")
         PAYMENT = "payment", _("Gebühr")
+        HANDOVER = "handover", _("Übermittlung (FIT-Connect)")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -460,3 +461,6 @@ class SavedPlace(models.Model):
 # E-payment (XBezahldienste): in their own module, registered with the app from here.
 from .payment_models import PaymentTransaction as PaymentTransaction  # noqa: E402
 from .payment_models import XBezahlAccount as XBezahlAccount  # noqa: E402
+# The FIT-Connect hand-over's models live in their own module (catalogue.fitconnect).
+from .fitconnect_models import FitConnectRoute as FitConnectRoute  # noqa: E402
+from .fitconnect_models import Handover as Handover  # noqa: E402

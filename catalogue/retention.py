@@ -105,7 +105,10 @@ RECORD = (
         model="catalogue.Application",
         fields=("applicant", "address", "location", "data"),
         purpose="Bearbeitung des Antrags durch die zuständige Stelle.",
-        recipients="die zuständige Stelle; Zahlungsdienstleister (Betrag, Rechnungsnummer).",
+        recipients=(
+            "die zuständige Stelle (wo sie es eingerichtet hat, über FIT-Connect verschlüsselt an "
+            "ihr Fachverfahren); Zahlungsdienstleister (Betrag, Rechnungsnummer)."
+        ),
         periods=("application",),
         order=30,
     ),

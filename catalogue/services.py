@@ -20,6 +20,7 @@ from core.attachments import AttachmentRejected, CheckedAttachment, check_attach
 from outbox import enqueue_on_commit
 
 from . import schema_forms
+from .fitconnect.handover import handover_queue
 from .models import (
     ASSURANCE_RANK,
     Application,
@@ -225,6 +226,8 @@ def application_submit(
         )
         _store_attachments(application, checked, by=applicant)
         _record_fee(application)
+        # The office may take it through FIT-Connect (instead or as well): queued by name.
+        handover_queue(application)
         enqueue_on_commit("notifications.application_received", application.pk)
     return application
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import schema_forms, selectors, services
-from .models import Application, ApplicationStatus
+from .fitconnect.handover import handover_retry
+from .models import Application, ApplicationStatus, Handover
 from .privacy_log import log_application_view
 from .views import MAX_UPLOADS, AuthenticatedHttpRequest
 
@@ -23,7 +24,8 @@ from .views import MAX_UPLOADS, AuthenticatedHttpRequest
 @login_required
 @require_GET
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    applications = selectors.staff_applications(request.user)
+    # The FIT-Connect hand-over's state is shown in the list (a refused one needs staff).
+    applications = selectors.staff_applications(request.user).select_related("fitconnect_handover")
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
@@ -76,11 +78,20 @@ def _paid(request: AuthenticatedHttpRequest, application: Application) -> str:
     return _("Die Zahlung wurde verbucht.")
 
 
+def _handover_retry(request: AuthenticatedHttpRequest, application: Application) -> str:
+    handover = Handover.objects.filter(application=application).first()
+    if handover is None:
+        raise ValidationError(_("Dieser Antrag wird nicht über FIT-Connect übermittelt."))
+    handover_retry(handover, by=request.user)
+    return _("Die Übermittlung wird erneut versucht.")
+
+
 ACTIONS: dict[str, Callable[[AuthenticatedHttpRequest, Application], str]] = {
     "status": _status,
     "message": _message,
     "note": _note,
     "paid": _paid,
+    "handover_retry": _handover_retry,
 }
 
 

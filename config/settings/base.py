@@ -490,3 +490,35 @@ CELERY_BEAT_SCHEDULE["catalogue-reconcile-payments"] = {
     "task": "catalogue.reconcile_payments",
     "schedule": env.int("XBEZAHL_RECONCILE_SECONDS", default=600),
 }
+
+# --- FIT-Connect hand-over (catalogue.fitconnect, docs/catalogue.md "FIT-Connect") ----------
+# Online applications of authorities with a FitConnectRoute are sent through FIT-Connect's
+# Submission API. Defaults point at FITKO's test environment; the client is a "sender" client
+# from the FIT-Connect self-service portal (OAuth2 client credentials).
+FITCONNECT_TOKEN_URL = env.str(
+    "FITCONNECT_TOKEN_URL", default="https://auth-testing.fit-connect.fitko.dev/token"
+)
+FITCONNECT_SUBMISSION_API = env.str(
+    "FITCONNECT_SUBMISSION_API", default="https://submission-api-testing.fit-connect.fitko.dev"
+)
+FITCONNECT_ROUTING_API = env.str(
+    "FITCONNECT_ROUTING_API", default="https://routing-api-testing.fit-connect.fitko.dev"
+)
+# Submission API version: "v1" (paths /v1/…, metadata schema 1.0.0) or "v2" (/v2/…,
+# "publicService" when creating a submission, metadata schema 2.1.0).
+FITCONNECT_API_VERSION = env.str("FITCONNECT_API_VERSION", default="v1")
+FITCONNECT_CLIENT_ID = env.str("FITCONNECT_CLIENT_ID", default="")
+FITCONNECT_CLIENT_SECRET = env.str("FITCONNECT_CLIENT_SECRET", default="")
+FITCONNECT_SCOPE = env.str("FITCONNECT_SCOPE", default="")
+FITCONNECT_TIMEOUT = (5.0, env.float("FITCONNECT_READ_TIMEOUT", default=60.0))
+# The destinations' encryption keys must have at least this many bits (FIT-Connect: 4096).
+FITCONNECT_MIN_KEY_BITS = env.int("FITCONNECT_MIN_KEY_BITS", default=4096)
+# Retries of a hand-over the platform did not answer: base * 2^n seconds, capped; the beat
+# task below re-runs due hand-overs and reads the event log of submitted ones.
+FITCONNECT_RETRY_BASE_SECONDS = env.int("FITCONNECT_RETRY_BASE_SECONDS", default=60)
+FITCONNECT_RETRY_MAX_SECONDS = env.int("FITCONNECT_RETRY_MAX_SECONDS", default=6 * 3600)
+FITCONNECT_POLL_SECONDS = env.int("FITCONNECT_POLL_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["catalogue-fitconnect-sync"] = {
+    "task": "catalogue.fitconnect_sync",
+    "schedule": FITCONNECT_POLL_SECONDS,
+}
