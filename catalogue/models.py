@@ -455,3 +455,8 @@ class SavedPlace(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# SAML logins (BundID) linked to accounts: own module, so this one stays readable.
+from .identity_models import SamlIdentity as SamlIdentity  # noqa: E402
+from .identity_models import SamlLevel as SamlLevel  # noqa: E402
