@@ -21,6 +21,7 @@ from .models import (
     AuthorityPage,
     FeeRule,
     LifeSituation,
+    SamlIdentity,
     SearchSynonym,
     Service,
     ServiceOverride,
@@ -152,3 +153,16 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
         if isinstance(obj, Application):
             log_application_view(request.user, obj, "admin")
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+@admin.register(SamlIdentity)
+class SamlIdentityAdmin(admin.ModelAdmin[SamlIdentity]):
+    """BundID links (read-only): made by a login, removed with the account."""
+
+    list_display = ("user", "issuer", "level", "last_login_at")
+    list_filter = ("level",)
+    search_fields = ("user__email",)
+    readonly_fields = ("user", "issuer", "subject", "level", "created_at", "last_login_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
