@@ -134,7 +134,7 @@ def authn_request(location: str) -> str:
     return zlib.decompress(base64.b64decode(encoded), -15).decode()
 
 
-def saml_login(
+def idp_answer(
     session: requests.Session,
     base: str,
     path: str,
@@ -142,9 +142,9 @@ def saml_login(
     method: str,
     user: str = "erika",
     email: str = "",
-) -> requests.Response:
-    """Follow a SAML login link through the IdP's login page and back (all real HTTP): our
-    redirect to the IdP, its login form, its auto-submitted answer posted to our ACS."""
+) -> tuple[str, dict[str, str]]:
+    """Follow a SAML login link to the IdP and log in there (all real HTTP): our redirect to
+    the IdP, its login form; returns where its auto-submitting answer posts to, and what."""
     login_page = session.get(f"{base}{path}", timeout=20)
     assert login_page.status_code == 200, login_page.text[:500]
     fields = _fields(login_page.text)
@@ -159,8 +159,19 @@ def saml_login(
     acs = re.search(r'action="([^"]+)"', answer.text)
     assert acs, answer.text[:500]
     posted = _fields(answer.text)
-    return session.post(
-        html.unescape(acs.group(1)),
-        data={"SAMLResponse": posted["SAMLResponse"], "RelayState": posted.get("RelayState", "")},
-        timeout=20,
-    )
+    data = {"SAMLResponse": posted["SAMLResponse"], "RelayState": posted.get("RelayState", "")}
+    return html.unescape(acs.group(1)), data
+
+
+def saml_login(
+    session: requests.Session,
+    base: str,
+    path: str,
+    *,
+    method: str,
+    user: str = "erika",
+    email: str = "",
+) -> requests.Response:
+    """The whole round trip: to the IdP, log in, its answer posted to our ACS."""
+    acs, data = idp_answer(session, base, path, method=method, user=user, email=email)
+    return session.post(acs, data=data, timeout=20)

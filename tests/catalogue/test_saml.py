@@ -16,7 +16,15 @@ from allauth.account.models import EmailAddress
 from accounts.models import User
 from catalogue.models import Application, SamlIdentity, Service
 from tests.catalogue.conftest import IN_STADT, Region
-from tests.catalogue.saml_idp import Idp, authn_request, browser, csrf, log_in, saml_login
+from tests.catalogue.saml_idp import (
+    Idp,
+    authn_request,
+    browser,
+    csrf,
+    idp_answer,
+    log_in,
+    saml_login,
+)
 from tests.catalogue.saml_idp import saml_idp_fixture as saml_idp_fixture
 from tests.factories import UserFactory
 
@@ -180,6 +188,21 @@ def test_sp_metadata_for_registering_with_bundid(live_server: Any, saml_idp: Idp
     assert 'AuthnRequestsSigned="true"' in metadata.text
     assert f'Location="{live_server.url}/konto/saml/acs/"' in metadata.text
     assert 'use="encryption"' in metadata.text
+    assert 'WantAssertionsSigned="true"' in metadata.text
+
+
+def test_a_replayed_answer_is_refused(live_server: Any, saml_idp: Idp) -> None:
+    session = browser()
+    path = f"/konto/saml/login/?next={quote('/konto/anliegen/')}"
+    acs, data = idp_answer(
+        session, live_server.url, path, method="eid", email="erika.neu@example.org"
+    )
+    assert session.post(acs, data=data, timeout=20).url.endswith("/konto/anliegen/")
+    # The same answer again — from the same browser or another one — is not taken.
+    for replay in (session, browser()):
+        again = replay.post(acs, data=data, timeout=20)
+        assert again.status_code == 403
+        assert "nicht hier begonnen" in again.text
 
 
 def test_saml_is_off_until_configured(
