@@ -19,7 +19,6 @@ import html
 import os
 import secrets
 import shutil
-import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -180,12 +179,12 @@ class _Quiet(WSGIRequestHandler):
 
 
 def main() -> None:
-    httpd = make_server("127.0.0.1", 0, lambda e, s: app(e, s), handler_class=_Quiet)
-    base = f"http://127.0.0.1:{httpd.server_port}"
-    app = App(base)
-    print(f"ready {base}", flush=True)
+    holder: list[App] = []
+    httpd = make_server("127.0.0.1", 0, lambda e, s: holder[0](e, s), handler_class=_Quiet)
+    holder.append(App(f"http://127.0.0.1:{httpd.server_port}"))
+    print(f"ready {holder[0].base}", flush=True)
     httpd.serve_forever()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
