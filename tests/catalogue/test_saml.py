@@ -112,6 +112,10 @@ def test_a_basic_level_login_is_refused_for_the_service_with_step_up_offered(
     assert erika.assurance_level == User.AssuranceLevel.REGISTERED
     assert SamlIdentity.objects.get(user=erika).level == "basic"
     assert not Application.objects.exists()
+    # "Meine Anliegen" shows the link and offers to prove the identity later.
+    mine = html.unescape(session.get(f"{base}/konto/anliegen/", timeout=10).text)
+    assert "Vertrauensniveau der letzten Anmeldung: niedrig" in mine
+    assert "Identität mit BundID nachweisen" in mine
 
 
 def test_an_answer_signed_with_another_key_is_refused_and_nobody_is_logged_in(
@@ -138,6 +142,8 @@ def test_first_login_creates_a_verified_account_and_the_next_finds_it(
     first = saml_login(browser(), base, path, method="eid", email="Erika.Neu@example.org")
     assert first.status_code == 200, first.text[:500]
     assert first.url == f"{base}/konto/anliegen/"
+    assert "Vertrauensniveau der letzten Anmeldung: hoch" in html.unescape(first.text)
+    assert "Identität mit BundID nachweisen" not in first.text
     user = User.objects.get(email="erika.neu@example.org")
     assert user.assurance_level == User.AssuranceLevel.VERIFIED
     assert EmailAddress.objects.get(user=user).verified
