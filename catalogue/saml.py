@@ -141,6 +141,7 @@ def config_dict(base_url: str) -> dict[str, Any]:
         "xmlsec_binary": shutil.which("xmlsec1"),
         "allow_unknown_attributes": True,
         "accepted_time_diff": settings.SAML_ACCEPTED_TIME_DIFF,
+        "http_client_timeout": 10,
         "service": {
             "sp": {
                 "name": settings.SITE_NAME,

@@ -134,6 +134,19 @@ def test_an_answer_signed_with_another_key_is_refused_and_nobody_is_logged_in(
     assert mine.url.startswith(f"{base}/konto/login/")
 
 
+def test_cancelled_at_the_idp_says_so_and_nobody_is_logged_in(
+    live_server: Any, saml_idp: Idp
+) -> None:
+    session = browser()
+    path = f"/konto/saml/login/?next={quote('/konto/anliegen/')}"
+    back = saml_login(session, live_server.url, path, method="cancel", email="x@example.org")
+    assert back.status_code == 403
+    assert "beim Identitätsanbieter abgebrochen" in back.text
+    assert not User.objects.exists()
+    mine = session.get(f"{live_server.url}/konto/anliegen/", timeout=10)
+    assert mine.url.startswith(f"{live_server.url}/konto/login/")
+
+
 def test_first_login_creates_a_verified_account_and_the_next_finds_it(
     live_server: Any, saml_idp: Idp
 ) -> None:

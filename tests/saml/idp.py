@@ -7,7 +7,8 @@ carrying BundID's attributes (urn:oid names) and the STORK-QAA level of the chos
 
 The login page asks for the person and the method — eid (Online-Ausweis, level 4), elster
 (ELSTER certificate, level 3) or password (level 1). "forged" signs the answer with another key
-than the one in our metadata, as an attacker would.
+than the one in our metadata, as an attacker would; "cancel" answers with the error status
+AuthnFailed, as when the citizen cancels at BundID.
 
 Run: IDP_KEY, IDP_CERT, ROGUE_KEY, ROGUE_CERT (PEM files), SP_METADATA_URL; prints
 "ready <base URL>" once it listens on a free loopback port.
@@ -28,6 +29,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.samlp import STATUS_AUTHN_FAILED
 from saml2.server import Server
 
 LEVELS = {
@@ -118,7 +120,8 @@ class App:
         )
         login_id = secrets.token_urlsafe(8)
         self.pending[login_id] = (request.message, query.get("RelayState", ""))
-        options = "".join(f'<option value="{m}">{m}</option>' for m in [*LEVELS, "forged"])
+        methods = [*LEVELS, "forged", "cancel"]
+        options = "".join(f'<option value="{m}">{m}</option>' for m in methods)
         return _page(
             start,
             "200 OK",
@@ -143,6 +146,14 @@ class App:
         if form.get("email"):
             identity[OID_MAIL] = [form["email"]]
         args = self.server("idp").response_args(request, [BINDING_HTTP_POST])
+        if method == "cancel":  # the citizen cancelled at the IdP: an error status, no assertion
+            response = server.create_error_response(
+                request.id,
+                args["destination"],
+                (STATUS_AUTHN_FAILED, "Anmeldung abgebrochen"),
+                sign=True,
+            )
+            return self._post(server, str(response), args["destination"], relay_state, start)
         sp_cert = _sp_encryption_cert(server, request.issuer.text)
         response = server.create_authn_response(
             identity,
@@ -155,8 +166,14 @@ class App:
             encrypt_cert_assertion=sp_cert,
             **{k: v for k, v in args.items() if k != "binding"},
         )
+        return self._post(server, str(response), args["destination"], relay_state, start)
+
+    def _post(
+        self, server: Server, message: str, destination: str, relay_state: str, start: StartResponse
+    ) -> Iterable[bytes]:
+        """The auto-submitting form that carries the answer to the SP (HTTP-POST binding)."""
         http = server.apply_binding(
-            BINDING_HTTP_POST, str(response), args["destination"], relay_state, response=True
+            BINDING_HTTP_POST, message, destination, relay_state, response=True
         )
         start("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [str(http["data"]).encode()]
