@@ -497,3 +497,5 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
     "djangosaml2.middleware.SamlSessionMiddleware",
 )
+# pysaml2's schema library reports every schema it loads at INFO: not worth a log line.
+LOGGING.setdefault("loggers", {})["xmlschema"] = {"level": "WARNING"}  # type: ignore[index]
