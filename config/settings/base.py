@@ -462,10 +462,9 @@ OPERATING_AUTHORITY = env.str("OPERATING_AUTHORITY", default="demo-landkreis-hei
 PORTAL_IDENTITY = "boundaries.identity.current_identity"
 
 # SAML 2.0 login (BundID / DeutschlandID) beside OpenID Connect: djangosaml2 + pysaml2 (needs
-# the xmlsec1 binary), configured in catalogue.saml, documented in docs/catalogue.md "BundID
-# (SAML)". Off while SAML_IDP_METADATA is empty. The IdP's metadata: an https URL (verified with
-# SAML_IDP_METADATA_CERT when given) or a file; our key and certificate sign the AuthnRequests
-# and decrypt the assertions (a separate encryption pair is optional).
+# xmlsec1), catalogue.saml, docs/catalogue.md "BundID (SAML)". Off while SAML_IDP_METADATA (file
+# or https URL; SAML_IDP_METADATA_CERT verifies it) is empty. Our key pair signs AuthnRequests
+# and decrypts assertions (a separate encryption pair is optional).
 SAML_IDP_METADATA = env.str("SAML_IDP_METADATA", default="")
 SAML_IDP_METADATA_CERT = env.str("SAML_IDP_METADATA_CERT", default="")
 SAML_IDP_METADATA_TTL = env.int("SAML_IDP_METADATA_TTL", default=3600)
@@ -479,8 +478,7 @@ SAML_PROVIDER_NAME = env.str("SAML_PROVIDER_NAME", default="BundID")
 # Shown by BundID before it returns the citizen (akdb DisplayInformation).
 SAML_ORGANIZATION_DISPLAY_NAME = env.str("SAML_ORGANIZATION_DISPLAY_NAME", default="")
 SAML_ONLINE_SERVICE_ID = env.str("SAML_ONLINE_SERVICE_ID", default="")
-# Requested attributes as urn:oid names, "!" at the end = required; empty: bPK2 (required),
-# given name, family name, e-mail, level.
+# urn:oid names, "!" = required; empty: bPK2 (required), given/family name, e-mail, level.
 SAML_REQUESTED_ATTRIBUTES = env.list("SAML_REQUESTED_ATTRIBUTES", default=[])
 # The lowest level (basic / substantial / high) that makes an account "verified".
 SAML_VERIFIED_LEVEL = env.str("SAML_VERIFIED_LEVEL", default="substantial")
@@ -493,9 +491,7 @@ SAML_IGNORE_AUTHENTICATED_USERS_ON_LOGIN = False
 # The IdP posts its answer cross-site: the SAML state lives in its own SameSite=None cookie.
 SAML_SESSION_COOKIE_NAME = "saml_session"
 SAML_SESSION_COOKIE_SAMESITE = env.str("SAML_SESSION_COOKIE_SAMESITE", default="None")
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
-    "djangosaml2.middleware.SamlSessionMiddleware",
-)
+_session_mw = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+MIDDLEWARE.insert(_session_mw + 1, "djangosaml2.middleware.SamlSessionMiddleware")
 # pysaml2's schema library reports every schema it loads at INFO: not worth a log line.
 LOGGING.setdefault("loggers", {})["xmlschema"] = {"level": "WARNING"}  # type: ignore[index]
