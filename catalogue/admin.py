@@ -23,6 +23,7 @@ from .models import (
     FitConnectRoute,
     Handover,
     LifeSituation,
+    SamlIdentity,
     SearchSynonym,
     Service,
     ServiceOverride,
@@ -158,6 +159,8 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
 
 # Online payments (XBezahldienste accounts, payment transactions) register themselves.
 from . import payment_admin  # noqa: E402, F401
+
+
 @admin.register(FitConnectRoute)
 class FitConnectRouteAdmin(AuthorityScopedAdmin):
     """How an authority receives its online applications: the portal's staff pages, FIT-Connect
@@ -181,6 +184,19 @@ class HandoverAdmin(AuthorityScopedAdmin):
     search_fields = ("application__reference", "submission_id", "case_id")
     list_select_related = ("application__service",)
     readonly_fields = [f.name for f in Handover._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(SamlIdentity)
+class SamlIdentityAdmin(admin.ModelAdmin[SamlIdentity]):
+    """BundID links (read-only): made by a login, removed with the account."""
+
+    list_display = ("user", "issuer", "level", "last_login_at")
+    list_filter = ("level",)
+    search_fields = ("user__email",)
+    readonly_fields = ("user", "issuer", "subject", "level", "created_at", "last_login_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,7 +9,7 @@ class CatalogueConfig(AppConfig):
     def ready(self) -> None:
         from accounts import sections
 
-        from .account_sections import my_applications
+        from .account_sections import my_applications, my_identity
 
         # An OpenID Connect login with a verified identity raises the account's level.
         from .identity import connect_signals
@@ -28,6 +28,15 @@ class CatalogueConfig(AppConfig):
                 template="catalogue/includes/my_applications.html",
                 context=my_applications,
                 order=20,
+            )
+        )
+        # BundID (SAML): linked logins and, until verified, the way to prove one's identity.
+        sections.register(
+            sections.Section(
+                key="identity",
+                template="catalogue/includes/my_identity.html",
+                context=my_identity,
+                order=90,
             )
         )
         # Erasing an account (accounts.signals.account_erasing) needs nothing here: favourites

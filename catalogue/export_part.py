@@ -9,7 +9,7 @@ from typing import Any
 
 from privacy.export import Archive, Part, Subject
 
-from .models import Application, Favourite, SavedPlace
+from .models import Application, Favourite, SamlIdentity, SavedPlace
 
 DESCRIPTION = """\
 antraege.json — Liste Ihrer Anträge, je ein Objekt:
@@ -25,7 +25,10 @@ antraege.json — Liste Ihrer Anträge, je ein Objekt:
   payment: Gebühr {amount, label, provider, state, invoice_number, due_date, paid_at} oder null.
 antraege/<Aktenzeichen>/… — Ihre Anlagen und die Anlagen der Postfachnachrichten.
 dienstleistungen.json — ein Objekt: favourites (gemerkte Dienstleistungen, Liste von
-  {service, created_at}); saved_place (gespeicherte Anschrift {label, location} oder null).
+  {service, created_at}); saved_place (gespeicherte Anschrift {label, location} oder null);
+  bundid_logins (mit Ihrem Konto verknüpfte BundID-Anmeldungen, Liste von {issuer
+  (Identitätsanbieter), subject (Ihre Kennung dort, bPK2), level (Vertrauensniveau der letzten
+  Anmeldung), created_at, last_login_at}).
 """
 
 
@@ -113,6 +116,16 @@ def write(subject: Subject, archive: Archive) -> None:
                 for f in Favourite.objects.filter(user=user).select_related("service")
             ],
             "saved_place": {"label": place.label, "location": place.location} if place else None,
+            "bundid_logins": [
+                {
+                    "issuer": i.issuer,
+                    "subject": i.subject,
+                    "level": i.level,
+                    "created_at": i.created_at,
+                    "last_login_at": i.last_login_at,
+                }
+                for i in SamlIdentity.objects.filter(user=user).order_by("pk")
+            ],
         },
     )
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -82,6 +84,22 @@ def step_up_url(request: HttpRequest, next_url: str) -> str | None:
     except NoReverseMatch:
         return None
     return f"{url}?{urlencode({'process': 'connect', 'next': next_url})}"
+
+
+def step_up_options(request: HttpRequest, next_url: str) -> list[tuple[str, str]]:
+    """(label, URL) of every configured way to prove one's identity: OpenID Connect and/or
+    SAML (BundID). The SAML login asks the IdP for the level that makes an account verified."""
+    from .saml import is_configured, verified_level
+
+    options = []
+    oidc = step_up_url(request, next_url)
+    if oidc:
+        options.append((str(_("Mit BundID / Online-Ausweis nachweisen")), oidc))
+    if is_configured():
+        query = urlencode({"next": next_url, "level": verified_level()})
+        label = _("Mit %(provider)s (SAML) nachweisen") % {"provider": settings.SAML_PROVIDER_NAME}
+        options.append((str(label), f"{reverse('catalogue:saml-login')}?{query}"))
+    return options
 
 
 def connect_signals() -> None:

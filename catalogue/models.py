@@ -464,3 +464,6 @@ from .payment_models import XBezahlAccount as XBezahlAccount  # noqa: E402
 # The FIT-Connect hand-over's models live in their own module (catalogue.fitconnect).
 from .fitconnect_models import FitConnectRoute as FitConnectRoute  # noqa: E402
 from .fitconnect_models import Handover as Handover  # noqa: E402
+# SAML logins (BundID) linked to accounts: own module, so this one stays readable.
+from .identity_models import SamlIdentity as SamlIdentity  # noqa: E402
+from .identity_models import SamlLevel as SamlLevel  # noqa: E402

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authority_views, payment_views, staff_views, views
+from . import authority_views, payment_views, saml_views, staff_views, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -32,4 +32,8 @@ urlpatterns = [
     path("dienstleistungen/<slug:slug>/antrag/", views.application_new, name="apply"),
     path("dienstleistungen/<slug:slug>/merken/", views.favourite_toggle, name="favourite"),
     path("stelle/<slug:slug>/", authority_views.authority_page, name="authority"),
+    # SAML login (BundID), 404 while not configured (catalogue.saml).
+    path("konto/saml/login/", saml_views.login, name="saml-login"),
+    path("konto/saml/acs/", saml_views.acs, name="saml-acs"),
+    path("konto/saml/metadata/", saml_views.metadata, name="saml-metadata"),
 ]

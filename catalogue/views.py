@@ -25,7 +25,7 @@ from boundaries.services import OutsideServiceArea, authorities_at
 from core import params
 
 from . import schema_forms, selectors, services
-from .identity import step_up_url
+from .identity import step_up_options
 from .lebenslagen import catalogue_view, grouped
 from .models import (
     Application,
@@ -218,9 +218,9 @@ def _step_up(request: AuthenticatedHttpRequest, service: Service) -> HttpRespons
         {
             "service": service,
             "hint": services.step_up_hint(service.min_assurance),
-            "step_up_url": step_up_url(request, request.get_full_path())
+            "step_up_options": step_up_options(request, request.get_full_path())
             if service.min_assurance == "verified"
-            else None,
+            else [],
         },
         status=403,
     )

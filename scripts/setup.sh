@@ -29,6 +29,7 @@ command -v python3 >/dev/null || need python3
 python3 -c 'import ensurepip, venv' 2>/dev/null || need python3-venv
 command -v ogr2ogr >/dev/null || need gdal-bin
 command -v msgfmt >/dev/null || need gettext
+command -v xmlsec1 >/dev/null || need xmlsec1  # pysaml2: SAML signatures (BundID login)
 command -v node >/dev/null || need nodejs
 command -v npm >/dev/null || need npm
 if [ -z "${DATABASE_URL:-}" ]; then

@@ -522,3 +522,38 @@ CELERY_BEAT_SCHEDULE["catalogue-fitconnect-sync"] = {
     "task": "catalogue.fitconnect_sync",
     "schedule": FITCONNECT_POLL_SECONDS,
 }
+
+# SAML 2.0 login (BundID / DeutschlandID) beside OpenID Connect: djangosaml2 + pysaml2 (needs
+# xmlsec1), catalogue.saml, docs/catalogue.md "BundID (SAML)". Off while SAML_IDP_METADATA (file
+# or https URL; SAML_IDP_METADATA_CERT verifies it) is empty. Our key pair signs AuthnRequests
+# and decrypts assertions (a separate encryption pair is optional).
+SAML_IDP_METADATA = env.str("SAML_IDP_METADATA", default="")
+SAML_IDP_METADATA_CERT = env.str("SAML_IDP_METADATA_CERT", default="")
+SAML_IDP_METADATA_TTL = env.int("SAML_IDP_METADATA_TTL", default=3600)
+SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default="")  # default: …/konto/saml/metadata/
+SAML_SP_BASE_URL = env.str("SAML_SP_BASE_URL", default="")  # default: the request's host
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
+SAML_SP_ENCRYPTION_KEY_FILE = env.str("SAML_SP_ENCRYPTION_KEY_FILE", default="")
+SAML_SP_ENCRYPTION_CERT_FILE = env.str("SAML_SP_ENCRYPTION_CERT_FILE", default="")
+SAML_PROVIDER_NAME = env.str("SAML_PROVIDER_NAME", default="BundID")
+# Shown by BundID before it returns the citizen (akdb DisplayInformation).
+SAML_ORGANIZATION_DISPLAY_NAME = env.str("SAML_ORGANIZATION_DISPLAY_NAME", default="")
+SAML_ONLINE_SERVICE_ID = env.str("SAML_ONLINE_SERVICE_ID", default="")
+# urn:oid names, "!" = required; empty: bPK2 (required), given/family name, e-mail, level.
+SAML_REQUESTED_ATTRIBUTES = env.list("SAML_REQUESTED_ATTRIBUTES", default=[])
+# The lowest level (basic / substantial / high) that makes an account "verified".
+SAML_VERIFIED_LEVEL = env.str("SAML_VERIFIED_LEVEL", default="substantial")
+# BundID confirms the e-mail addresses of its accounts; a new account starts confirmed.
+SAML_EMAIL_VERIFIED = env.bool("SAML_EMAIL_VERIFIED", default=True)
+SAML_ACCEPTED_TIME_DIFF = env.int("SAML_ACCEPTED_TIME_DIFF", default=60)
+SAML_CONFIG_LOADER = "catalogue.saml.sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_IGNORE_AUTHENTICATED_USERS_ON_LOGIN = False
+# The IdP posts its answer cross-site: the SAML state lives in its own SameSite=None cookie.
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_SESSION_COOKIE_SAMESITE = env.str("SAML_SESSION_COOKIE_SAMESITE", default="None")
+_session_mw = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+MIDDLEWARE.insert(_session_mw + 1, "djangosaml2.middleware.SamlSessionMiddleware")
+# pysaml2's schema library reports every schema it loads at INFO: not worth a log line.
+LOGGING.setdefault("loggers", {})["xmlschema"] = {"level": "WARNING"}  # type: ignore[index]

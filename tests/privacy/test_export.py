@@ -31,6 +31,7 @@ from catalogue.models import (
     Favourite,
     Message,
     Payment,
+    SamlIdentity,
     SavedPlace,
     Service,
 )
@@ -168,6 +169,14 @@ def world() -> World:
         report=anna_report, kind="comment", actor=None, note="Zoe meint dazu", is_public=True
     )
     Support.objects.create(report=anna_report, user=bob)
+    for person, subject in ((anna, "bpk2-anna"), (bob, "bpk2-zoe")):
+        SamlIdentity.objects.create(
+            user=person,
+            issuer="https://id.example.org/",
+            subject=subject,
+            level="high",
+            last_login_at=timezone.now(),
+        )
     return World(kreis, anna, bob)
 
 
@@ -242,6 +251,7 @@ def test_the_citizens_zip_holds_all_of_her_data_and_nothing_of_anyone_else(
     assert read("veranstaltungen.json")[0]["title"] == "Markt bei Anna"
     assert read("abfall_erinnerungen.json")[0]["email"] == "anna@example.org"
     assert read("dienstleistungen.json")["saved_place"]["label"] == "Gartenweg (Anna)"
+    assert read("dienstleistungen.json")["bundid_logins"][0]["subject"] == "bpk2-anna"
     # Nothing of the other person, in any file.
     for name in names:
         data = archive.read(name).lower()
