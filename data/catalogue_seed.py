@@ -25,6 +25,7 @@ def _service_values(spec: catalogue_spec.ServiceSpec) -> dict[str, object]:
     values = asdict(spec)
     for key in ("slug", "fee"):
         values.pop(key)
+    values["leika_key"] = catalogue_spec.LEIKA_KEYS[spec.slug]
     values["required_documents"] = "\n".join(spec.required_documents)
     values["links"] = [{"title": title, "url": url} for title, url in spec.links]
     return values

@@ -460,3 +460,18 @@ LIVE_STATUS_INTERVAL = env.int("LIVE_STATUS_INTERVAL", default=20)
 OPERATING_AUTHORITY = env.str("OPERATING_AUTHORITY", default="demo-landkreis-heideland")
 # How frontend (which imports no domain app) learns the identity outside templates (manifest).
 PORTAL_IDENTITY = "boundaries.identity.current_identity"
+
+# ---------------------------------------------------------------- XZuFi catalogue import
+# Scheduled re-sync of the service catalogue (catalogue.tasks.xzufi_resync, docs/catalogue.md
+# "XZuFi import"): the URL of a full XZuFi 2.2 export (state editorial system, PVOG); empty
+# switches the re-sync off. Beat runs it daily at XZUFI_SYNC_HOUR:XZUFI_SYNC_MINUTE.
+XZUFI_SOURCE_URL = env.str("XZUFI_SOURCE_URL", default="")
+XZUFI_SYNC_HOUR = env.int("XZUFI_SYNC_HOUR", default=4)
+XZUFI_SYNC_MINUTE = env.int("XZUFI_SYNC_MINUTE", default=10)
+# Largest export read (bytes) and the read timeout (seconds) of one download.
+XZUFI_MAX_BYTES = env.int("XZUFI_MAX_BYTES", default=200 * 1024 * 1024)
+XZUFI_READ_TIMEOUT = env.float("XZUFI_READ_TIMEOUT", default=120.0)
+CELERY_BEAT_SCHEDULE["catalogue-xzufi-resync"] = {
+    "task": "catalogue.xzufi_resync",
+    "schedule": crontab(hour=XZUFI_SYNC_HOUR, minute=XZUFI_SYNC_MINUTE),
+}
