@@ -147,7 +147,8 @@ def address(anschrift: etree._Element) -> str:
         for part in (plain(child(anschrift, "postleitzahl")), plain(child(anschrift, "ort")))
         if part
     )
-    return "\n".join(part for part in (street, town) if part)
+    lines = [plain(item) for item in children(anschrift, "zusatz")] + [street, town]
+    return "\n".join(line for line in lines if line)
 
 
 def official_key(anschrift: etree._Element) -> str:
