@@ -29,6 +29,7 @@ from .keys import AuthorityIndex
 from .parse import ParsedCatalogue, ParsedService, ParsedUnit
 
 KINDS = ("services", "units", "responsibilities", "authorities")
+OUTCOMES = ("created", "updated", "unchanged", "removed")
 _LEVELS = {Level.KREIS.value, Level.SAMTGEMEINDE.value, Level.GEMEINDE.value}
 
 
@@ -49,7 +50,10 @@ class Summary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "counts": {kind: dict(counter) for kind, counter in self.counts.items()},
+            "counts": {
+                kind: {outcome: counter[outcome] for outcome in OUTCOMES}
+                for kind, counter in self.counts.items()
+            },
             "warnings": self.warnings,
             "unknown_objects": self.unknown_objects,
         }

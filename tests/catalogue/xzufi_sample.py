@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the sample export is easier to read one element per line
 """A small XZuFi 2.2 export for the import tests, in the shape public exports (PVOG, state
 editorial systems) use: two Leistungen, an Onlinedienst, three Organisationseinheiten (one
 for the test Kreis, one for the verbandsfreie Stadt, one without an official key) and their
