@@ -153,5 +153,6 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
             log_application_view(request.user, obj, "admin")
         return super().render_change_form(request, context, *args, **kwargs)
 
+
 # The XZuFi import's tables (runs, organisational units, Zuständigkeiten).
 from .xzufi import admin as xzufi_admin  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -23,9 +24,22 @@ from core import params
 from . import schema_forms, selectors, services
 from .models import Service
 from .responsibility import Responsibility, responsibilities
-from .search import QUERY_MAX_CHARS, search_services
+from .search import QUERY_MAX_CHARS, find_services
 
 MAX_RESULTS = 50
+# What a search hit shows (and the Zuständigkeitsfinder reads): not the long texts, the form
+# or the search vector, which the list would fetch for nothing.
+_LIST_FIELDS = (
+    "slug",
+    "name",
+    "summary",
+    "leika_key",
+    "level",
+    "min_assurance",
+    "is_online",
+    "fees",
+    "processing_time",
+)
 
 
 def _point(data: Any) -> Point | None:
@@ -70,7 +84,19 @@ def _office(found: Responsibility | None) -> dict[str, Any] | None:
     }
 
 
-def _service(service: Service, request: Request) -> dict[str, Any]:
+_SLUG = "__slug__"
+
+
+def _service_url(request: Request) -> Callable[[str], str]:
+    """A service's absolute URL by slug, with one reverse() for a whole result list."""
+    pattern = request.build_absolute_uri(reverse("catalogue:service", args=[_SLUG]))
+    return lambda slug: pattern.replace(_SLUG, slug)
+
+
+def _service(
+    service: Service, request: Request, url: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    url = url or _service_url(request)
     return {
         "slug": service.slug,
         "name": service.name,
@@ -81,7 +107,7 @@ def _service(service: Service, request: Request) -> dict[str, Any]:
         "is_online": service.is_online,
         "fees": service.fees,
         "processing_time": service.processing_time,
-        "url": request.build_absolute_uri(reverse("catalogue:service", args=[service.slug])),
+        "url": url(service.slug),
     }
 
 
@@ -104,7 +130,7 @@ class ServiceListView(APIView):
     def get(self, request: Request) -> Response:
         query = params.text(request.query_params.get("q"), "q", max_length=QUERY_MAX_CHARS)
         point = _point(request.query_params)
-        found = list(search_services(query)[:MAX_RESULTS])
+        found = find_services(query, limit=MAX_RESULTS, fields=_LIST_FIELDS)
         offices: dict[int, Responsibility] = {}
         outside = ""
         if point is not None:
@@ -114,8 +140,9 @@ class ServiceListView(APIView):
             else:
                 outside = str(OutsideServiceArea(point))
         results = []
+        url = _service_url(request)
         for service in found:
-            item = _service(service, request)
+            item = _service(service, request, url)
             if point is not None:
                 item["responsible"] = _office(offices.get(service.pk))
             results.append(item)

@@ -475,3 +475,6 @@ CELERY_BEAT_SCHEDULE["catalogue-xzufi-resync"] = {
     "task": "catalogue.xzufi_resync",
     "schedule": crontab(hour=XZUFI_SYNC_HOUR, minute=XZUFI_SYNC_MINUTE),
 }
+# The search reads its synonym table (admin: Suchsynonyme) once per process and period
+# (seconds); an edit reaches every worker within this time.
+SEARCH_SYNONYM_CACHE_SECONDS = env.float("SEARCH_SYNONYM_CACHE_SECONDS", default=60.0)
