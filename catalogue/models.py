@@ -476,7 +476,7 @@ class SavedPlace(models.Model):
 
 
 # The XZuFi import's own tables (organisational units, Zuständigkeiten, import runs).
-from .xzufi.models import (  # noqa: E402, F401
+from .xzufi_models import (  # noqa: E402, F401
     ImportRun,
     OrganisationalUnit,
     ServiceResponsibility,

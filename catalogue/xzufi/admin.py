@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImportRun, OrganisationalUnit, ServiceResponsibility
+from ..models import ImportRun, OrganisationalUnit, ServiceResponsibility
 
 
 @admin.register(ImportRun)
