@@ -96,7 +96,7 @@ def responsibilities(
 
     imported = _imported_for(services, most_local_first)
     authorities.update(
-        {r.unit.authority_id: r.unit.authority for r in imported.values() if r.unit.authority_id}
+        {r.unit.authority.pk: r.unit.authority for r in imported.values() if r.unit.authority}
     )
 
     result: dict[int, Responsibility] = {}

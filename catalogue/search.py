@@ -129,8 +129,9 @@ def find_services(text: str, *, limit: int, fields: tuple[str, ...]) -> list[Ser
     groups = expand(words)
     # In the model's field order, as Model.from_db expects the values.
     wanted = {"id", *fields}
-    names = [f.attname for f in Service._meta.concrete_fields if f.attname in wanted]
-    columns = ", ".join(f'"{Service._meta.get_field(name).column}"' for name in names)
+    loaded = [f for f in Service._meta.concrete_fields if f.attname in wanted]
+    names = [f.attname for f in loaded]
+    columns = ", ".join(f'"{f.column}"' for f in loaded)
     sql = _FIND_SQL.format(columns=columns, config=SEARCH_CONFIG)
     for any_word in (False, True):
         with connection.cursor() as cursor:

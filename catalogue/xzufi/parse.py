@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -124,7 +124,29 @@ def parse_bytes(data: bytes) -> ParsedCatalogue:
             catalogue.unknown_objects[name] += 1
     for service in catalogue.services:
         service.links.extend(online.get(service.xzufi_id, []))
+    _drop_duplicates(catalogue)
     return catalogue
+
+
+def _drop_duplicates(catalogue: ParsedCatalogue) -> None:
+    """An id that occurs twice keeps its first object; the others are reported."""
+    catalogue.services = _first_of_each(catalogue.services, "Leistung", catalogue.warnings)
+    catalogue.units = _first_of_each(catalogue.units, "Organisationseinheit", catalogue.warnings)
+
+
+_Item = TypeVar("_Item", ParsedService, ParsedUnit)
+
+
+def _first_of_each(objects: list[_Item], name: str, warnings: list[str]) -> list[_Item]:
+    seen: set[str] = set()
+    kept: list[_Item] = []
+    for item in objects:
+        if item.xzufi_id in seen:
+            warnings.append(f"{item.path}: {name} {item.xzufi_id} doppelt, übergangen")
+            continue
+        seen.add(item.xzufi_id)
+        kept.append(item)
+    return kept
 
 
 def _objects(root: etree._Element, catalogue: ParsedCatalogue) -> list[etree._Element]:

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from core import net
@@ -65,6 +66,11 @@ def run_import(source: str, *, commit: bool) -> Summary:
     except ImportFailed as exc:
         _log_run(source, commit, ok=False, message=str(exc))
         raise
+    except DatabaseError as exc:
+        # Rolled back as a whole (apply_catalogue runs in one transaction).
+        message = f"XZuFi: Datenbank hat den Import abgelehnt, nichts geschrieben: {exc}"
+        _log_run(source, commit, ok=False, message=message)
+        raise ImportFailed(message) from exc
     _log_run(source, commit, ok=True, summary=summary)
     return summary
 

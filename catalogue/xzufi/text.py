@@ -55,10 +55,16 @@ def plain(element: etree._Element | None) -> str:
     return _SPACE.sub(" ", "".join(element.itertext())).strip()
 
 
+MAX_ID = 200
+
+
 def required_text(element: etree._Element, name: str) -> str:
+    """The text of a required identifier child (at most MAX_ID characters)."""
     value = plain(child(element, name))
     if not value:
         raise ParseError(f"<{local(element)}> ohne <{name}> bei {path_of(element)}")
+    if len(value) > MAX_ID:
+        raise ParseError(f"<{name}> länger als {MAX_ID} Zeichen bei {path_of(element)}")
     return value
 
 

@@ -196,9 +196,19 @@ def test_finder_answers_from_imported_zustaendigkeiten(region: Region, tmp_path:
 def test_search_api_names_the_imported_office(region: Region, tmp_path: Path) -> None:
     run(tmp_path, xzufi_sample.document())
     answer = Client().get(
-        "/api/v1/services", {"q": "Gewerbe", "lat": IN_AUEDORF.y, "lon": IN_AUEDORF.x}
+        "/api/v1/services", {"q": "Gewerbe", "lat": str(IN_AUEDORF.y), "lon": str(IN_AUEDORF.x)}
     )
     assert answer.status_code == 200
     (hit,) = answer.json()["results"]
     assert hit["responsible"]["authority"]["slug"] == region.kreis.slug
     assert hit["responsible"]["email"] == "gewerbe@kreis-test.example.org"
+
+
+def test_duplicate_ids_keep_the_first_object_and_are_reported(
+    region: Region, tmp_path: Path
+) -> None:
+    twice = xzufi_sample.HUND.replace("Hundesteuer Anmeldung", "Hundesteuer (zweimal)")
+    output = run(tmp_path, xzufi_sample.document(xzufi_sample.HUND, twice))
+    assert "services: 1 created" in output
+    assert "Leistung hund-1 doppelt, übergangen" in output
+    assert Service.objects.get().name == "Hundesteuer Anmeldung"

@@ -92,10 +92,10 @@ def test_resync_imports_from_the_url_and_logs_the_summary(
     assert run.summary["counts"]["services"] == counts(created=2)
     # The next run finds nothing new; a changed export is picked up.
     resync()
-    assert ImportRun.objects.first().summary["counts"]["services"] == counts(unchanged=2)
+    assert ImportRun.objects.latest("id").summary["counts"]["services"] == counts(unchanged=2)
     export_server.body = xzufi_sample.document(xzufi_sample.GEWERBE, volltext="Neu.")
     resync()
-    latest = ImportRun.objects.first()
+    latest = ImportRun.objects.latest("id")
     assert latest.summary["counts"]["services"] == counts(updated=1, removed=1)
 
 
