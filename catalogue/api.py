@@ -174,6 +174,9 @@ class ServiceDetailView(APIView):
                 "description": service.description,
                 "keywords": service.keywords,
                 "required_documents": service.document_list,
+                "prerequisites": service.prerequisites,
+                "deadlines": service.deadlines,
+                "legal_basis": service.legal_basis,
                 "links": service.links,
                 "form_schema": service.form_schema if service.is_online else None,
             }

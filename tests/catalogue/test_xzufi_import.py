@@ -212,3 +212,17 @@ def test_duplicate_ids_keep_the_first_object_and_are_reported(
     assert "services: 1 created" in output
     assert "Leistung hund-1 doppelt, übergangen" in output
     assert Service.objects.get().name == "Hundesteuer Anmeldung"
+
+
+def test_imported_texts_are_shown_on_the_service_page_and_in_the_api(
+    region: Region, tmp_path: Path
+) -> None:
+    run(tmp_path, xzufi_sample.document())
+    page = Client().get("/dienstleistungen/gewerbe-anmelden/").content.decode()
+    for text in ("Voraussetzungen", "Sie sind volljährig.", "Bei Beginn des Gewerbes"):
+        assert text in page
+    assert "§ 14 Gewerbeordnung (GewO)" in page
+    body = Client().get("/api/v1/services/gewerbe-anmelden").json()
+    assert body["prerequisites"] == "Sie sind volljährig."
+    assert body["legal_basis"] == "§ 14 Gewerbeordnung (GewO)"
+    assert body["required_documents"] == ["Personalausweis", "Handelsregisterauszug"]
