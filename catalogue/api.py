@@ -24,7 +24,7 @@ from core import params
 from . import schema_forms, selectors, services
 from .models import Service
 from .responsibility import Responsibility, responsibilities
-from .search import QUERY_MAX_CHARS, find_services
+from .search import QUERY_MAX_CHARS, find_rows, find_services
 
 MAX_RESULTS = 50
 # What a search hit shows (and the Zuständigkeitsfinder reads): not the long texts, the form
@@ -93,6 +93,13 @@ def _service_url(request: Request) -> Callable[[str], str]:
     return lambda slug: pattern.replace(_SLUG, slug)
 
 
+def _listed(row: dict[str, Any], url: Callable[[str], str]) -> dict[str, Any]:
+    """A search hit from find_rows, with the same keys as _service."""
+    item = {name: row[name] for name in _LIST_FIELDS}
+    item["url"] = url(row["slug"])
+    return item
+
+
 def _service(
     service: Service, request: Request, url: Callable[[str], str] | None = None
 ) -> dict[str, Any]:
@@ -130,21 +137,24 @@ class ServiceListView(APIView):
     def get(self, request: Request) -> Response:
         query = params.text(request.query_params.get("q"), "q", max_length=QUERY_MAX_CHARS)
         point = _point(request.query_params)
+        url = _service_url(request)
+        if point is None:
+            # Without a place no office is asked for: the rows go out as they come.
+            rows = find_rows(query, limit=MAX_RESULTS, fields=_LIST_FIELDS)
+            results = [_listed(row, url) for row in rows]
+            return Response({"count": len(results), "results": results})
         found = find_services(query, limit=MAX_RESULTS, fields=_LIST_FIELDS)
         offices: dict[int, Responsibility] = {}
         outside = ""
-        if point is not None:
-            covering = authorities_at(point)
-            if covering:
-                offices = responsibilities(found, covering)
-            else:
-                outside = str(OutsideServiceArea(point))
+        covering = authorities_at(point)
+        if covering:
+            offices = responsibilities(found, covering)
+        else:
+            outside = str(OutsideServiceArea(point))
         results = []
-        url = _service_url(request)
         for service in found:
             item = _service(service, request, url)
-            if point is not None:
-                item["responsible"] = _office(offices.get(service.pk))
+            item["responsible"] = _office(offices.get(service.pk))
             results.append(item)
         body: dict[str, Any] = {"count": len(results), "results": results}
         if outside:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -120,29 +121,37 @@ _FIND_SQL = """
 """
 
 
-def find_services(text: str, *, limit: int, fields: tuple[str, ...]) -> list[Service]:
-    """At most `limit` active services matching the text, best first, with only `fields`
-    loaded (and `rank`); the same hits and order as search_services."""
+def find_rows(text: str, *, limit: int, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """At most `limit` active services matching the text, best first, as dicts of `id`,
+    `fields` and `rank` — the same hits and order as search_services, without building model
+    instances (the list endpoints' hot path)."""
     words = query_words(text)
     if not words:
-        return list(Service.objects.filter(is_active=True).only(*fields).order_by("name")[:limit])
+        found = Service.objects.filter(is_active=True).order_by("name")[:limit]
+        return [{**row, "rank": 0.0} for row in found.values("id", *fields)]
     groups = expand(words)
-    # In the model's field order, as Model.from_db expects the values.
-    wanted = {"id", *fields}
-    loaded = [f for f in Service._meta.concrete_fields if f.attname in wanted]
-    names = [f.attname for f in loaded]
-    columns = ", ".join(f'"{f.column}"' for f in loaded)
+    column_of = {f.attname: f.column for f in Service._meta.concrete_fields}
+    columns = ", ".join(f'"{column_of[name]}"' for name in ("id", *fields))
     sql = _FIND_SQL.format(columns=columns, config=SEARCH_CONFIG)
+    names = ("id", *fields, "rank")
     for any_word in (False, True):
         with connection.cursor() as cursor:
             cursor.execute(sql, [build_tsquery(groups, any_word=any_word), limit])
             rows = cursor.fetchall()
         if rows or len(groups) == 1 or any_word:
             break
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def find_services(text: str, *, limit: int, fields: tuple[str, ...]) -> list[Service]:
+    """find_rows as Service instances (the other fields deferred), each with its `rank`."""
+    # In the model's field order, as Model.from_db expects the values.
+    wanted = {"id", *fields}
+    names = [f.attname for f in Service._meta.concrete_fields if f.attname in wanted]
+    alias = connection.alias
     hits = []
-    for row in rows:
-        # As the ORM builds rows (the other fields deferred), without its per-query set-up.
-        service = Service.from_db(connection.alias, names, row[:-1])
-        service.rank = row[-1]  # type: ignore[attr-defined]
+    for row in find_rows(text, limit=limit, fields=fields):
+        service = Service.from_db(alias, names, [row[name] for name in names])
+        service.rank = row["rank"]  # type: ignore[attr-defined]
         hits.append(service)
     return hits
