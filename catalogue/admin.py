@@ -200,3 +200,5 @@ class SamlIdentityAdmin(admin.ModelAdmin[SamlIdentity]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+# The XZuFi import's tables (runs, organisational units, Zuständigkeiten).
+from .xzufi import admin as xzufi_admin  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -23,9 +24,22 @@ from core import params
 from . import schema_forms, selectors, services
 from .models import Application, Service
 from .responsibility import Responsibility, responsibilities
-from .search import QUERY_MAX_CHARS, search_services
+from .search import QUERY_MAX_CHARS, find_rows, find_services
 
 MAX_RESULTS = 50
+# What a search hit shows (and the Zuständigkeitsfinder reads): not the long texts, the form
+# or the search vector, which the list would fetch for nothing.
+_LIST_FIELDS = (
+    "slug",
+    "name",
+    "summary",
+    "leika_key",
+    "level",
+    "min_assurance",
+    "is_online",
+    "fees",
+    "processing_time",
+)
 
 
 def _point(data: Any) -> Point | None:
@@ -70,7 +84,26 @@ def _office(found: Responsibility | None) -> dict[str, Any] | None:
     }
 
 
-def _service(service: Service, request: Request) -> dict[str, Any]:
+_SLUG = "__slug__"
+
+
+def _service_url(request: Request) -> Callable[[str], str]:
+    """A service's absolute URL by slug, with one reverse() for a whole result list."""
+    pattern = request.build_absolute_uri(reverse("catalogue:service", args=[_SLUG]))
+    return lambda slug: pattern.replace(_SLUG, slug)
+
+
+def _listed(row: dict[str, Any], url: Callable[[str], str]) -> dict[str, Any]:
+    """A search hit from find_rows, with the same keys as _service."""
+    item = {name: row[name] for name in _LIST_FIELDS}
+    item["url"] = url(row["slug"])
+    return item
+
+
+def _service(
+    service: Service, request: Request, url: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    url = url or _service_url(request)
     return {
         "slug": service.slug,
         "name": service.name,
@@ -81,7 +114,7 @@ def _service(service: Service, request: Request) -> dict[str, Any]:
         "is_online": service.is_online,
         "fees": service.fees,
         "processing_time": service.processing_time,
-        "url": request.build_absolute_uri(reverse("catalogue:service", args=[service.slug])),
+        "url": url(service.slug),
     }
 
 
@@ -104,20 +137,24 @@ class ServiceListView(APIView):
     def get(self, request: Request) -> Response:
         query = params.text(request.query_params.get("q"), "q", max_length=QUERY_MAX_CHARS)
         point = _point(request.query_params)
-        found = list(search_services(query)[:MAX_RESULTS])
+        url = _service_url(request)
+        if point is None:
+            # Without a place no office is asked for: the rows go out as they come.
+            rows = find_rows(query, limit=MAX_RESULTS, fields=_LIST_FIELDS)
+            results = [_listed(row, url) for row in rows]
+            return Response({"count": len(results), "results": results})
+        found = find_services(query, limit=MAX_RESULTS, fields=_LIST_FIELDS)
         offices: dict[int, Responsibility] = {}
         outside = ""
-        if point is not None:
-            covering = authorities_at(point)
-            if covering:
-                offices = responsibilities(found, covering)
-            else:
-                outside = str(OutsideServiceArea(point))
+        covering = authorities_at(point)
+        if covering:
+            offices = responsibilities(found, covering)
+        else:
+            outside = str(OutsideServiceArea(point))
         results = []
         for service in found:
-            item = _service(service, request)
-            if point is not None:
-                item["responsible"] = _office(offices.get(service.pk))
+            item = _service(service, request, url)
+            item["responsible"] = _office(offices.get(service.pk))
             results.append(item)
         body: dict[str, Any] = {"count": len(results), "results": results}
         if outside:
@@ -147,6 +184,9 @@ class ServiceDetailView(APIView):
                 "description": service.description,
                 "keywords": service.keywords,
                 "required_documents": service.document_list,
+                "prerequisites": service.prerequisites,
+                "deadlines": service.deadlines,
+                "legal_basis": service.legal_basis,
                 "links": service.links,
                 "form_schema": service.form_schema if service.is_online else None,
             }

@@ -16,6 +16,15 @@ class CatalogueConfig(AppConfig):
 
         connect_signals()
 
+        # The search keeps the synonym table per process (catalogue.search).
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import SearchSynonym
+        from .search import forget_synonyms
+
+        post_save.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="synonyms-saved")
+        post_delete.connect(forget_synonyms, sender=SearchSynonym, dispatch_uid="synonyms-gone")
+
         from privacy import export
 
         from . import export_part, retention

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Level
 
+from .leika import validate_leika
+
 # The text search configuration used for the stored vector and for every query. "german"
 # ships with PostgreSQL (Snowball stemmer and stop words); synonyms are expanded in Python
 # before the query is built (catalogue.search), so no dictionary file on the server is needed.
@@ -84,9 +86,12 @@ class Service(models.Model):
     leika_key = models.CharField(
         _("LeiKa-Schlüssel"),
         max_length=14,
-        blank=True,
-        help_text=_("Schlüssel im Leistungskatalog (LeiKa), soweit bekannt."),
+        validators=[validate_leika],
+        db_index=True,
+        help_text=_("14-stelliger Schlüssel im Leistungskatalog (LeiKa), z. B. 99050012104000."),
     )
+    # Set by the XZuFi import (catalogue.xzufi): the Leistung's id in the editorial system.
+    xzufi_id = models.CharField(_("XZuFi-ID"), max_length=200, blank=True, db_index=True)
     level = models.CharField(_("zuständige Ebene"), max_length=20, choices=ResponsibleLevel.choices)
     min_assurance = models.CharField(
         _("mindestens nötiges Vertrauensniveau"),
@@ -102,6 +107,11 @@ class Service(models.Model):
         _("erforderliche Unterlagen"), blank=True, help_text=_("Eine Unterlage je Zeile.")
     )
     processing_time = models.CharField(_("Bearbeitungsdauer"), max_length=200, blank=True)
+    prerequisites = models.TextField(_("Voraussetzungen"), blank=True)
+    deadlines = models.TextField(_("Fristen"), blank=True)
+    legal_basis = models.TextField(_("Rechtsgrundlagen"), blank=True)
+    # XZuFi elements we do not map, kept as XML fragments ({"path": [xml, …]}).
+    xzufi_extra = models.JSONField(_("weitere XZuFi-Angaben"), default=dict, blank=True)
     links = models.JSONField(
         _("Links"), default=list, blank=True, help_text=_('Liste von {"title": …, "url": …}')
     )
@@ -126,6 +136,14 @@ class Service(models.Model):
         verbose_name_plural = _("Dienstleistungen")
         ordering = ["name"]
         indexes = [GinIndex(fields=["search_vector"], name="service_search_gin")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["xzufi_id"], condition=~models.Q(xzufi_id=""), name="service_unique_xzufi"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(leika_key__regex=r"^[0-9]{14}$"), name="service_leika_format"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -467,3 +485,9 @@ from .fitconnect_models import Handover as Handover  # noqa: E402
 # SAML logins (BundID) linked to accounts: own module, so this one stays readable.
 from .identity_models import SamlIdentity as SamlIdentity  # noqa: E402
 from .identity_models import SamlLevel as SamlLevel  # noqa: E402
+# The XZuFi import's own tables (organisational units, Zuständigkeiten, import runs).
+from .xzufi_models import (  # noqa: E402, F401
+    ImportRun,
+    OrganisationalUnit,
+    ServiceResponsibility,
+)

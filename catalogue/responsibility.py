@@ -5,6 +5,9 @@ the authorities covering the point (one per level, in PostGIS on subdivided piec
 
 1. an override of a covering authority that names who handles the service wins, the most local
    authority first (a large town with its own building supervision: Bauantrag → the town);
+1b. then an imported Zuständigkeit (XZuFi, catalogue.xzufi) for the area of a covering
+   authority, the most local first: its Organisationseinheit's authority (or, when the unit
+   maps onto none of ours, the area's) handles it, with the unit's contact;
 2. otherwise the authority of the service's level, with the same fallbacks as route(): a
    Samtgemeinde task in a verbandsfreie Gemeinde goes to that Gemeinde, a Gemeinde task where
    no Gemeinde boundary exists goes to the Samtgemeinde;
@@ -17,7 +20,7 @@ the authorities covering the point (one per level, in PostGIS on subdivided piec
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.gis.geos import Point
@@ -27,7 +30,7 @@ from django.utils.translation import gettext as _
 from boundaries.models import TERRITORIAL_LEVELS, Authority, Level
 from boundaries.services import CoveringAuthority, OutsideServiceArea, authorities_at
 
-from .models import Service, ServiceOverride
+from .models import Service, ServiceOverride, ServiceResponsibility
 
 _LEVEL_FALLBACK: dict[str, list[str]] = {
     Level.GEMEINDE: [Level.GEMEINDE, Level.SAMTGEMEINDE],
@@ -91,10 +94,20 @@ def responsibilities(
         overrides.update(_overrides_for(services, extra_ids))
     most_local_first = sorted(covering, key=lambda a: -_LEVEL_RANK.get(a.level, 0))
 
+    imported = _imported_for(services, most_local_first)
+    authorities.update(
+        {r.unit.authority.pk: r.unit.authority for r in imported.values() if r.unit.authority}
+    )
+
     result: dict[int, Responsibility] = {}
     for service in services:
         picked = _pick_level(covering, service.level)
         handler_id, notes = _override_handler(service, most_local_first, overrides, authorities)
+        if handler_id is None and service.id in imported:
+            result[service.id] = _from_import(
+                service, imported[service.id], authorities, overrides, picked
+            )
+            continue
         if handler_id is None:
             if picked is None:
                 continue
@@ -103,6 +116,49 @@ def responsibilities(
             service, authorities[handler_id], picked, overrides, notes
         )
     return result
+
+
+def _imported_for(
+    services: list[Service], most_local_first: list[CoveringAuthority]
+) -> dict[int, ServiceResponsibility]:
+    """Per service, the imported Zuständigkeit of the most local covering area that has one."""
+    rank = {a.id: position for position, a in enumerate(most_local_first)}
+    found: dict[int, ServiceResponsibility] = {}
+    rows = ServiceResponsibility.objects.filter(
+        service__in=services, area_id__in=list(rank)
+    ).select_related("unit", "unit__authority")
+    for row in sorted(rows, key=lambda r: (rank[r.area_id or 0], r.pk)):
+        found.setdefault(row.service_id, row)
+    return found
+
+
+def _from_import(
+    service: Service,
+    row: ServiceResponsibility,
+    authorities: dict[int, Authority],
+    overrides: dict[tuple[int, int], Any],
+    picked: CoveringAuthority | None,
+) -> Responsibility:
+    """The answer of an imported Zuständigkeit; the handler's own override (online, contact,
+    fee) still applies, otherwise the unit's contact details."""
+    unit = row.unit
+    area = authorities[row.area_id or 0]
+    handler = unit.authority or area
+    notes = []
+    if handler.pk != area.pk:
+        notes.append(
+            _("für %(own)s zuständig: %(delegate)s") % {"own": area.name, "delegate": handler.name}
+        )
+    found = _responsibility(service, handler, picked, overrides, notes)
+    if (service.id, handler.pk) in overrides:
+        return found
+    return replace(
+        found,
+        email=unit.email or found.email,
+        phone=unit.phone or found.phone,
+        website=unit.website or found.website,
+        contact_note=found.contact_note or (unit.name if unit.authority is None else ""),
+    )
 
 
 def _override_handler(
@@ -195,9 +251,10 @@ def services_of(authority: Authority) -> list[Service]:
     own = ServiceOverride.objects.filter(authority=authority)
     handed_away = own.exclude(handled_by=None).exclude(handled_by=authority).values("service_id")
     taken = ServiceOverride.objects.filter(handled_by=authority).values("service_id")
+    imported = ServiceResponsibility.objects.filter(unit__authority=authority).values("service_id")
     found = (
         Service.objects.filter(is_active=True)
-        .filter(models.Q(level__in=levels) | models.Q(pk__in=taken))
+        .filter(models.Q(level__in=levels) | models.Q(pk__in=taken) | models.Q(pk__in=imported))
         .exclude(pk__in=handed_away)
         .order_by("name")
     )

@@ -16,8 +16,12 @@ words are OR-ed instead, so a long question still finds something. ts_rank order
 from __future__ import annotations
 
 import re
+import time
+from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import F, QuerySet
 
 from .models import SEARCH_CONFIG, SearchSynonym, Service
@@ -38,12 +42,31 @@ def query_words(text: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
+# The synonym table is small and read on every search: each process keeps it for
+# settings.SEARCH_SYNONYM_CACHE_SECONDS (and drops it at once when it changes in this
+# process, see catalogue.apps), so a search needs no query for it.
+_synonyms: dict[str, str] = {}
+_synonyms_read_at = float("-inf")
+
+
+def forget_synonyms(**_: object) -> None:
+    global _synonyms_read_at
+    _synonyms_read_at = float("-inf")
+
+
+def _synonym_table() -> dict[str, str]:
+    global _synonyms, _synonyms_read_at
+    now = time.monotonic()
+    if now - _synonyms_read_at >= settings.SEARCH_SYNONYM_CACHE_SECONDS:
+        rows = SearchSynonym.objects.values_list("term", "expansions")
+        _synonyms = {term.lower(): expansions for term, expansions in rows}
+        _synonyms_read_at = now
+    return _synonyms
+
+
 def expand(words: list[str]) -> list[list[str]]:
     """Each word with its synonyms (one list per word, the word itself first)."""
-    synonyms = {
-        row.term.lower(): row.expansions
-        for row in SearchSynonym.objects.filter(term__in=words).only("term", "expansions")
-    }
+    synonyms = _synonym_table()
     groups: list[list[str]] = []
     for word in words:
         group = [word]
@@ -84,3 +107,51 @@ def search_services(text: str, *, queryset: QuerySet[Service] | None = None) -> 
         if len(groups) == 1 or any_word or hits.exists():
             return hits
     return hits  # pragma: no cover - the loop always returns
+
+
+# The list endpoints' hot path (GET /api/v1/services?q=, the search page): the same query as
+# search_services for the active services, written out once, so a search costs one round
+# trip (a second only when no service has all the words) and no query building per request.
+_FIND_SQL = """
+    SELECT {columns}, ts_rank(search_vector, q) AS rank
+    FROM catalogue_service, to_tsquery('{config}', %s) AS q
+    WHERE is_active AND search_vector @@ q
+    ORDER BY rank DESC, name
+    LIMIT %s
+"""
+
+
+def find_rows(text: str, *, limit: int, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """At most `limit` active services matching the text, best first, as dicts of `id`,
+    `fields` and `rank` — the same hits and order as search_services, without building model
+    instances (the list endpoints' hot path)."""
+    words = query_words(text)
+    if not words:
+        found = Service.objects.filter(is_active=True).order_by("name")[:limit]
+        return [{**row, "rank": 0.0} for row in found.values("id", *fields)]
+    groups = expand(words)
+    column_of = {f.attname: f.column for f in Service._meta.concrete_fields}
+    columns = ", ".join(f'"{column_of[name]}"' for name in ("id", *fields))
+    sql = _FIND_SQL.format(columns=columns, config=SEARCH_CONFIG)
+    names = ("id", *fields, "rank")
+    for any_word in (False, True):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [build_tsquery(groups, any_word=any_word), limit])
+            rows = cursor.fetchall()
+        if rows or len(groups) == 1 or any_word:
+            break
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def find_services(text: str, *, limit: int, fields: tuple[str, ...]) -> list[Service]:
+    """find_rows as Service instances (the other fields deferred), each with its `rank`."""
+    # In the model's field order, as Model.from_db expects the values.
+    wanted = {"id", *fields}
+    names = [f.attname for f in Service._meta.concrete_fields if f.attname in wanted]
+    alias = connection.alias
+    hits = []
+    for row in find_rows(text, limit=limit, fields=fields):
+        service = Service.from_db(alias, names, [row[name] for name in names])
+        service.rank = row["rank"]  # type: ignore[attr-defined]
+        hits.append(service)
+    return hits

@@ -25,19 +25,44 @@ def _service_values(spec: catalogue_spec.ServiceSpec) -> dict[str, object]:
     values = asdict(spec)
     for key in ("slug", "fee"):
         values.pop(key)
+    values["leika_key"] = catalogue_spec.LEIKA_KEYS[spec.slug]
     values["required_documents"] = "\n".join(spec.required_documents)
     values["links"] = [{"title": title, "url": url} for title, url in spec.links]
     return values
+
+
+_PORTAL_FIELDS = ("slug", "level", "min_assurance", "is_online", "form_schema")
+
+
+def _service_for(
+    spec: catalogue_spec.ServiceSpec, values: dict[str, object], *, overwrite: bool
+) -> tuple[Service, bool]:
+    service = (
+        Service.objects.filter(leika_key=values["leika_key"]).order_by("id").first()
+        or Service.objects.filter(slug=spec.slug).first()
+    )
+    if service is None:
+        return Service.objects.create(slug=spec.slug, **values), True
+    # A service the import created first (slug from its name, no form) gets the demo's portal
+    # fields once; afterwards they are left alone unless `overwrite` is given.
+    renamed = service.slug != spec.slug and not Service.objects.filter(slug=spec.slug).exists()
+    first_time = renamed or (bool(spec.form_schema) and not service.form_schema)
+    if overwrite or first_time:
+        fields = values if overwrite else {k: values[k] for k in _PORTAL_FIELDS if k in values}
+        fields = {**fields, "slug": spec.slug}
+        for name, value in fields.items():
+            setattr(service, name, value)
+        service.save()
+    return service, False
 
 
 def _services(created: Counter[str], *, overwrite: bool) -> dict[str, Service]:
     services: dict[str, Service] = {}
     for spec in catalogue_spec.SERVICES:
         values = _service_values(spec)
-        if overwrite:
-            service, was_created = Service.objects.update_or_create(slug=spec.slug, defaults=values)
-        else:
-            service, was_created = Service.objects.get_or_create(slug=spec.slug, defaults=values)
+        # Keyed by LeiKa: the XZuFi import (data/xzufi/demo-catalogue.xml) may have brought
+        # the service first; then only what XZuFi cannot carry is filled in here.
+        service, was_created = _service_for(spec, values, overwrite=overwrite)
         services[spec.slug] = service
         created["services"] += was_created
         if spec.fee is not None:

@@ -744,3 +744,40 @@ PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("meldebescheinigung", "geburtsurkunde", "gewerbeanmeldung", "hundesteueranmeldung"),
     ),
 }
+
+# The LeiKa key of each demo service (catalogue.leika: 14 digits). Those marked "checked" were
+# found in public references to the federal Leistungsverzeichnis (verwaltung.bund.de) or PVOG;
+# the others follow the same Leistungsobjekt/Verrichtung scheme but were not confirmed against
+# the LeiKa itself (docs/catalogue.md, "XZuFi import") — a county imports its editorial
+# system's export, which carries the official keys.
+LEIKA_KEYS: dict[str, str] = {
+    "hundesteueranmeldung": "99102013104000",  # checked: Hundesteuer Anmeldung
+    "hundesteuer-abmeldung": "99102013105000",
+    "meldebescheinigung": "99115003012000",  # checked: Meldebescheinigung
+    "wohnsitz-anmeldung": "99115005104000",  # checked: Wohnsitz anmelden
+    "personalausweis": "99008001012000",  # checked: Personalausweis beantragen
+    "reisepass": "99008004012000",
+    "geburtsurkunde": "99027002012000",  # checked: Geburtsurkunde beantragen
+    "eheschliessung": "99027011104000",
+    "gewerbeanmeldung": "99050012104000",  # checked: Gewerbe anmelden
+    "kita-anmeldung": "99125005104000",
+    "schuelerfahrkarte": "99097001012000",
+    "sperrmuell": "99001002003000",
+    "muelltonne": "99001001017000",
+    "abfallkalender": "99001001012000",
+    "bauantrag-auskunft": "99012070006000",
+    "bauantrag": "99012070006001",  # checked: Baugenehmigung
+    "wohngeld": "99107023037000",  # checked: Wohngeld – Mietzuschuss beantragen
+    "anwohnerparkausweis": "99108001001000",  # checked: Parkausweis für Bewohner
+    "kfz-zulassung": "99036001104000",
+    "fuehrerschein": "99035001012000",
+    "elterngeld": "99018001001000",
+    "fuehrungszeugnis": "99049001001000",  # checked: Führungszeugnis beantragen
+    "grundsteuer": "99102009037000",
+    "baumfaellung": "99012061001000",
+    "veranstaltung": "99089001104000",
+    "fundsachen": "99041001012000",
+    "waffenschein": "99133001012000",
+    "schwerbehindertenausweis": "99062004012000",
+    "sterbeurkunde": "99027005012000",
+}

@@ -138,6 +138,9 @@ if [ "$MODE" = run ]; then
   log "Loading the demo region"
   "$PY" manage.py load_demo --commit
   "$PY" manage.py load_catalogue --commit
+  # The demo catalogue as an XZuFi 2.2 export (data/xzufi_demo.py writes it): the import path
+  # runs on every start; a second run reports everything unchanged.
+  "$PY" manage.py import_xzufi data/xzufi/demo-catalogue.xml --commit
   "$PY" manage.py load_demo_calendar --commit
   "$PY" manage.py load_demo_reports --commit
   "$PY" manage.py load_demo_participation --commit

@@ -37,3 +37,6 @@ AXES_ENABLED = False
 
 # Tests change map data and read tiles at once: no remembered base-map version.
 MAP_BASE_VERSION_SECONDS = 0.0
+
+# Tests create synonyms in bulk (no signals): the search reads them on every call.
+SEARCH_SYNONYM_CACHE_SECONDS = 0.0

@@ -28,7 +28,9 @@ def admin_of(world_authority: Authority, email: str) -> Client:
 
 
 def test_own_overrides_fees_and_page_only(world: World) -> None:
-    service = Service.objects.create(name="Hundesteueranmeldung", slug="hundesteuer")
+    service = Service.objects.create(
+        name="Hundesteueranmeldung", slug="hundesteuer", leika_key="99102013104000"
+    )
     ServiceOverride.objects.create(service=service, authority=world.kreis, offered_online=False)
     ServiceOverride.objects.create(service=service, authority=world.gemeinde, offered_online=True)
     FeeRule.objects.create(service=service, authority=None, label="Standard", amount=Decimal(10))

@@ -105,7 +105,9 @@ def _person_data(who: User, tag: str, kreis: Authority, other_report: Report | N
         )
         Support.objects.create(report=other_report, user=who)
         Follow.objects.create(report=other_report, user=who)
-    service = Service.objects.create(name=f"Dienst {tag}", slug=f"dienst-{tag}", level="kreis")
+    service = Service.objects.create(
+        name=f"Dienst {tag}", slug=f"dienst-{tag}", level="kreis", leika_key="99050012104000"
+    )
     application = Application.objects.create(
         reference=f"A-{tag}",
         service=service,

@@ -142,7 +142,8 @@ def test_negative_periods_are_refused_with_a_message_and_by_the_database() -> No
 
 def _application(months_closed: float | None, reference: str) -> Application:
     service = Service.objects.get_or_create(
-        slug="hundesteuer", defaults={"name": "Hund", "level": "gemeinde"}
+        slug="hundesteuer",
+        defaults={"name": "Hund", "level": "gemeinde", "leika_key": "99102013104000"},
     )[0]
     applicant = User.objects.create_user(f"{reference.lower()}@example.org")
     application = Application.objects.create(

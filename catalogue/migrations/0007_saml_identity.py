@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0004_life_situations"),
+        ("catalogue", "0006_fitconnect_handover"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

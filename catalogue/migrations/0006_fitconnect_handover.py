@@ -9,7 +9,7 @@ import catalogue.fitconnect_models
 class Migration(migrations.Migration):
     dependencies = [
         ("boundaries", "0003_authority_identity"),
-        ("catalogue", "0004_life_situations"),
+        ("catalogue", "0005_xbezahl_payments"),
     ]
 
     operations = [
