@@ -23,7 +23,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+
+from core.replica import read_connection
 
 EXTENT = 4096
 BUFFER = 64
@@ -146,7 +147,7 @@ def tile_query(z: int, x: int, y: int) -> tuple[str, dict[str, Any]]:
 def render_tile(z: int, x: int, y: int) -> bytes:
     """The tile straight from PostGIS (no cache)."""
     sql, params = tile_query(z, x, y)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
@@ -155,7 +156,7 @@ def render_tile(z: int, x: int, y: int) -> bytes:
 def data_version() -> str:
     """The base map's data version: it changes in the same transaction as any write to roads,
     assets, boundaries, boundary sets or authorities (database triggers, migration 0002)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(VERSION_SQL)
         row = cursor.fetchone()
     return f"{TILE_FORMAT}-{row[0]}-{row[1]}" if row else TILE_FORMAT

@@ -26,6 +26,8 @@ from django.http import (
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from core.replica import read_from_replica
+
 from .basemap import BadTile, cached_tile, current_version, parse_tile
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
@@ -42,6 +44,7 @@ def _bad_tile(exc: BadTile) -> HttpResponse:
 # built it twice per response, about a sixth of a cached tile's time in Python).
 @csp_exempt()  # type: ignore[arg-type]  # its stubs know views without URL arguments only
 @require_GET
+@read_from_replica
 def base_tile_view(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
     try:
         zi, xi, yi = parse_tile(z, x, y)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.gis.geos import Polygon
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import params
+from core.replica import read_from_replica
 from geo.params import parse_bbox
 from tracker.models import Category
 
@@ -76,6 +78,7 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     return value
 
 
+@method_decorator(read_from_replica, name="dispatch")  # planning only reads (core/replica.py)
 class PlanningView(APIView):
     permission_classes = [IsAuthenticated, CanPlan]
 

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.replica import read_connection
 from tracker.models import OPEN_STATUSES
 
 from .filters import PlanningFilters
@@ -186,7 +187,7 @@ def density_bins(
     `cell_size_m`, `shape`, `total` (sum of the counts = the filtered reports in the view)
     and `max` members. One query."""
     query = density_bins_query(filters, bbox=bbox, size_m=size_m, shape=shape)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(query.sql, query.params)
         row = cursor.fetchone()
     return str(row[0]) if row else '{"type": "FeatureCollection", "features": []}'
@@ -236,7 +237,7 @@ def hotspots(
                ST_MaxDistance(centre, points), category_id, ids[1:%s]
         FROM clusters ORDER BY n DESC, cid LIMIT %s
     """  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             sql,
             [
@@ -296,7 +297,7 @@ def road_ranking(
         FROM measured WHERE km * 1000.0 >= %s
         ORDER BY n / km DESC, n DESC, id LIMIT %s
     """  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, min_length_m, limit])
         rows = cursor.fetchall()
     return [
@@ -433,7 +434,8 @@ def _by_road(
 def _statistics(filters: PlanningFilters) -> Statistics:
     where, params = filters.sql("f")
     open_statuses = [str(s) for s in OPEN_STATUSES]
-    with transaction.atomic(), connection.cursor() as cursor:
+    db = read_connection()
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, true)", [STATISTICS_WORK_MEM])
         counted = _grouped_counts(cursor, where, params)
         total, open_count, overdue, ack, fix = _totals(cursor, where, params, open_statuses)

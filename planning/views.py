@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from boundaries.models import Authority, Boundary, Level
 from core import params
+from core.replica import read_from_replica
 from geo.models import RoadClass
 from planning import selectors
 from planning.api import stats_payload
@@ -46,13 +47,15 @@ LAGEBILD_LEVELS = (Level.KREIS, Level.SAMTGEMEINDE, Level.GEMEINDE)
 def planning_required(view: View) -> View:
     """Signed in (else to the login page) and allowed to plan (else 403)."""
 
+    reading = read_from_replica(view)  # planning only reads (core/replica.py)
+
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not can_plan(request.user):
             raise PermissionDenied(_("Nur für die Planung einer zuständigen Stelle."))
-        response = view(request, *args, **kwargs)
+        response = reading(request, *args, **kwargs)
         add_never_cache_headers(response)
         return response
 

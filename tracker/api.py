@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -26,6 +27,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from boundaries.reverse import place_name_at
 from core import params
 from core.images import read_gps
+from core.replica import read_from_replica
 from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
 
@@ -338,6 +340,7 @@ def parse_since(raw: str) -> datetime | None:
     return params.moment(raw, "since")
 
 
+@method_decorator(read_from_replica, name="get")  # the public map's reads (core/replica.py)
 class ReportListCreateView(generics.ListCreateAPIView[Report]):
     """List public reports as GeoJSON (filter by bbox, category, status), or file a report."""
 

@@ -13,11 +13,11 @@ Layer `reports`:
 
 from __future__ import annotations
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from core.replica import read_connection, read_from_replica
 from tracker.selectors import PUBLIC_GRID_DEGREES
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
@@ -99,13 +99,14 @@ def tile_query(z: int, x: int, y: int) -> tuple[str, dict[str, float | int]]:
 
 def report_tile(z: int, x: int, y: int) -> bytes:
     sql, params = tile_query(z, x, y)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
 
 
 @require_GET
+@read_from_replica
 def report_tile_view(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
     try:
         zi, xi, yi = parse_tile(z, x, y)

@@ -30,6 +30,7 @@ from boundaries.services import OutsideServiceArea
 from core import params
 from core.errors import add_errors_to_form
 from core.images import PhotoRejected
+from core.replica import read_from_replica
 
 from . import offline, selectors, services
 from .api import SESSION_CREATED_REPORTS, create_report_from, remember_created_report
@@ -163,6 +164,7 @@ def _map_filters(request: HttpRequest) -> dict[str, str]:
 
 
 @require_GET
+@read_from_replica
 def public_map(request: HttpRequest) -> HttpResponse:
     """All public reports on a map, with the same reports as a list (the list alone works
     without JavaScript, paged and filtered on the server)."""

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Refuses oversized bodies (Content-Length) before anything reads them.
     "config.middleware.RequestBodyCapMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # After a write, this browser reads from the primary for a while (core/replica.py).
+    "core.replica.ReplicaStickinessMiddleware",
     # Base-map tiles are answered here, past the session/locale/CSRF/login stack (public data).
     "boundaries.middleware.BaseMapTileMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,6 +131,24 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", d
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # JIT compilation costs 100+ ms on the map queries and never pays off for short OLTP queries.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A read replica (PostgreSQL streaming replication) for the read-only public views: the public
+# map and its GeoJSON, tiles, planning and exports (core/replica.py, docs/deployment.md).
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL", engine="django.contrib.gis.db.backends.postgis"),
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"options": "-c jit=off"},
+        "TEST": {"MIRROR": "default"},
+    }
+# The lag rule: a browser that has just written reads from the primary this long; a replica
+# whose replay lags more than REPLICA_MAX_LAG_SECONDS is not used (checked per process at most
+# every REPLICA_CHECK_SECONDS).
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from spatial reference strings.
 # We only hand GDAL files that administrators import and SRIDs we name in code, never user input.
@@ -234,6 +254,8 @@ NOTIFICATIONS_BROKER_PAUSE_SECONDS = env.int("NOTIFICATIONS_BROKER_PAUSE_SECONDS
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
+# Tasks onto queues of their own (docs/deployment.md): {"tracker.redact_photo": {"queue": "images"}}
+CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
