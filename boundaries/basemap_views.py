@@ -26,6 +26,7 @@ from django.http import (
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from core.fastpath import public_data
 from core.replica import read_from_replica
 
 from .basemap import BadTile, cached_tile, current_version, parse_tile
@@ -42,6 +43,7 @@ def _bad_tile(exc: BadTile) -> HttpResponse:
 
 # A tile is data, not a document: no Content-Security-Policy to build per tile (django-csp
 # built it twice per response, about a sixth of a cached tile's time in Python).
+@public_data
 @csp_exempt()  # type: ignore[arg-type]  # its stubs know views without URL arguments only
 @require_GET
 @read_from_replica
@@ -86,6 +88,7 @@ def pmtiles_info() -> dict[str, Any] | None:
     }
 
 
+@public_data
 @csp_exempt()  # type: ignore[arg-type]  # its stubs know views without URL arguments only
 @require_GET
 def pmtiles_tile_view(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:

@@ -77,8 +77,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # After a write, this browser reads from the primary for a while (core/replica.py).
     "core.replica.ReplicaStickinessMiddleware",
-    # Base-map tiles are answered here, past the session/locale/CSRF/login stack (public data).
-    "boundaries.middleware.BaseMapTileMiddleware",
+    # Public data (`@public_data` views: tiles, catalogue search) is answered here, past the
+    # session/locale/CSRF/login stack (core/fastpath.py).
+    "core.fastpath.PublicDataMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -94,6 +95,9 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Only paths under these are looked up for `@public_data` views (core/fastpath.py).
+PUBLIC_DATA_PREFIXES = ["/tiles/base/", "/tiles/extra/", "/api/v1/services"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -116,7 +116,7 @@ def test_extra_tiles_without_an_archive_are_not_found(client: Client) -> None:
 def test_a_tile_is_the_same_public_answer_for_a_signed_in_user(
     client: Client, settings: Any, django_assert_num_queries: Any
 ) -> None:
-    """Tiles skip the session/CSRF/login stack (boundaries.middleware): a signed-in user's
+    """Tiles skip the session/CSRF/login stack (core/fastpath.py): a signed-in user's
     cached tile costs no query either (no session or user looked up), and is the anonymous
     answer, cacheable by any shared cache, with the security headers kept."""
     from tests.factories import UserFactory

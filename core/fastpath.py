@@ -1,0 +1,66 @@
+"""A short way through the middleware for public data (`@public_data` views).
+
+Some endpoints answer with public data, the same for everybody: base-map tiles, the catalogue
+search. No session, CSRF, login, messages, lockout or CSP applies to them, and the middleware
+that provides those was most of a fast answer's time (bench/basemap.py,
+bench/catalogue_search.py). Placed right after SecurityMiddleware (which still adds its headers
+on the way out), `PublicDataMiddleware` answers GET/HEAD requests for a view marked
+`@public_data` itself, in the language the request asks for (as LocaleMiddleware would, with
+`Vary: Accept-Language`). Only paths under settings.PUBLIC_DATA_PREFIXES are looked up, so every
+other request passes through after one prefix check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+MARK = "mm_public_data"
+T = TypeVar("T")
+
+
+def public_data(view: T) -> T:
+    """Marks a view (function or class-based) as public data for the short way."""
+    setattr(view, MARK, True)
+    return view
+
+
+def _is_public(func: Any) -> bool:
+    return bool(
+        getattr(func, MARK, False) or getattr(getattr(func, "view_class", None), MARK, False)
+    )
+
+
+class PublicDataMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.prefixes = tuple(settings.PUBLIC_DATA_PREFIXES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if request.method not in ("GET", "HEAD") or not path.startswith(self.prefixes):
+            return self.get_response(request)
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return self.get_response(request)  # Django's own 404 page
+        if not _is_public(match.func):
+            return self.get_response(request)
+        language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        try:
+            response = match.func(request, *match.args, **match.kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()  # DRF and template responses
+        finally:
+            translation.deactivate()
+        patch_vary_headers(response, ("Accept-Language",))
+        response.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
