@@ -200,5 +200,7 @@ class SamlIdentityAdmin(admin.ModelAdmin[SamlIdentity]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
 # The XZuFi import's tables (runs, organisational units, Zuständigkeiten).
 from .xzufi import admin as xzufi_admin  # noqa: E402, F401

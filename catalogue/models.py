@@ -476,16 +476,15 @@ class SavedPlace(models.Model):
         return self.label
 
 
-# E-payment (XBezahldienste): in their own module, registered with the app from here.
-from .payment_models import PaymentTransaction as PaymentTransaction  # noqa: E402
-from .payment_models import XBezahlAccount as XBezahlAccount  # noqa: E402
-# The FIT-Connect hand-over's models live in their own module (catalogue.fitconnect).
+# Models of the federal standards live in modules of their own and are registered from here:
+# the FIT-Connect hand-over (catalogue.fitconnect), BundID logins (catalogue.saml), e-payment
+# (catalogue.xbezahl) and the XZuFi import's tables (catalogue.xzufi).
 from .fitconnect_models import FitConnectRoute as FitConnectRoute  # noqa: E402
 from .fitconnect_models import Handover as Handover  # noqa: E402
-# SAML logins (BundID) linked to accounts: own module, so this one stays readable.
 from .identity_models import SamlIdentity as SamlIdentity  # noqa: E402
 from .identity_models import SamlLevel as SamlLevel  # noqa: E402
-# The XZuFi import's own tables (organisational units, Zuständigkeiten, import runs).
+from .payment_models import PaymentTransaction as PaymentTransaction  # noqa: E402
+from .payment_models import XBezahlAccount as XBezahlAccount  # noqa: E402
 from .xzufi_models import (  # noqa: E402, F401
     ImportRun,
     OrganisationalUnit,
