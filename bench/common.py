@@ -25,10 +25,14 @@ DEFAULT_DB = "postgis://maengelmelder:maengelmelder@127.0.0.1:5432/maengelmelder
 
 
 def bench_database_url() -> str:
+    """`<name>_bench`, or `<name>_bench_<suffix>` with $BENCH_DB_SUFFIX (bench/scale.py keeps
+    one database per size that way, each generated once and reused)."""
     base = os.environ.get("DATABASE_URL", DEFAULT_DB)
     parts = urlsplit(base)
     name = parts.path.lstrip("/") or "maengelmelder"
-    return urlunsplit(parts._replace(path=f"/{name}_bench"))
+    suffix = os.environ.get("BENCH_DB_SUFFIX", "")
+    suffix = f"_{suffix}" if suffix else ""
+    return urlunsplit(parts._replace(path=f"/{name}_bench{suffix}"))
 
 
 def setup_django() -> None:

@@ -51,8 +51,8 @@ ASSIGN_ROADS_AND_DUE_DATES = """
 # acknowledged (new -> in_review) after 1 h .. 5 days for everything past "new"
 ACKNOWLEDGED_EVENTS = """
     INSERT INTO tracker_reportevent (report_id, kind, from_status, to_status, note,
-                                     is_public, created_at)
-    SELECT r.id, 'status', 'new', 'in_review', 'bench', true,
+                                     is_public, review, created_at)
+    SELECT r.id, 'status', 'new', 'in_review', 'bench', true, '',
            r.created_at + interval '1 hour' + random() * interval '5 days'
     FROM tracker_report r
     WHERE r.authority_id = %(kreis)s AND r.status <> 'new'
@@ -60,8 +60,8 @@ ACKNOWLEDGED_EVENTS = """
 # fixed after 2 .. 60 days
 FIXED_EVENTS = """
     INSERT INTO tracker_reportevent (report_id, kind, from_status, to_status, note,
-                                     is_public, created_at)
-    SELECT r.id, 'status', 'in_progress', 'done', 'bench', true,
+                                     is_public, review, created_at)
+    SELECT r.id, 'status', 'in_progress', 'done', 'bench', true, '',
            r.created_at + interval '2 days' + random() * interval '58 days'
     FROM tracker_report r
     WHERE r.authority_id = %(kreis)s AND r.status = 'done'

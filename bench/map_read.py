@@ -28,7 +28,8 @@ GENERATE_REPORTS = """
         category_id, location, address, description, status, authority_id,
         routing_reason, routing_detail, reporter_email, reporter_name, reporter_phone,
         language, confirmed_at, confirmation_token, tracking_token, source,
-        supporter_count, created_at, updated_at, priority)
+        supporter_count, created_at, updated_at, priority,
+        description_state, original_description, description_is_clean)
     SELECT (%(categories)s::bigint[])[1 + (i %% array_length(%(categories)s::bigint[], 1))],
            CASE WHEN i %% 2 = 0 THEN
                ST_SetSRID(ST_MakePoint(
@@ -50,7 +51,8 @@ GENERATE_REPORTS = """
            now() - (random() * interval '1095 days'),
            'c' || i || '-' || md5(random()::text), 't' || i || '-' || md5(random()::text),
            'web', (random() * 3)::int,
-           now() - (random() * interval '1095 days'), now(), 1 + (i %% 4)
+           now() - (random() * interval '1095 days'), now(), 1 + (i %% 4),
+           '', '', false
     FROM generate_series(1, %(n)s) AS i
     """
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.contrib.gis.geos import Polygon
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,6 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -29,7 +33,7 @@ from core.images import read_gps
 from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
 
-from . import api_idempotency, selectors, services
+from . import api_idempotency, map_geojson, selectors, services
 from .models import Category, Report, Status
 from .pagination import FeaturePagination
 from .selectors import PUBLIC_GRID_DEGREES  # noqa: F401 - re-exported for the pages
@@ -338,6 +342,52 @@ def parse_since(raw: str) -> datetime | None:
     return params.moment(raw, "since")
 
 
+# Map pages change when reports are filed or move on: a short shared cache, per language.
+MAP_PAGE_MAX_AGE = 60
+
+
+def map_page_response(
+    request: Request, filters: map_geojson.PublicFilters, prefix: str
+) -> HttpResponse:
+    """One FeatureCollection page: by `page` number, or by keyset after `cursor` (the `next`
+    links carry one, so deep pages cost as little as the first)."""
+    paging = FeaturePagination()
+    paging.read_params(request)
+    after = None
+    raw_cursor = params.text(request.query_params.get("cursor"), "cursor", max_length=60)
+    if raw_cursor:
+        try:
+            after = map_geojson.Cursor.decode(raw_cursor)
+        except map_geojson.BadCursor as exc:
+            raise ValidationError({"cursor": [str(exc)]}) from exc
+    page = map_geojson.public_feature_page(
+        filters,
+        language=get_language() or "de",
+        size=paging.size,
+        page=paging.page,
+        after=after,
+        prefix=prefix,
+    )
+    url = remove_query_param(request.build_absolute_uri(), "page")
+    number = after.page if after else paging.page
+    next_link = (
+        replace_query_param(url, "cursor", page.next_cursor.encode()) if page.next_cursor else None
+    )
+    previous = None
+    if after is None and paging.page > 1:
+        previous = replace_query_param(request.build_absolute_uri(), "page", paging.page - 1)
+    head = json.dumps(
+        {"type": "FeatureCollection", "page": number, "next": next_link, "previous": previous},
+        separators=(",", ":"),
+    )
+    body = b"".join((head[:-1].encode(), b',"features":', page.features, b"}"))
+    response = HttpResponse(body, content_type="application/json")
+    patch_cache_control(response, public=True, max_age=MAP_PAGE_MAX_AGE)
+    # the names and labels follow the language (header or cookie)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
 class ReportListCreateView(generics.ListCreateAPIView[Report]):
     """List public reports as GeoJSON (filter by bbox, category, status), or file a report."""
 
@@ -349,15 +399,23 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
             return [ReportCreateIpThrottle(), ReportCreateUserThrottle()]
         return []
 
-    def get_queryset(self) -> QuerySet[Report]:
+    def filters(self) -> map_geojson.PublicFilters:
         query = self.request.query_params
         raw_bbox = params.text(query.get("bbox"), "bbox")
-        bbox = parse_bbox(raw_bbox) if raw_bbox else None
-        statuses = params.choice_list(query.get("status"), "status", Status.values)
-        categories = params.text_list(query.get("category"), "category", max_length=100)
-        since = parse_since(query.get("since", ""))
+        return map_geojson.PublicFilters(
+            bbox=parse_bbox(raw_bbox).extent if raw_bbox else None,
+            statuses=params.choice_list(query.get("status"), "status", Status.values),
+            categories=params.text_list(query.get("category"), "category", max_length=100),
+            since=parse_since(query.get("since", "")),
+        )
+
+    def get_queryset(self) -> QuerySet[Report]:
+        filters = self.filters()
         return selectors.reports_in_bbox(
-            bbox=bbox, categories=categories, statuses=statuses, since=since
+            bbox=Polygon.from_bbox(filters.bbox) if filters.bbox else None,
+            categories=filters.categories,
+            statuses=filters.statuses,
+            since=filters.since,
         ).order_by("-created_at", "-id")
 
     @extend_schema(
@@ -373,8 +431,16 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = self.paginate_queryset(selectors.public_rows(self.get_queryset())) or []
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The page built by PostGIS (tracker.map_geojson), sent as bytes; Python only adds
+        the paging links. Storages whose file URLs are not prefix + name: built here."""
+        prefix = map_geojson.media_prefix()
+        if prefix is None:
+            return self.list_in_python()
+        return map_page_response(request, self.filters(), prefix)
+
+    def list_in_python(self) -> Response:
+        rows = self.paginate_queryset(selectors.public_rows(self.get_queryset())) or []  # type: ignore[arg-type]
         photos = selectors.public_photo_names([row.id for row in rows])
         builder, language = FeatureBuilder(), get_language()
         features = [builder.from_row(row, photos.get(row.id, []), language) for row in rows]

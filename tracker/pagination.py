@@ -26,9 +26,8 @@ class FeaturePagination(BasePagination):
     # Deep pages are a scan of everything before them (and a huge number overflows OFFSET).
     max_page = 10_000
 
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
-    ) -> list[Any]:
+    def read_params(self, request: Request) -> None:
+        """`page` and `page_size` from the query string (a 400 for bad ones)."""
         self.request = request
         self.page = self._positive_int("page", 1)
         self.size = min(self._positive_int("page_size", self.page_size), self.max_page_size)
@@ -41,6 +40,11 @@ class FeaturePagination(BasePagination):
                     ]
                 }
             )
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
+        self.read_params(request)
         offset = (self.page - 1) * self.size
         rows = list(queryset[offset : offset + self.size + 1])
         self.has_next = len(rows) > self.size
