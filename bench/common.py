@@ -79,6 +79,23 @@ def measure(fn: Callable[[], object], *, repeat: int, warmup: int = 5) -> list[f
     return samples
 
 
+def measure_interleaved(
+    fns: dict[str, Callable[[], object]], *, repeat: int, warmup: int = 5
+) -> dict[str, list[float]]:
+    """Like `measure`, for several functions called in turn: the machine's noise (2 cores
+    shared with other work) then falls on all of them alike, which keeps their ratio fair."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - start) * 1000)
+    return samples
+
+
 def report(label: str, samples: list[float], baseline: list[float], baseline_name: str) -> None:
     for pct in (50, 95):
         ours, base = percentile(samples, pct), percentile(baseline, pct)

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.contrib.gis.geos import Polygon
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404

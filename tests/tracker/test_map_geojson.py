@@ -47,7 +47,7 @@ def reports() -> list[Report]:
             category=category if i % 2 else other,
             authority=authority,
             location=Point(10.0 + i * 0.0123456, 53.0 + i * 0.00987654, srid=4326),
-            description=f"Meldung {i} mit „Anführungszeichen“ und \"quotes\"\n",
+            description=f'Meldung {i} mit „Anführungszeichen“ und "quotes"\n',
             status=["new", "in_progress", "done"][i % 3],
             supporter_count=i,
             created_at=datetime(2025, 12, 31, 23, 59, 59, 123400 * (i % 2), tzinfo=UTC),
