@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bench.common import measure, report, setup_django
+from bench.common import measure, report, secondary_indexes_dropped, setup_django
 from bench.map_read import REGION, ensure_reports
 
 if TYPE_CHECKING:
@@ -96,9 +96,11 @@ def generate_history(cursor: CursorWrapper, kreis: Authority) -> None:
     """Roads and due dates on the Kreis's reports, and their status events."""
     cursor.execute("SELECT array_agg(id ORDER BY id) FROM geo_roadsegment WHERE source = 'bench'")
     road_ids = (cursor.fetchone() or [[]])[0]
-    cursor.execute(ASSIGN_ROADS_AND_DUE_DATES, {"roads": road_ids, "kreis": kreis.pk})
-    cursor.execute(ACKNOWLEDGED_EVENTS, {"kreis": kreis.pk})
-    cursor.execute(FIXED_EVENTS, {"kreis": kreis.pk})
+    with secondary_indexes_dropped(cursor, "tracker_report"):
+        cursor.execute(ASSIGN_ROADS_AND_DUE_DATES, {"roads": road_ids, "kreis": kreis.pk})
+    with secondary_indexes_dropped(cursor, "tracker_reportevent"):
+        cursor.execute(ACKNOWLEDGED_EVENTS, {"kreis": kreis.pk})
+        cursor.execute(FIXED_EVENTS, {"kreis": kreis.pk})
     cursor.execute("VACUUM ANALYZE tracker_report")
     cursor.execute("VACUUM ANALYZE tracker_reportevent")
 

@@ -14,7 +14,13 @@ import argparse
 import time
 from typing import Any
 
-from bench.common import measure_interleaved, percentile, report, setup_django
+from bench.common import (
+    measure_interleaved,
+    percentile,
+    report,
+    secondary_indexes_dropped,
+    setup_django,
+)
 
 # The region the reports are spread over (the demo region's area in the Lüneburger Heide),
 # and a typical town-level viewport inside it (about 4 km x 4 km).
@@ -98,7 +104,7 @@ def ensure_reports(count: int) -> None:
     missing = count - existing
     params = generator_params(missing)
     started = time.perf_counter()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, secondary_indexes_dropped(cursor, "tracker_report"):
         cursor.execute(GENERATE_REPORTS, params)
     # what autovacuum would do after a bulk load: hint bits, visibility map, statistics
     with connection.cursor() as cursor:

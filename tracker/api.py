@@ -30,7 +30,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from boundaries.reverse import place_name_at
 from core import params
 from core.images import read_gps
-from geo.params import parse_bbox
+from geo.params import parse_bbox_extent
 from geo.srid import InvalidCoordinates, wgs84_point
 
 from . import api_idempotency, map_geojson, selectors, services
@@ -403,7 +403,7 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
         query = self.request.query_params
         raw_bbox = params.text(query.get("bbox"), "bbox")
         return map_geojson.PublicFilters(
-            bbox=parse_bbox(raw_bbox).extent if raw_bbox else None,
+            bbox=parse_bbox_extent(raw_bbox) if raw_bbox else None,
             statuses=params.choice_list(query.get("status"), "status", Status.values),
             categories=params.text_list(query.get("category"), "category", max_length=100),
             since=parse_since(query.get("since", "")),

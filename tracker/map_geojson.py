@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
@@ -177,6 +179,20 @@ def media_prefix() -> str | None:
     return url[: -len(probe)] if url.endswith(probe) else None
 
 
+@lru_cache(maxsize=8)
+def report_url_parts(script_prefix: str) -> tuple[str, str]:
+    """The report page's URL around its id (reverse() once, not per request)."""
+    before, after = reverse("tracker:report", args=[987654321]).split("987654321")
+    return before, after
+
+
+@lru_cache(maxsize=8)
+def status_labels(language: str) -> dict[str, str]:
+    """The status labels in a language (translated once per language, not per request)."""
+    with translation.override(language):
+        return {value: str(label) for value, label in Status.choices}
+
+
 def page_query(
     filters: PublicFilters,
     *,
@@ -194,13 +210,13 @@ def page_query(
         params.update(after_at=after.created_at, after_id=after.report_id)
     else:
         offset = (page - 1) * size
-    url_prefix, url_suffix = reverse("tracker:report", args=[987654321]).split("987654321")
+    url_prefix, url_suffix = report_url_parts(get_script_prefix())
     params.update(
         limit=size,
         offset=offset,
         grid=PUBLIC_GRID_DEGREES,
         english=language == "en",
-        labels=Jsonb({value: str(label) for value, label in Status.choices}),
+        labels=Jsonb(status_labels(language)),
         url_prefix=url_prefix,
         url_suffix=url_suffix,
         media_prefix=prefix,
