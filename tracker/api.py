@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -346,15 +346,26 @@ def parse_since(raw: str) -> datetime | None:
 MAP_PAGE_MAX_AGE = 60
 
 
-def map_page_response(
-    request: Request, filters: map_geojson.PublicFilters, prefix: str
-) -> HttpResponse:
-    """One FeatureCollection page: by `page` number, or by keyset after `cursor` (the `next`
-    links carry one, so deep pages cost as little as the first)."""
+def map_filters(query: QueryDict) -> map_geojson.PublicFilters:
+    raw_bbox = params.text(query.get("bbox"), "bbox")
+    return map_geojson.PublicFilters(
+        bbox=parse_bbox_extent(raw_bbox) if raw_bbox else None,
+        statuses=params.choice_list(query.get("status"), "status", Status.values),
+        categories=params.text_list(query.get("category"), "category", max_length=100),
+        since=parse_since(query.get("since", "")),
+    )
+
+
+def map_page_response(request: HttpRequest | Request, prefix: str) -> HttpResponse:
+    """One FeatureCollection page of GET /api/v1/reports: by `page` number, or by keyset after
+    `cursor` (the `next` links carry one, so deep pages cost as little as the first). Bad
+    parameters raise ValidationError (Django's or DRF's)."""
+    query = request.GET
+    filters = map_filters(query)
     paging = FeaturePagination()
-    paging.read_params(request)
+    paging.read_query(query)
     after = None
-    raw_cursor = params.text(request.query_params.get("cursor"), "cursor", max_length=60)
+    raw_cursor = params.text(query.get("cursor"), "cursor", max_length=60)
     if raw_cursor:
         try:
             after = map_geojson.Cursor.decode(raw_cursor)
@@ -369,7 +380,6 @@ def map_page_response(
         prefix=prefix,
     )
     url = remove_query_param(request.build_absolute_uri(), "page")
-    number = after.page if after else paging.page
     next_link = (
         replace_query_param(url, "cursor", page.next_cursor.encode()) if page.next_cursor else None
     )
@@ -377,7 +387,12 @@ def map_page_response(
     if after is None and paging.page > 1:
         previous = replace_query_param(request.build_absolute_uri(), "page", paging.page - 1)
     head = json.dumps(
-        {"type": "FeatureCollection", "page": number, "next": next_link, "previous": previous},
+        {
+            "type": "FeatureCollection",
+            "page": after.page if after else paging.page,
+            "next": next_link,
+            "previous": previous,
+        },
         separators=(",", ":"),
     )
     body = b"".join((head[:-1].encode(), b',"features":', page.features, b"}"))
@@ -400,14 +415,7 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
         return []
 
     def filters(self) -> map_geojson.PublicFilters:
-        query = self.request.query_params
-        raw_bbox = params.text(query.get("bbox"), "bbox")
-        return map_geojson.PublicFilters(
-            bbox=parse_bbox_extent(raw_bbox) if raw_bbox else None,
-            statuses=params.choice_list(query.get("status"), "status", Status.values),
-            categories=params.text_list(query.get("category"), "category", max_length=100),
-            since=parse_since(query.get("since", "")),
-        )
+        return map_filters(self.request.query_params)
 
     def get_queryset(self) -> QuerySet[Report]:
         filters = self.filters()
@@ -437,7 +445,7 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
         prefix = map_geojson.media_prefix()
         if prefix is None:
             return self.list_in_python()
-        return map_page_response(request, self.filters(), prefix)
+        return map_page_response(request, prefix)
 
     def list_in_python(self) -> Response:
         rows = self.paginate_queryset(selectors.public_rows(self.get_queryset())) or []  # type: ignore[arg-type]

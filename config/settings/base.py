@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # Refuses oversized bodies (Content-Length) before anything reads them.
     "config.middleware.RequestBodyCapMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # GET /api/v1/reports (the public map's GeoJSON pages) is answered here, past the
+    # session/CSRF/login stack and DRF: public data, built by PostGIS (tracker.map_geojson).
+    "tracker.middleware.MapPageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -156,3 +156,17 @@ def test_since_and_category_filters_are_applied_in_sql(
     assert [f["id"] for f in recent] == [reports[0].pk]
     lights = client.get("/api/v1/reports", {"category": "laterne"}).json()["features"]
     assert {f["id"] for f in lights} == {reports[1].pk, reports[3].pk}
+
+
+def test_the_language_cookie_and_security_headers_apply_to_the_short_path(
+    client: Client, reports: list[Report]
+) -> None:
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/v1/reports", {"bbox": BBOX})
+    assert response["Content-Language"] == "en"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    names = {f["properties"]["category_name"] for f in response.json()["features"]}
+    assert names == {"Street lighting", "Wilder Müll"}  # no English name: the German one
+    bad = client.get("/api/v1/reports", {"bbox": "1,2,3"})
+    assert bad.status_code == 400
+    assert "bbox" in bad.json()
