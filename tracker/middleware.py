@@ -22,7 +22,7 @@ from rest_framework.exceptions import ValidationError
 from core.errors import error_dict
 
 from . import map_geojson
-from .api import map_page_response
+from .map_page import map_page_response
 
 
 class MapPageMiddleware:
