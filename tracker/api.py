@@ -359,7 +359,7 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         """The page built by PostGIS (tracker.map_geojson), sent as bytes; Python only adds
         the paging links. Storages whose file URLs are not prefix + name: built here."""
         prefix = map_geojson.media_prefix()
@@ -368,7 +368,7 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
         return map_page_response(request, prefix)
 
     def list_in_python(self) -> Response:
-        rows = self.paginate_queryset(selectors.public_rows(self.get_queryset())) or []  # type: ignore[arg-type]
+        rows = self.paginate_queryset(selectors.public_rows(self.get_queryset())) or []
         photos = selectors.public_photo_names([row.id for row in rows])
         builder, language = FeatureBuilder(), get_language()
         features = [builder.from_row(row, photos.get(row.id, []), language) for row in rows]

@@ -147,7 +147,8 @@ class PublicFilters:
     since: datetime | None = None
 
     def sql(self) -> tuple[str, dict[str, Any]]:
-        parts, params = [], {}
+        parts: list[str] = []
+        params: dict[str, Any] = {}
         if self.bbox is not None:
             parts.append("r.location && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)")
             params.update(zip(("x0", "y0", "x1", "y1"), self.bbox, strict=True))
