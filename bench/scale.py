@@ -45,7 +45,8 @@ def prepare(reports: int) -> None:
 
     ensure_reports(reports)
     ensure_history()
-    refresh_facts()
+    if os.environ.get("BENCH_REFRESH_FACTS"):  # bench.heatmap refreshes them itself
+        refresh_facts()
 
 
 def child_env(label: str) -> dict[str, str]:
@@ -147,7 +148,7 @@ def main() -> None:
         subprocess.run(  # noqa: S603 - our own bench module
             [sys.executable, "-m", "bench.scale", "--prepare", label],
             cwd=ROOT,
-            env=child_env(label),
+            env={**child_env(label), "BENCH_REFRESH_FACTS": "1" if args.prepare_only else ""},
             check=True,
         )
         print(f"{label}: data ready in {time.perf_counter() - started:.0f} s", flush=True)
