@@ -13,8 +13,10 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,10 +27,14 @@ DEFAULT_DB = "postgis://maengelmelder:maengelmelder@127.0.0.1:5432/maengelmelder
 
 
 def bench_database_url() -> str:
+    """`<name>_bench`, or `<name>_bench_<suffix>` with $BENCH_DB_SUFFIX (bench/scale.py keeps
+    one database per size that way, each generated once and reused)."""
     base = os.environ.get("DATABASE_URL", DEFAULT_DB)
     parts = urlsplit(base)
     name = parts.path.lstrip("/") or "maengelmelder"
-    return urlunsplit(parts._replace(path=f"/{name}_bench"))
+    suffix = os.environ.get("BENCH_DB_SUFFIX", "")
+    suffix = f"_{suffix}" if suffix else ""
+    return urlunsplit(parts._replace(path=f"/{name}_bench{suffix}"))
 
 
 def setup_django() -> None:
@@ -57,6 +63,29 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
+@contextmanager
+def secondary_indexes_dropped(cursor: Any, table: str) -> Iterator[None]:
+    """Bulk generation without index upkeep: the table's indexes that back no constraint are
+    dropped, and built again afterwards from their own definitions (one sorted build each is
+    many times faster than millions of random inserts into them)."""
+    cursor.execute(
+        """SELECT i.indexname, i.indexdef FROM pg_indexes i
+           WHERE i.tablename = %s AND i.schemaname = current_schema()
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                             WHERE c.conindid = (quote_ident(i.indexname))::regclass)""",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+
+
 def percentile(samples: list[float], pct: float) -> float:
     ordered = sorted(samples)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
@@ -72,6 +101,23 @@ def measure(fn: Callable[[], object], *, repeat: int, warmup: int = 5) -> list[f
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def measure_interleaved(
+    fns: dict[str, Callable[[], object]], *, repeat: int, warmup: int = 5
+) -> dict[str, list[float]]:
+    """Like `measure`, for several functions called in turn: the machine's noise (2 cores
+    shared with other work) then falls on all of them alike, which keeps their ratio fair."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - start) * 1000)
     return samples
 
 

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bench.common import measure, report, setup_django
+from bench.common import measure, report, secondary_indexes_dropped, setup_django
 from bench.map_read import REGION, ensure_reports
 
 if TYPE_CHECKING:
@@ -51,8 +51,8 @@ ASSIGN_ROADS_AND_DUE_DATES = """
 # acknowledged (new -> in_review) after 1 h .. 5 days for everything past "new"
 ACKNOWLEDGED_EVENTS = """
     INSERT INTO tracker_reportevent (report_id, kind, from_status, to_status, note,
-                                     is_public, created_at)
-    SELECT r.id, 'status', 'new', 'in_review', 'bench', true,
+                                     is_public, review, created_at)
+    SELECT r.id, 'status', 'new', 'in_review', 'bench', true, '',
            r.created_at + interval '1 hour' + random() * interval '5 days'
     FROM tracker_report r
     WHERE r.authority_id = %(kreis)s AND r.status <> 'new'
@@ -60,8 +60,8 @@ ACKNOWLEDGED_EVENTS = """
 # fixed after 2 .. 60 days
 FIXED_EVENTS = """
     INSERT INTO tracker_reportevent (report_id, kind, from_status, to_status, note,
-                                     is_public, created_at)
-    SELECT r.id, 'status', 'in_progress', 'done', 'bench', true,
+                                     is_public, review, created_at)
+    SELECT r.id, 'status', 'in_progress', 'done', 'bench', true, '',
            r.created_at + interval '2 days' + random() * interval '58 days'
     FROM tracker_report r
     WHERE r.authority_id = %(kreis)s AND r.status = 'done'
@@ -96,9 +96,11 @@ def generate_history(cursor: CursorWrapper, kreis: Authority) -> None:
     """Roads and due dates on the Kreis's reports, and their status events."""
     cursor.execute("SELECT array_agg(id ORDER BY id) FROM geo_roadsegment WHERE source = 'bench'")
     road_ids = (cursor.fetchone() or [[]])[0]
-    cursor.execute(ASSIGN_ROADS_AND_DUE_DATES, {"roads": road_ids, "kreis": kreis.pk})
-    cursor.execute(ACKNOWLEDGED_EVENTS, {"kreis": kreis.pk})
-    cursor.execute(FIXED_EVENTS, {"kreis": kreis.pk})
+    with secondary_indexes_dropped(cursor, "tracker_report"):
+        cursor.execute(ASSIGN_ROADS_AND_DUE_DATES, {"roads": road_ids, "kreis": kreis.pk})
+    with secondary_indexes_dropped(cursor, "tracker_reportevent"):
+        cursor.execute(ACKNOWLEDGED_EVENTS, {"kreis": kreis.pk})
+        cursor.execute(FIXED_EVENTS, {"kreis": kreis.pk})
     cursor.execute("VACUUM ANALYZE tracker_report")
     cursor.execute("VACUUM ANALYZE tracker_reportevent")
 

@@ -3,8 +3,9 @@
     .venv/bin/python bench/map_read.py [--reports 1000000] [--repeat 50]
 
 Generates the reports once (in the bench database, via SQL) and reuses them on later runs.
-Baseline: the equivalent raw SQL (count + first page with the same columns and joins),
-measured in the same run.
+Baseline: the fastest raw SQL for the same answer (the JSON built by PostGIS, newest first,
+keyset-ready, only the columns shown) through psycopg directly, interleaved with the endpoint's
+calls in the same run. Target: p95 under 50 ms and within 1.2x of that baseline.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ import argparse
 import time
 from typing import Any
 
-from bench.common import measure, report, setup_django
+from bench.common import (
+    measure_interleaved,
+    percentile,
+    report,
+    secondary_indexes_dropped,
+    setup_django,
+)
 
 # The region the reports are spread over (the demo region's area in the Lüneburger Heide),
 # and a typical town-level viewport inside it (about 4 km x 4 km).
@@ -28,7 +35,8 @@ GENERATE_REPORTS = """
         category_id, location, address, description, status, authority_id,
         routing_reason, routing_detail, reporter_email, reporter_name, reporter_phone,
         language, confirmed_at, confirmation_token, tracking_token, source,
-        supporter_count, created_at, updated_at, priority)
+        supporter_count, created_at, updated_at, priority,
+        description_state, original_description, description_is_clean)
     SELECT (%(categories)s::bigint[])[1 + (i %% array_length(%(categories)s::bigint[], 1))],
            CASE WHEN i %% 2 = 0 THEN
                ST_SetSRID(ST_MakePoint(
@@ -50,7 +58,8 @@ GENERATE_REPORTS = """
            now() - (random() * interval '1095 days'),
            'c' || i || '-' || md5(random()::text), 't' || i || '-' || md5(random()::text),
            'web', (random() * 3)::int,
-           now() - (random() * interval '1095 days'), now(), 1 + (i %% 4)
+           now() - (random() * interval '1095 days'), now(), 1 + (i %% 4),
+           '', '', false
     FROM generate_series(1, %(n)s) AS i
     """
 
@@ -95,7 +104,7 @@ def ensure_reports(count: int) -> None:
     missing = count - existing
     params = generator_params(missing)
     started = time.perf_counter()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, secondary_indexes_dropped(cursor, "tracker_report"):
         cursor.execute(GENERATE_REPORTS, params)
     # what autovacuum would do after a bulk load: hint bits, visibility map, statistics
     with connection.cursor() as cursor:
@@ -103,44 +112,32 @@ def ensure_reports(count: int) -> None:
     print(f"generated {missing} reports in {time.perf_counter() - started:.1f} s")
 
 
-RAW_PAGE = """
-    SELECT r.id, r.created_at, r.updated_at, r.status, r.description, r.supporter_count,
-           ST_AsText(ST_SnapToGrid(r.location, 0.0001)), c.slug, c.name, c.name_en, a.name
-    FROM tracker_report r
-    JOIN tracker_category c ON c.id = r.category_id
-    JOIN boundaries_authority a ON a.id = r.authority_id
-    WHERE r.confirmed_at IS NOT NULL AND r.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
-    ORDER BY r.created_at DESC, r.id DESC
-    LIMIT 501
-"""
-RAW_PHOTOS = (
-    "SELECT id, image, thumbnail FROM tracker_photo WHERE is_public AND report_id = ANY(%s)"
-)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--reports", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=50)
-    args = parser.parse_args()
-    setup_django()
+def raw_connection(*settings: str) -> Any:
+    """A psycopg connection of its own to the bench database (no Django in between)."""
+    import psycopg
     from django.db import connection
-    from django.test import Client
 
-    ensure_reports(args.reports)
-    client = Client()
-    bbox = ",".join(str(v) for v in TOWN_VIEWPORT)
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    raw = psycopg.connect(**params, autocommit=True)
+    raw.execute("SET TIME ZONE 'UTC'")
+    for setting in settings:
+        raw.execute(setting)
+    return raw
 
-    def api() -> None:
-        response = client.get("/api/v1/reports", {"bbox": bbox})
-        assert response.status_code == 200, response.content[:200]
 
-    def raw() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(RAW_PAGE, TOWN_VIEWPORT)
-            rows = cursor.fetchall()
-            cursor.execute(RAW_PHOTOS, [[row[0] for row in rows]])
-            cursor.fetchall()
+def raw_runner(sql: str, params: dict[str, Any], *settings: str) -> Any:
+    raw = raw_connection(*settings)
+
+    def run() -> None:
+        raw.execute(sql, params).fetchone()
+
+    return run
+
+
+def describe(bbox: str) -> None:
+    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -150,9 +147,49 @@ def main() -> None:
         )
         (in_view,) = cursor.fetchone() or (0,)
     print(f"viewport {bbox}: {in_view} reports, first page of 500")
-    baseline = measure(raw, repeat=args.repeat)
-    samples = measure(api, repeat=args.repeat)
-    report("reports bbox GeoJSON", samples, baseline, "raw SQL")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    setup_django()
+    from django.test import Client
+
+    from tracker import map_geojson
+
+    ensure_reports(args.reports)
+    client = Client()
+    bbox = ",".join(str(v) for v in TOWN_VIEWPORT)
+    describe(bbox)
+    # The raw baseline is the endpoint's own statement (PostGIS builds the JSON; the
+    # newest-first index walk, keyset-ready), run through psycopg directly; and the same
+    # statement with the planner kept to the GiST index (bitmap scan + top-N sort), the
+    # other plan a viewport query can take. The faster of the two is the baseline.
+    sql, params = map_geojson.page_query(
+        map_geojson.PublicFilters(bbox=TOWN_VIEWPORT),
+        language="de",
+        size=500,
+        prefix=map_geojson.media_prefix() or "",
+    )
+    walk = raw_runner(sql, params)
+    gist = raw_runner(sql, params, "SET enable_indexscan = off", "SET enable_indexonlyscan = off")
+    first = client.get("/api/v1/reports", {"bbox": bbox})
+    print(f"page: {len(first.json()['features'])} features, {len(first.content)} bytes")
+
+    def api() -> None:
+        response = client.get("/api/v1/reports", {"bbox": bbox})
+        assert response.status_code == 200, response.content[:200]
+
+    samples = measure_interleaved({"api": api, "walk": walk, "gist": gist}, repeat=args.repeat)
+    for name, label in (("walk", "index walk"), ("gist", "GiST bitmap + top-N")):
+        print(
+            f"raw SQL ({label}) p50 {percentile(samples[name], 50):.2f} ms, "
+            f"p95 {percentile(samples[name], 95):.2f} ms"
+        )
+    best = min(("walk", "gist"), key=lambda name: percentile(samples[name], 50))
+    report("reports bbox GeoJSON", samples["api"], samples[best], "best raw SQL")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@ class InvalidCoordinates(ValueError):
 
 def wgs84_point(lon: object, lat: object) -> Point:
     """Parse and validate a lon/lat pair into a WGS84 Point, with messages a citizen can read."""
+    return Point(*wgs84_lon_lat(lon, lat), srid=WGS84)
+
+
+def wgs84_lon_lat(lon: object, lat: object) -> tuple[float, float]:
+    """wgs84_point's checks without building a geometry (for hot paths such as map bboxes)."""
     try:
         lon_f = float(lon)  # type: ignore[arg-type]
         lat_f = float(lat)  # type: ignore[arg-type]
@@ -27,4 +32,4 @@ def wgs84_point(lon: object, lat: object) -> Point:
         raise InvalidCoordinates("Der Breitengrad (lat) muss zwischen -90 und 90 liegen.")
     if not -180.0 <= lon_f <= 180.0:
         raise InvalidCoordinates("Der Längengrad (lon) muss zwischen -180 und 180 liegen.")
-    return Point(lon_f, lat_f, srid=WGS84)
+    return lon_f, lat_f

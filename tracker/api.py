@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.gis.geos import Polygon
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,13 +25,12 @@ from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from boundaries.reverse import place_name_at
-from core import params
 from core.images import read_gps
 from core.replica import read_from_replica
-from geo.params import parse_bbox
 from geo.srid import InvalidCoordinates, wgs84_point
 
-from . import api_idempotency, selectors, services
+from . import api_idempotency, map_geojson, selectors, services
+from .map_page import map_filters, map_page_response
 from .models import Category, Report, Status
 from .pagination import FeaturePagination
 from .selectors import PUBLIC_GRID_DEGREES  # noqa: F401 - re-exported for the pages
@@ -326,20 +325,6 @@ def remember_created_report(request: HttpRequest | Request, report: Report) -> N
     request.session[SESSION_CREATED_REPORTS] = [*ids, report.pk][-MAX_REMEMBERED_REPORTS:]
 
 
-MAX_SINCE_DAYS = 36500
-
-
-def parse_since(raw: str) -> datetime | None:
-    """`since`: a number of days back (e.g. 30) or an ISO date/datetime; None when empty."""
-    raw = params.text(raw, "since", max_length=40)
-    digits = raw.removeprefix("-")
-    if digits.isascii() and digits.isdigit():
-        days = params.integer(raw, "since", minimum=1, maximum=MAX_SINCE_DAYS)
-        assert days is not None  # noqa: S101 - raw is not empty
-        return timezone.now() - timedelta(days=days)
-    return params.moment(raw, "since")
-
-
 @method_decorator(read_from_replica, name="get")  # the public map's reads (core/replica.py)
 class ReportListCreateView(generics.ListCreateAPIView[Report]):
     """List public reports as GeoJSON (filter by bbox, category, status), or file a report."""
@@ -352,15 +337,16 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
             return [ReportCreateIpThrottle(), ReportCreateUserThrottle()]
         return []
 
+    def filters(self) -> map_geojson.PublicFilters:
+        return map_filters(self.request.query_params)
+
     def get_queryset(self) -> QuerySet[Report]:
-        query = self.request.query_params
-        raw_bbox = params.text(query.get("bbox"), "bbox")
-        bbox = parse_bbox(raw_bbox) if raw_bbox else None
-        statuses = params.choice_list(query.get("status"), "status", Status.values)
-        categories = params.text_list(query.get("category"), "category", max_length=100)
-        since = parse_since(query.get("since", ""))
+        filters = self.filters()
         return selectors.reports_in_bbox(
-            bbox=bbox, categories=categories, statuses=statuses, since=since
+            bbox=Polygon.from_bbox(filters.bbox) if filters.bbox else None,
+            categories=filters.categories,
+            statuses=filters.statuses,
+            since=filters.since,
         ).order_by("-created_at", "-id")
 
     @extend_schema(
@@ -376,7 +362,15 @@ class ReportListCreateView(generics.ListCreateAPIView[Report]):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
+        """The page built by PostGIS (tracker.map_geojson), sent as bytes; Python only adds
+        the paging links. Storages whose file URLs are not prefix + name: built here."""
+        prefix = map_geojson.media_prefix()
+        if prefix is None:
+            return self.list_in_python()
+        return map_page_response(request, prefix)
+
+    def list_in_python(self) -> Response:
         rows = self.paginate_queryset(selectors.public_rows(self.get_queryset())) or []
         photos = selectors.public_photo_names([row.id for row in rows])
         builder, language = FeatureBuilder(), get_language()

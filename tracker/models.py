@@ -296,6 +296,15 @@ class Report(models.Model):
             models.Index(fields=["category", "status"], name="report_category_status"),
             models.Index(fields=["authority", "status"], name="report_authority_status"),
             models.Index(fields=["assigned_team", "status"], name="report_team_status"),
+            # The public map's pages (tracker.map_geojson): newest first, with what the
+            # viewport and the filters test, so the walk is an index-only scan that stops after
+            # a page; its cost does not grow with the number of reports.
+            models.Index(
+                fields=["-created_at", "-id"],
+                include=["location", "status", "category"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="report_public_newest",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,12 +27,14 @@ class FeaturePagination(BasePagination):
     # Deep pages are a scan of everything before them (and a huge number overflows OFFSET).
     max_page = 10_000
 
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
-    ) -> list[Any]:
+    def read_params(self, request: Request) -> None:
+        """`page` and `page_size` from the query string (a 400 for bad ones)."""
         self.request = request
-        self.page = self._positive_int("page", 1)
-        self.size = min(self._positive_int("page_size", self.page_size), self.max_page_size)
+        self.read_query(request.query_params)
+
+    def read_query(self, query: Mapping[str, str]) -> None:
+        self.page = self._positive_int(query, "page", 1)
+        self.size = min(self._positive_int(query, "page_size", self.page_size), self.max_page_size)
         if self.page > self.max_page:
             raise ValidationError(
                 {
@@ -41,13 +44,18 @@ class FeaturePagination(BasePagination):
                     ]
                 }
             )
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
+        self.read_params(request)
         offset = (self.page - 1) * self.size
         rows = list(queryset[offset : offset + self.size + 1])
         self.has_next = len(rows) > self.size
         return rows[: self.size]
 
-    def _positive_int(self, name: str, default: int) -> int:
-        raw = self.request.query_params.get(name)
+    def _positive_int(self, query: Mapping[str, str], name: str, default: int) -> int:
+        raw = query.get(name)
         value = params.integer(raw, name, default=default, minimum=1)
         assert value is not None  # noqa: S101 - there is a default
         return value

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     # Public data (`@public_data` views: tiles, catalogue search) is answered here, past the
     # session/locale/CSRF/login stack (core/fastpath.py).
     "core.fastpath.PublicDataMiddleware",
+    # GET /api/v1/reports (the public map's GeoJSON pages) is answered here, past the
+    # session/CSRF/login stack and DRF: public data, built by PostGIS (tracker.map_geojson).
+    "tracker.middleware.MapPageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
