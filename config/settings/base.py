@@ -99,8 +99,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Only paths under these are looked up for `@public_data` views (core/fastpath.py).
-PUBLIC_DATA_PREFIXES = ["/tiles/base/", "/tiles/extra/", "/api/v1/services"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -150,12 +148,6 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         "OPTIONS": {"options": "-c jit=off"},
         "TEST": {"MIRROR": "default"},
     }
-# The lag rule: a browser that has just written reads from the primary this long; a replica
-# whose replay lags more than REPLICA_MAX_LAG_SECONDS is not used (checked per process at most
-# every REPLICA_CHECK_SECONDS).
-REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
-REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
-REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access from spatial reference strings.
 # We only hand GDAL files that administrators import and SRIDs we name in code, never user input.
@@ -261,8 +253,6 @@ NOTIFICATIONS_BROKER_PAUSE_SECONDS = env.int("NOTIFICATIONS_BROKER_PAUSE_SECONDS
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
-# Tasks onto queues of their own (docs/deployment.md): {"tracker.redact_photo": {"queue": "images"}}
-CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
@@ -492,6 +482,15 @@ OPERATING_AUTHORITY = env.str("OPERATING_AUTHORITY", default="demo-landkreis-hei
 # How frontend (which imports no domain app) learns the identity outside templates (manifest).
 PORTAL_IDENTITY = "boundaries.identity.current_identity"
 
-# The Serviceportal's federal standards (XBezahldienste, FIT-Connect, BundID/SAML, XZuFi):
-# config/settings/standards.py, read last (it adds beat entries and a middleware).
+# Read last: running on several machines (config/settings/scaling.py: replica lag rule,
+# public-data fast path, task queues) and the Serviceportal's federal standards
+# (config/settings/standards.py: XBezahldienste, FIT-Connect, BundID/SAML, XZuFi), whose beat
+# entries, middleware and loggers join here.
+from . import standards  # noqa: E402
+from .scaling import *  # noqa: E402, F403
 from .standards import *  # noqa: E402, F403
+
+CELERY_BEAT_SCHEDULE.update(standards.STANDARDS_BEAT_SCHEDULE)
+_sessions = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+MIDDLEWARE.insert(_sessions + 1, standards.SAML_SESSION_MIDDLEWARE)
+LOGGING.setdefault("loggers", {}).update(standards.STANDARDS_LOGGERS)  # type: ignore[attr-defined]

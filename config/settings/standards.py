@@ -4,9 +4,12 @@ Read at the end of config/settings/base.py; everything comes from the environmen
 
 from __future__ import annotations
 
+import environ
 from celery.schedules import crontab
 
-from .base import CELERY_BEAT_SCHEDULE, LOGGING, MIDDLEWARE, env
+env = environ.Env()  # base.py has read .env into the environment already
+# Beat entries of the standards; base.py adds them to CELERY_BEAT_SCHEDULE.
+STANDARDS_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # E-payment through FITKO's XBezahldienste interface (catalogue.xbezahl, docs/catalogue.md,
 # "E-Payment (XBezahldienste)"). The first provider available for the responsible authority
@@ -31,7 +34,7 @@ XBEZAHL_TIMEOUT = (
 )
 # An unconfirmed transaction is read back by beat until it is this old, then given up.
 XBEZAHL_EXPIRE_HOURS = env.int("XBEZAHL_EXPIRE_HOURS", default=72)
-CELERY_BEAT_SCHEDULE["catalogue-reconcile-payments"] = {
+STANDARDS_BEAT_SCHEDULE["catalogue-reconcile-payments"] = {
     "task": "catalogue.reconcile_payments",
     "schedule": env.int("XBEZAHL_RECONCILE_SECONDS", default=600),
 }
@@ -63,7 +66,7 @@ FITCONNECT_MIN_KEY_BITS = env.int("FITCONNECT_MIN_KEY_BITS", default=4096)
 FITCONNECT_RETRY_BASE_SECONDS = env.int("FITCONNECT_RETRY_BASE_SECONDS", default=60)
 FITCONNECT_RETRY_MAX_SECONDS = env.int("FITCONNECT_RETRY_MAX_SECONDS", default=6 * 3600)
 FITCONNECT_POLL_SECONDS = env.int("FITCONNECT_POLL_SECONDS", default=300)
-CELERY_BEAT_SCHEDULE["catalogue-fitconnect-sync"] = {
+STANDARDS_BEAT_SCHEDULE["catalogue-fitconnect-sync"] = {
     "task": "catalogue.fitconnect_sync",
     "schedule": FITCONNECT_POLL_SECONDS,
 }
@@ -98,10 +101,10 @@ SAML_IGNORE_AUTHENTICATED_USERS_ON_LOGIN = False
 # The IdP posts its answer cross-site: the SAML state lives in its own SameSite=None cookie.
 SAML_SESSION_COOKIE_NAME = "saml_session"
 SAML_SESSION_COOKIE_SAMESITE = env.str("SAML_SESSION_COOKIE_SAMESITE", default="None")
-_session_mw = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
-MIDDLEWARE.insert(_session_mw + 1, "djangosaml2.middleware.SamlSessionMiddleware")
+# base.py puts it right after SessionMiddleware.
+SAML_SESSION_MIDDLEWARE = "djangosaml2.middleware.SamlSessionMiddleware"
 # pysaml2's schema library reports every schema it loads at INFO: not worth a log line.
-LOGGING.setdefault("loggers", {})["xmlschema"] = {"level": "WARNING"}  # type: ignore[index]
+STANDARDS_LOGGERS = {"xmlschema": {"level": "WARNING"}}
 # ---------------------------------------------------------------- XZuFi catalogue import
 # Scheduled re-sync of the service catalogue (catalogue.tasks.xzufi_resync, docs/catalogue.md
 # "XZuFi import"): the URL of a full XZuFi 2.2 export (state editorial system, PVOG); empty
@@ -112,7 +115,7 @@ XZUFI_SYNC_MINUTE = env.int("XZUFI_SYNC_MINUTE", default=10)
 # Largest export read (bytes) and the read timeout (seconds) of one download.
 XZUFI_MAX_BYTES = env.int("XZUFI_MAX_BYTES", default=200 * 1024 * 1024)
 XZUFI_READ_TIMEOUT = env.float("XZUFI_READ_TIMEOUT", default=120.0)
-CELERY_BEAT_SCHEDULE["catalogue-xzufi-resync"] = {
+STANDARDS_BEAT_SCHEDULE["catalogue-xzufi-resync"] = {
     "task": "catalogue.xzufi_resync",
     "schedule": crontab(hour=XZUFI_SYNC_HOUR, minute=XZUFI_SYNC_MINUTE),
 }

@@ -125,7 +125,7 @@ def test_a_tile_is_the_same_public_answer_for_a_signed_in_user(
     make_map_region()
     url = tile_url(10.031, 53.0301, 16)
     anonymous = client.get(url)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     with django_assert_num_queries(0):
         signed_in = client.get(url)
     assert signed_in.content == anonymous.content

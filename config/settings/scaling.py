@@ -1,0 +1,22 @@
+"""Settings for running on several machines (docs/deployment.md, "From one machine to several"):
+the read replica's lag rule (core/replica.py), the public-data fast path (core/fastpath.py) and
+Celery task routes. Read at the end of config/settings/base.py."""
+
+from __future__ import annotations
+
+import environ
+
+env = environ.Env()  # base.py has read .env into the environment already
+
+# Only paths under these are looked up for `@public_data` views (core/fastpath.py).
+PUBLIC_DATA_PREFIXES = ["/tiles/base/", "/tiles/extra/", "/api/v1/services"]
+
+# The lag rule: a browser that has just written reads from the primary this long; a replica
+# whose replay lags more than REPLICA_MAX_LAG_SECONDS is not used (checked per process at most
+# every REPLICA_CHECK_SECONDS).
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+
+# Tasks onto queues of their own (docs/deployment.md): {"tracker.redact_photo": {"queue": "images"}}
+CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
