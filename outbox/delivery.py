@@ -77,9 +77,15 @@ def store(
         target_id=target[1] if target else None,
         next_attempt_at=timezone.now() + timedelta(seconds=grace_seconds()),
     )
-    # ON CONFLICT DO NOTHING: a repeated fan-out or a second enqueue adds nothing.
-    OutboxMessage.objects.bulk_create([row], ignore_conflicts=True)
-    return int(OutboxMessage.objects.values_list("pk", flat=True).get(idempotency_key=key[:255]))
+    # A repeated fan-out or a second enqueue adds nothing: ON CONFLICT (key) "updates" the key
+    # to itself, which changes nothing but RETURNs the existing row's id in the same statement.
+    OutboxMessage.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["idempotency_key"],
+        update_fields=["idempotency_key"],
+    )
+    return int(row.pk)
 
 
 # Circuit breaker: connecting to a dead Redis costs seconds (redis-py retries). After one
