@@ -17,6 +17,7 @@ lost; the row is not. See docs/notifications.md.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -25,7 +26,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import registry
@@ -88,6 +90,39 @@ def store(
     return int(row.pk)
 
 
+# One statement with two array parameters, whatever the number of rows: psycopg rewrites a
+# query's placeholders on every call, which costs more than the insert itself for a
+# 500-row VALUES list (measured in bench/fanout.py, docs/performance.md).
+_STORE_MANY_SQL = """
+INSERT INTO {table} (kind, payload, idempotency_key, status, attempts, next_attempt_at,
+                     last_error, created_at, parent_id, target_kind, response_excerpt)
+SELECT %s, row.payload::jsonb, row.key, 'pending', 0, %s, '', now(), %s, '', ''
+FROM unnest(%s::text[], %s::text[]) AS row(payload, key)
+ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+RETURNING id
+"""
+
+
+def store_many(
+    kind: str, rows: Iterable[tuple[str, dict[str, Any]]], *, parent: OutboxMessage | None = None
+) -> list[int]:
+    """store() for many rows of one kind in one INSERT: (key, payload) pairs; returns their
+    row ids (an existing row's id for a key stored before), each key once."""
+    payloads: dict[str, str] = {}
+    for key, payload in rows:
+        payloads.setdefault(key[:255], json.dumps(payload, cls=DjangoJSONEncoder))
+    if not payloads:
+        return []
+    due = timezone.now() + timedelta(seconds=grace_seconds())
+    sql = _STORE_MANY_SQL.format(table=connection.ops.quote_name(OutboxMessage._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [kind, due, parent.pk if parent else None, list(payloads.values()), list(payloads)],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
 # Circuit breaker: connecting to a dead Redis costs seconds (redis-py retries). After one
 # failure, this process stops trying for a while; its rows wait in the outbox for beat.
 _broker_down_until = 0.0
@@ -124,15 +159,29 @@ def publish_on_commit(message_id: int) -> None:
 
 def deliver(message_id: int) -> str:
     """Deliver one row if it is pending and nobody else holds it. Returns what happened."""
+    outcome, follow_ups = process(message_id)
+    # After the commit: children are stored for good, deliver them now (each on its own).
+    for child_id in follow_ups:
+        deliver(child_id)
+    return outcome
+
+
+def process(message_id: int) -> tuple[str, list[int]]:
+    """deliver() without the children: run the row's handler and record the outcome in one
+    transaction; returns (outcome, the ids of the child rows it stored)."""
     follow_ups: list[int] = []
     with transaction.atomic():
+        # No wait for the disk flush at commit: should the database server crash right after,
+        # the row is pending again and delivered again, the at-least-once case below.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
             .first()
         )
         if message is None:
-            return "skipped"
+            return "skipped", []
         run = registry.get(message.kind) or _publish_task
         try:
             # A savepoint, so a database error inside the handler cannot poison the row update.
@@ -142,26 +191,23 @@ def deliver(message_id: int) -> str:
             message.status = OutboxMessage.Status.CANCELLED
             message.last_error = str(reason)[:2000]
             message.save(update_fields=[*_RESULT_FIELDS, "status", "last_error"])
-            return "cancelled"
+            return "cancelled", []
         except GiveUp as reason:  # the receiver refused: the same request would fail again
             message.status = OutboxMessage.Status.FAILED
             message.attempts += 1
             message.last_error = str(reason)[:2000]
             message.save(update_fields=[*_RESULT_FIELDS, "status", "attempts", "last_error"])
             logger.error("outbox: %s given up: %s", message.idempotency_key, reason)
-            return "failed"
+            return "failed", []
         except Exception as exc:
             _record_failure(message, exc)
-            return "failed"
+            return "failed", []
         message.status = OutboxMessage.Status.SENT
         message.attempts += 1
         message.sent_at = timezone.now()
         message.last_error = ""
         message.save(update_fields=[*_RESULT_FIELDS, "status", "attempts", "sent_at", "last_error"])
-    # After the commit: children are stored for good, deliver them now (each on its own).
-    for child_id in follow_ups:
-        deliver(child_id)
-    return "sent"
+    return "sent", follow_ups
 
 
 _RESULT_FIELDS = ["response_status", "response_excerpt", "response_size"]
