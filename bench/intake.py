@@ -16,13 +16,16 @@ import multiprocessing
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 from bench.common import ROOT, setup_django
 
-PORT = 8765
+BODY = json.dumps(
+    {"category": "bench-pothole", "description": "Schlagloch", "email": "b@example.org"}
+).encode()
 REGION = (10.0, 53.0, 10.2, 53.1)
 
 
@@ -50,24 +53,35 @@ def ensure_region() -> None:
     )
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def client_loop(
-    path: str, body: bytes | None, seconds: float, queue: multiprocessing.Queue
+    port: int, path: str, body: bytes | None, seconds: float, queue: multiprocessing.Queue
 ) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     done = errors = 0
     deadline = time.perf_counter() + seconds
     rng = random.Random(os.getpid())
     while time.perf_counter() < deadline:
-        if body is None:
-            conn.request("GET", path)
-        else:
-            payload = json.loads(body)
-            payload["lat"] = str(rng.uniform(REGION[1] + 0.001, REGION[3] - 0.001))
-            payload["lon"] = str(rng.uniform(REGION[0] + 0.001, REGION[2] - 0.001))
-            headers = {"Content-Type": "application/json"}
-            conn.request("POST", path, body=json.dumps(payload), headers=headers)
-        response = conn.getresponse()
-        response.read()
+        try:
+            if body is None:
+                conn.request("GET", path)
+            else:
+                payload = json.loads(body)
+                payload["lat"] = str(rng.uniform(REGION[1] + 0.001, REGION[3] - 0.001))
+                payload["lon"] = str(rng.uniform(REGION[0] + 0.001, REGION[2] - 0.001))
+                headers = {"Content-Type": "application/json"}
+                conn.request("POST", path, body=json.dumps(payload), headers=headers)
+            response = conn.getresponse()
+            response.read()
+        except OSError:  # a timeout or a dropped connection counts as an error, then go on
+            errors += 1
+            conn.close()
+            continue
         if response.status in (200, 201):
             done += 1
         else:
@@ -75,10 +89,12 @@ def client_loop(
     queue.put((done, errors))
 
 
-def drive(path: str, body: bytes | None, seconds: float, clients: int) -> tuple[float, int]:
+def drive(
+    port: int, path: str, body: bytes | None, seconds: float, clients: int
+) -> tuple[float, int]:
     queue: multiprocessing.Queue = multiprocessing.Queue()
     procs = [
-        multiprocessing.Process(target=client_loop, args=(path, body, seconds, queue))
+        multiprocessing.Process(target=client_loop, args=(port, path, body, seconds, queue))
         for _ in range(clients)
     ]
     started = time.perf_counter()
@@ -91,19 +107,21 @@ def drive(path: str, body: bytes | None, seconds: float, clients: int) -> tuple[
     return sum(r[0] for r in results) / elapsed, sum(r[1] for r in results)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4)
-    args = parser.parse_args()
-    setup_django()
-    ensure_region()
+def bench_redis_url() -> str:
+    """Our own Redis database for the bench's cache and rate limits (not the dev data's)."""
+    if "BENCH_REDIS_URL" in os.environ:
+        return os.environ["BENCH_REDIS_URL"]
+    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    return base.rsplit("/", 1)[0] + "/13"
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": os.environ["DATABASE_URL"],  # set to the bench database by setup_django
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        "REDIS_URL": bench_redis_url(),
+        "CACHE_URL": bench_redis_url(),
         "REPORT_RATE_PER_IP": "1000000/h",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
@@ -113,9 +131,9 @@ def main() -> None:
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--workers",
-            str(args.workers),
+            str(workers),
             "--log-level",
             "warning",
         ],
@@ -123,19 +141,47 @@ def main() -> None:
         env=env,
         start_new_session=True,
     )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+    # ready when every worker has booted: answers come back, not just a connection
+    for _ in range(300):
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            probe.request("GET", "/healthz")
+            if probe.getresponse().status == 200:
                 break
-            except OSError:
-                time.sleep(0.1)
-        body = json.dumps(
-            {"category": "bench-pothole", "description": "Schlagloch", "email": "b@example.org"}
-        ).encode()
-        drive("/healthz", None, 2, args.clients)  # warm-up
-        health_rps, _ = drive("/healthz", None, args.seconds, args.clients)
-        intake_rps, errors = drive("/api/v1/reports", body, args.seconds, args.clients)
+        except OSError:
+            time.sleep(0.1)
+    time.sleep(3)
+    return server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the HTTP run: file N reports in this process under pyinstrument",
+    )
+    parser.add_argument("--verbose", action="store_true", help="with --profile: list the SQL")
+    args = parser.parse_args()
+    setup_django()
+    ensure_region()
+    if args.profile:
+        from bench.intake_profile import profile_intake
+
+        profile_intake(args.profile, REGION, verbose=args.verbose)
+        return
+    port = free_port()
+    server = start_gunicorn(port, args.workers)
+    try:
+        drive(port, "/healthz", None, 2, args.clients)  # warm-up
+        drive(port, "/api/v1/reports", BODY, 2, args.clients)  # warm-up
+        health_rps, _ = drive(port, "/healthz", None, args.seconds, args.clients)
+        intake_rps, errors = drive(port, "/api/v1/reports", BODY, args.seconds, args.clients)
         print(
             f"intake: {intake_rps:.0f} reports/s with {args.workers} gunicorn workers, "
             f"{args.clients} clients, {errors} errors "

@@ -118,7 +118,11 @@ def place_name_at(point: Point) -> PlaceName | None:
 
 def place_label_at(point: Point) -> str:
     """The words for a report's address when the citizen gave none ("" when we know none)."""
-    place = place_name_at(point)
+    return place_label(place_name_at(point))
+
+
+def place_label(place: PlaceName | None) -> str:
+    """place_label_at for a place already looked up."""
     if place is None:
         return ""
     if place.kind == "town":

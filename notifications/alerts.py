@@ -21,7 +21,7 @@ from core.urls import absolute_url
 from outbox.models import OutboxMessage
 from tracker.models import Category, Report
 
-from . import emails
+from . import bulk_mail, emails
 from .links import public_report_url
 from .models import AreaAlert
 
@@ -181,7 +181,7 @@ def matching_alerts(report: Report, *, frequency: str) -> QuerySet[AreaAlert]:
     )
 
 
-def _alert_context(alert: AreaAlert, reports: list[Report]) -> dict[str, object]:
+def _alert_context(alert: AreaAlert | None, reports: list[Report]) -> dict[str, object]:
     return {
         "alert": alert,
         "items": [{"report": r, "url": public_report_url(r.pk)} for r in reports],
@@ -196,25 +196,28 @@ def fan_out_instant(parent: OutboxMessage, report_id: int) -> list[int]:
     report = Report.objects.select_related("category", "authority").get(pk=report_id)
     if report.confirmed_at is None:
         return []
-    ids: list[int | None] = []
-    for alert in matching_alerts(report, frequency=AreaAlert.Frequency.INSTANT):
-        if report.reporter_id is not None and report.reporter_id == alert.user_id:
-            continue  # nobody needs an alert about their own report
-        ids.append(
-            emails.queue(
-                parent,
-                f"alert:{alert.pk}:report:{report.pk}",
-                emails.Recipient(
-                    alert.user.email,
-                    emails.language_or_default(alert.user.preferred_language),
-                    "alert",
-                ),
-                "area_alert",
-                _alert_context(alert, [report]),
-                f"alert:{alert.pk}",
-            )
+    shared = _alert_context(None, [report])  # the same for every alert but the alert itself
+    planned = (
+        emails.PlannedMail(
+            f"alert:{alert.pk}:report:{report.pk}",
+            emails.Recipient(
+                alert.user.email,
+                emails.language_or_default(alert.user.preferred_language),
+                "alert",
+            ),
+            "area_alert",
+            {**shared, "alert": alert},
+            f"alert:{alert.pk}",
+            # The mail names the alert; everything else is the same for every subscriber.
+            variant=(alert.name, alert.category_id, alert.authority_id, alert.radius_m),
         )
-    return [i for i in ids if i is not None]
+        for alert in matching_alerts(report, frequency=AreaAlert.Frequency.INSTANT)
+        .defer("area")
+        .iterator(chunk_size=2000)
+        # nobody needs an alert about their own report
+        if report.reporter_id is None or report.reporter_id != alert.user_id
+    )
+    return bulk_mail.queue_many(parent, planned)
 
 
 def queue_daily_digests(day: date) -> list[int]:

@@ -7,7 +7,7 @@ Every mail carries a one-click unsubscribe link (RFC 8058 headers as well).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,7 +26,7 @@ from outbox.models import OutboxMessage
 from outbox.registry import Cancelled
 from tracker.models import Photo, Report, ReportEvent, Status, Team
 
-from . import tokens
+from . import mail_connection, tokens
 from .links import public_report_url, staff_report_url
 from .models import EmailOptOut, Follow
 
@@ -44,6 +44,19 @@ class Recipient:
     role: str  # reporter, supporter, follower, authority, team, alert
 
 
+@dataclass(frozen=True)
+class PlannedMail:
+    """One mail of a large fan-out, for notifications.bulk_mail.queue_many."""
+
+    key: str  # the idempotency key without the address (the address is added)
+    recipient: Recipient
+    template: str
+    context: dict[str, Any]
+    scope: str
+    # Mails with the same variant (and language) share their text; None: rendered on its own.
+    variant: Hashable = None
+
+
 def opted_out(email: str, scopes: Iterable[str]) -> bool:
     return EmailOptOut.objects.filter(email=email.lower(), scope__in=[*scopes, "all"]).exists()
 
@@ -59,10 +72,17 @@ def _identity(context: dict[str, Any]) -> Identity:
 
 
 def render(
-    to: str, template: str, context: dict[str, Any], language: str, scope: str
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    scope: str,
+    *,
+    unsubscribe_url: str = "",
 ) -> dict[str, Any]:
-    """The outbox payload of one mail: everything needed to send it, nothing to look up."""
-    unsubscribe_url = absolute_url(tokens.unsubscribe_path(to, scope))
+    """The outbox payload of one mail: everything needed to send it, nothing to look up.
+    (`unsubscribe_url`: for notifications.bulk_mail, which renders a shared text once.)"""
+    unsubscribe_url = unsubscribe_url or absolute_url(tokens.unsubscribe_path(to, scope))
     context = {
         **context,
         "unsubscribe_url": unsubscribe_url,
@@ -124,7 +144,7 @@ def send_email(message: OutboxMessage) -> Iterable[int]:
     )
     if payload.get("html"):
         mail.attach_alternative(payload["html"], "text/html")
-    mail.send()
+    mail_connection.send(mail)  # the worker's open connection, not a new one per mail
     return ()
 
 
@@ -249,7 +269,7 @@ def _after_photo_url(report: Report) -> str:
     return absolute_url(photo.image.url) if photo is not None else ""
 
 
-def fan_out_updated(parent: OutboxMessage, event_id: int) -> list[int]:
+def planned_updates(event_id: int) -> list[PlannedMail]:
     """A public change (status, forwarding, public comment): the reporter (with the tracking
     link), supporters and followers (with the public page), one mail each. Only confirmed
     reports; internal entries never get here (public events only)."""
@@ -264,12 +284,12 @@ def fan_out_updated(parent: OutboxMessage, event_id: int) -> list[int]:
         "after_photo_url": _after_photo_url(report) if event.to_status == Status.DONE else "",
     }
     scope = f"report:{report.pk}"
-    ids: list[int | None] = []
     recipients: list[tuple[Recipient, bool]] = []
     citizen = reporter(report)
     if citizen is not None:
         recipients.append((citizen, True))
     recipients.extend((follower, False) for follower in followers(report))
+    planned = []
     for recipient, is_reporter in recipients:
         with translation.override(recipient.language):
             status_label = str(Status(event.to_status or report.status).label)
@@ -279,10 +299,12 @@ def fan_out_updated(parent: OutboxMessage, event_id: int) -> list[int]:
             "is_reporter": is_reporter,
             "report_url": base["tracking_url"] if is_reporter else base["public_url"],
         }
-        ids.append(
-            queue(parent, f"updated:{event.pk}", recipient, "report_updated", context, scope)
+        # Every follower's mail is the same but for the address (the reporter's is their own).
+        variant = None if is_reporter else "follower"
+        planned.append(
+            PlannedMail(f"updated:{event.pk}", recipient, "report_updated", context, scope, variant)
         )
-    return [i for i in ids if i is not None]
+    return planned
 
 
 def fan_out_forwarded(parent: OutboxMessage, event_id: int) -> list[int]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from outbox.models import OutboxMessage
 from tracker.models import Report, ReportEvent
 
-from . import alerts, emails, webhooks
+from . import alerts, bulk_mail, emails, webhooks
 
 
 def _arg(message: OutboxMessage) -> int:
@@ -38,7 +38,7 @@ def updated(message: OutboxMessage) -> Iterable[int]:
     """The reporter, supporters and followers hear about a public change; the authority's
     webhooks get status changes and public comments."""
     event_id = _arg(message)
-    ids = emails.fan_out_updated(message, event_id)
+    ids = bulk_mail.queue_many(message, emails.planned_updates(event_id))
     event = ReportEvent.objects.select_related(
         "report__category", "report__authority", "from_authority", "to_authority"
     ).get(pk=event_id)

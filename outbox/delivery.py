@@ -17,15 +17,19 @@ lost; the row is not. See docs/notifications.md.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import registry
@@ -77,9 +81,51 @@ def store(
         target_id=target[1] if target else None,
         next_attempt_at=timezone.now() + timedelta(seconds=grace_seconds()),
     )
-    # ON CONFLICT DO NOTHING: a repeated fan-out or a second enqueue adds nothing.
-    OutboxMessage.objects.bulk_create([row], ignore_conflicts=True)
-    return int(OutboxMessage.objects.values_list("pk", flat=True).get(idempotency_key=key[:255]))
+    # A repeated fan-out or a second enqueue adds nothing: ON CONFLICT (key) "updates" the key
+    # to itself, which changes nothing but RETURNs the existing row's id in the same statement.
+    OutboxMessage.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["idempotency_key"],
+        update_fields=["idempotency_key"],
+    )
+    return int(row.pk)
+
+
+# One statement with two array parameters, whatever the number of rows: psycopg rewrites a
+# query's placeholders on every call, which costs more than the insert itself for a
+# 500-row VALUES list (measured in bench/fanout.py, docs/performance.md).
+_STORE_MANY_SQL = """
+INSERT INTO {table} (kind, payload, idempotency_key, status, attempts, next_attempt_at,
+                     last_error, created_at, parent_id, target_kind, response_excerpt)
+SELECT %s, row.payload::jsonb, row.key, 'pending', 0, %s, '', now(), %s, '', ''
+FROM unnest(%b::text[], %b::text[]) AS row(payload, key)
+ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+RETURNING id
+"""
+
+
+def store_many(
+    kind: str, rows: Iterable[tuple[str, dict[str, Any]]], *, parent: OutboxMessage | None = None
+) -> list[int]:
+    """store() for many rows of one kind in one INSERT: (key, payload) pairs; returns their
+    row ids (an existing row's id for a key stored before), each key once."""
+    payloads: dict[str, str] = {}
+    for key, payload in rows:
+        payloads.setdefault(key[:255], json.dumps(payload, cls=DjangoJSONEncoder))
+    if not payloads:
+        return []
+    due = timezone.now() + timedelta(seconds=grace_seconds())
+    sql = _STORE_MANY_SQL.format(table=connection.ops.quote_name(OutboxMessage._meta.db_table))
+    connection.ensure_connection()
+    # Server-side binding (Django's cursors bind client-side: they would quote and copy
+    # megabytes of mail text into the query string); same connection, same transaction.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            sql,
+            [kind, due, parent.pk if parent else None, list(payloads.values()), list(payloads)],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 # Circuit breaker: connecting to a dead Redis costs seconds (redis-py retries). After one
@@ -116,49 +162,106 @@ def publish_on_commit(message_id: int) -> None:
     transaction.on_commit(lambda: publish(message_id))
 
 
+_RESULT_FIELDS = ["response_status", "response_excerpt", "response_size"]
+
+
 def deliver(message_id: int) -> str:
     """Deliver one row if it is pending and nobody else holds it. Returns what happened."""
-    follow_ups: list[int] = []
+    outcome, follow_ups = process(message_id)
+    # After the commit: children are stored for good, deliver them now.
+    deliver_many(follow_ups)
+    return outcome
+
+
+def _async_commit() -> None:
+    """No wait for the disk flush at this transaction's commit: should the database server
+    crash right after, the rows are pending again and delivered again, which is the
+    at-least-once case of docs/notifications.md."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _locked(ids: list[int]) -> list[OutboxMessage]:
+    return list(
+        OutboxMessage.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=ids, status=OutboxMessage.Status.PENDING)
+        .order_by("pk")
+    )
+
+
+_SAVED_FIELDS = [*_RESULT_FIELDS, "status", "attempts", "sent_at", "last_error", "next_attempt_at"]
+
+
+def process(message_id: int) -> tuple[str, list[int]]:
+    """deliver() without the children: run the row's handler and record the outcome in one
+    transaction; returns (outcome, the ids of the child rows it stored)."""
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
-            .first()
-        )
-        if message is None:
-            return "skipped"
-        run = registry.get(message.kind) or _publish_task
-        try:
-            # A savepoint, so a database error inside the handler cannot poison the row update.
-            with transaction.atomic():
-                follow_ups = list(run(message))
-        except (Cancelled, ObjectDoesNotExist) as reason:  # nothing left to notify about
-            message.status = OutboxMessage.Status.CANCELLED
-            message.last_error = str(reason)[:2000]
-            message.save(update_fields=[*_RESULT_FIELDS, "status", "last_error"])
-            return "cancelled"
-        except GiveUp as reason:  # the receiver refused: the same request would fail again
-            message.status = OutboxMessage.Status.FAILED
-            message.attempts += 1
-            message.last_error = str(reason)[:2000]
-            message.save(update_fields=[*_RESULT_FIELDS, "status", "attempts", "last_error"])
-            logger.error("outbox: %s given up: %s", message.idempotency_key, reason)
-            return "failed"
-        except Exception as exc:
-            _record_failure(message, exc)
-            return "failed"
-        message.status = OutboxMessage.Status.SENT
+        _async_commit()
+        rows = _locked([message_id])
+        if not rows:
+            return "skipped", []
+        outcome, follow_ups = _run(rows[0])
+        rows[0].save(update_fields=_SAVED_FIELDS)
+    return outcome, follow_ups
+
+
+def deliver_many(ids: list[int], *, batch: int = 50) -> dict[str, int]:
+    """Deliver many rows (a fan-out's children), `batch` rows per transaction: their mails go
+    out over one SMTP connection and the sent ones are marked in one UPDATE. Rows another
+    worker holds, or that are no longer pending, are skipped. Returns outcome counts."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(ids), batch):
+        part = ids[start : start + batch]
+        follow_ups: list[int] = []
+        with transaction.atomic():
+            _async_commit()
+            rows = _locked(part)
+            counts["skipped"] = counts.get("skipped", 0) + len(part) - len(rows)
+            sent: list[int] = []
+            for row in rows:
+                outcome, children = _run(row)
+                counts[outcome] = counts.get(outcome, 0) + 1
+                follow_ups += children
+                if outcome == "sent" and not any(getattr(row, f) for f in _RESULT_FIELDS):
+                    sent.append(row.pk)
+                else:
+                    row.save(update_fields=_SAVED_FIELDS)
+            OutboxMessage.objects.filter(pk__in=sent).update(
+                status=OutboxMessage.Status.SENT,
+                attempts=F("attempts") + 1,
+                sent_at=timezone.now(),
+                last_error="",
+            )
+        if follow_ups:
+            deliver_many(follow_ups, batch=batch)
+    return counts
+
+
+def _run(message: OutboxMessage) -> tuple[str, list[int]]:
+    """Run the row's handler and set (not save) the outcome on the row."""
+    run = registry.get(message.kind) or _publish_task
+    try:
+        # A savepoint, so a database error inside the handler cannot poison the row update.
+        with transaction.atomic():
+            follow_ups = list(run(message))
+    except (Cancelled, ObjectDoesNotExist) as reason:  # nothing left to notify about
+        message.status = OutboxMessage.Status.CANCELLED
+        message.last_error = str(reason)[:2000]
+        return "cancelled", []
+    except GiveUp as reason:  # the receiver refused: the same request would fail again
+        message.status = OutboxMessage.Status.FAILED
         message.attempts += 1
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=[*_RESULT_FIELDS, "status", "attempts", "sent_at", "last_error"])
-    # After the commit: children are stored for good, deliver them now (each on its own).
-    for child_id in follow_ups:
-        deliver(child_id)
-    return "sent"
-
-
-_RESULT_FIELDS = ["response_status", "response_excerpt", "response_size"]
+        message.last_error = str(reason)[:2000]
+        logger.error("outbox: %s given up: %s", message.idempotency_key, reason)
+        return "failed", []
+    except Exception as exc:
+        _record_failure(message, exc)
+        return "failed", []
+    message.status = OutboxMessage.Status.SENT
+    message.attempts += 1
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    return "sent", follow_ups
 
 
 def _record_failure(message: OutboxMessage, exc: Exception) -> None:
@@ -177,9 +280,6 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
             message.next_attempt_at,
             message.last_error,
         )
-    message.save(
-        update_fields=[*_RESULT_FIELDS, "attempts", "last_error", "status", "next_attempt_at"]
-    )
 
 
 def _publish_task(message: OutboxMessage) -> Iterable[int]:

@@ -24,7 +24,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from boundaries.reverse import place_name_at
+from boundaries.reverse import PlaceName, place_name_at
 from core.images import read_gps
 from core.replica import read_from_replica
 from geo.srid import InvalidCoordinates, wgs84_point
@@ -273,6 +273,14 @@ class ReportCreateUserThrottle(UserRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
+def _place_of(report: Report) -> PlaceName | None:
+    """The place intake looked up already, else looked up now."""
+    if hasattr(report, services.INTAKE_PLACE):
+        place: PlaceName | None = getattr(report, services.INTAKE_PLACE)
+        return place
+    return place_name_at(report.location)
+
+
 def report_created_body(report: Report) -> dict[str, Any]:
     return {
         "id": report.pk,
@@ -284,7 +292,7 @@ def report_created_body(report: Report) -> dict[str, Any]:
         "distance_m": report.routing_distance_m,
         # Where it is in words: what the citizen typed, else the nearest house or street.
         "address": report.address,
-        "place": place.as_json() if (place := place_name_at(report.location)) else None,
+        "place": place.as_json() if (place := _place_of(report)) else None,
         "confirmation_required": report.confirmed_at is None,
         "tracking_url": settings.PORTAL_URL
         + reverse("tracker:track", args=[report.tracking_token]),

@@ -52,13 +52,17 @@ def _values(source: str, row: Model) -> dict[str, Any]:
 
 
 def append(source: str, row: Model, *, label: str) -> LedgerEntry:
-    """Chain one new row (called inside the row's transaction)."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    """Chain one new row (called inside the row's transaction).
+
+    The lock is held until the caller's transaction ends, so every report, status change and
+    inspection waits for it: only reading the previous entry and writing this one happen under
+    it (no savepoint of its own: a failure here fails the row's transaction anyway)."""
+    with transaction.atomic(savepoint=False):
         # Re-read created_at as stored (the database rounds nothing, but be exact).
         stored = type(row)._default_manager.filter(pk=row.pk).values(*CONTENT_FIELDS[source])[0]
         content = content_hash(source, stored)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         prev = LedgerEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
         prev = prev or GENESIS
         return LedgerEntry.objects.create(

@@ -32,6 +32,7 @@ from .handling import (
     report_take,
 )
 from .intake import (
+    INTAKE_PLACE,
     MAX_DESCRIPTION,
     MAX_PHOTOS,
     Contact,
@@ -48,6 +49,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "INTAKE_PLACE",
     "MAX_DESCRIPTION",
     "MAX_NOTE",
     "MAX_PHOTOS",

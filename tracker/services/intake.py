@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from boundaries.reverse import place_label_at
-from boundaries.services import RoutingDecision, authorities_at, route
+from boundaries.reverse import PlaceName, place_label, place_name_at
+from boundaries.services import RoutingDecision, route
 from core.images import process_photo
 from outbox import enqueue_on_commit
 
@@ -40,11 +40,12 @@ def _token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _require_offered_here(category: Category, point: Point) -> None:
+def _require_offered_here(category: Category, decision: RoutingDecision) -> None:
     """A category limited to some authorities (`available_in`) is refused elsewhere, also
-    for API clients that skip the form's filtering."""
+    for API clients that skip the form's filtering. The authorities covering the point come
+    from the routing decision (asked once per report)."""
     offered_in = set(category.available_in.values_list("pk", flat=True))
-    if offered_in and not offered_in & {a.id for a in authorities_at(point)}:
+    if offered_in and not offered_in & {a.id for a in decision.covering}:
         raise ValidationError(
             {"category": [_("Diese Kategorie wird an diesem Ort nicht angeboten.")]}
         )
@@ -86,14 +87,24 @@ class _Intake:
     language: str
 
 
+# The place looked up at intake, kept on the new Report instance for the API's answer
+# (tracker.api.report_created_body) so it is not looked up twice.
+INTAKE_PLACE = "intake_place"
+
+
 def _new_report(intake: _Intake, decision: RoutingDecision) -> Report:
     now = timezone.now()
     category, reporter, contact = intake.category, intake.reporter, intake.contact
-    return Report.objects.create(
+    address = intake.address.strip()
+    place: PlaceName | None = None
+    if not address:
+        # Without a typed address, the nearest house or street and the town from our data.
+        place = place_name_at(intake.point)
+        address = place_label(place)
+    report = Report.objects.create(
         category=category,
         location=intake.point,
-        # Without a typed address, the nearest house or street and the town from our data.
-        address=(intake.address.strip() or place_label_at(intake.point))[:300],
+        address=address[:300],
         description=intake.description,
         authority=decision.authority,
         routing_reason=str(decision.reason),
@@ -117,6 +128,9 @@ def _new_report(intake: _Intake, decision: RoutingDecision) -> Report:
         if category.target_days is not None
         else None,
     )
+    if not intake.address.strip():
+        setattr(report, INTAKE_PLACE, place)
+    return report
 
 
 def report_create(
@@ -145,7 +159,7 @@ def report_create(
     # report with nothing half-written.
     processed = [process_photo(photo, filename=getattr(photo, "name", None)) for photo in photos]
     decision = route(point, category)
-    _require_offered_here(category, point)
+    _require_offered_here(category, decision)
     intake = _Intake(category, point, description, reporter, contact, address, source, language)
     stored_files: list[str] = []
     try:
@@ -153,6 +167,9 @@ def report_create(
             report = _new_report(intake, decision)
             for item in processed:
                 store_photo(report, item, Photo.Kind.BEFORE, stored_files)
+            # The outbox row first: the history row below takes the ledger's lock
+            # (tracker.inspections.ledger), held until the commit, so it comes last.
+            enqueue_on_commit("notifications.report_received", report.pk)
             created = ReportEvent.objects.create(
                 report=report,
                 kind=ReportEvent.Kind.CREATED,
@@ -162,7 +179,6 @@ def report_create(
                 note=_("Meldung eingegangen; zuständig: %(authority)s")
                 % {"authority": decision.authority.name},
             )
-            enqueue_on_commit("notifications.report_received", report.pk)
             report_reached_authority.send(
                 sender=Report, report=report, authority_id=decision.authority.pk, event=created
             )
