@@ -130,3 +130,50 @@ def report(label: str, samples: list[float], baseline: list[float], baseline_nam
 
 def mean_ms(samples: list[float]) -> float:
     return statistics.fmean(samples)
+
+
+class WSGIClient:
+    """GET requests straight into Django's WSGI application, as gunicorn hands them over (no
+    sockets, none of the test client's extras: signal capture, request building, context
+    copies). The body is read and the response closed, as a server does."""
+
+    def __init__(self) -> None:
+        from django.core.handlers.wsgi import WSGIHandler
+
+        self.app = WSGIHandler()
+        self.status = ""
+
+    def _start(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        self.status = status
+
+    def get(self, path: str, query: str = "", headers: dict[str, str] | None = None) -> bytes:
+        import io
+
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        for name, value in (headers or {}).items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        result = self.app(environ, self._start)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close:
+                close()
+        if not self.status.startswith("200"):
+            raise AssertionError(f"{path}?{query}: {self.status} {body[:300]!r}")
+        return body
