@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -38,6 +39,8 @@ NEIGHBOUR = "nachbarin@example.org"
 PASSWORD = "geheim-Passwort-42"
 BBOX = "10.0,53.0,10.2,53.1"
 MAX_LAG = 8  # REPLICA_MAX_LAG_SECONDS of the nodes
+# moto keeps its buckets per process: a name of our own, whatever other tests created.
+BUCKET = f"scale-out-{secrets.token_hex(4)}"
 SEED = f"""
 import django
 django.setup()
@@ -81,7 +84,7 @@ def s3() -> Iterator[str]:
         "s3", endpoint_url=endpoint, region_name="eu-central-1",
         aws_access_key_id="test", aws_secret_access_key="test",
     ).create_bucket(
-        Bucket="media", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
     )  # fmt: skip
     yield endpoint
     server.stop()
@@ -107,7 +110,7 @@ def cluster(
         "REDIS_URL": f"{redis_base}/7",
         "CACHE_URL": f"{redis_base}/8",
         "DJANGO_MEDIA_STORAGE": "s3",
-        "MEDIA_S3_BUCKET": "media",
+        "MEDIA_S3_BUCKET": BUCKET,
         "MEDIA_S3_ENDPOINT_URL": s3,
         "MEDIA_S3_ACCESS_KEY_ID": "test",
         "MEDIA_S3_SECRET_ACCESS_KEY": "test",
