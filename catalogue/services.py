@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -188,7 +189,7 @@ def _record_fee(application: Application) -> None:
         application=application,
         kind=ApplicationEvent.Kind.PAYMENT,
         note=_("Gebühr %(amount)s € (%(provider)s)")
-        % {"amount": payment.amount, "provider": provider.label},
+        % {"amount": number_format(payment.amount, decimal_pos=2), "provider": provider.label},
         authority=application.authority,
     )
 

@@ -148,6 +148,7 @@ def test_citizen_pays_online_and_the_application_proceeds(
     assert payment.provider == "xbezahl" and payment.state == Payment.State.OPEN
     assert payment.invoice_number == ""
     page = client.get(f"/dienstleistungen/antraege/{applied.pk}/").content.decode()
+    assert "Gebühr 10,00 € (Online-Bezahlung" in page  # the history in German number format
     assert "Zahlung ausstehend" in page and "Jetzt online bezahlen" in page
     # The application waits for the payment, in "Meine Anliegen" and in the office's queue.
     assert "Zahlung ausstehend" in client.get("/konto/anliegen/").content.decode()
