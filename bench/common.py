@@ -143,8 +143,11 @@ class WSGIClient:
         self.app = WSGIHandler()
         self.status = ""
 
-    def _start(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+    def _start(
+        self, status: str, headers: list[tuple[str, str]], exc_info: Any = None, /
+    ) -> Callable[[bytes], object]:
         self.status = status
+        return lambda data: None  # the body comes back as the result, not through write()
 
     def get(self, path: str, query: str = "", headers: dict[str, str] | None = None) -> bytes:
         import io
