@@ -1,8 +1,9 @@
 """Mail of subject access exports (privacy.exports), through the outbox like every other mail.
 
-privacy queues "notifications.data_export_mail" (export id, "confirm" | "ready"): the guest's
-confirmation link after staff asked for the guest, and the note that an archive is ready
-(to the guest with the secret link, to a citizen with the link to her account page). Plain
+privacy queues "notifications.data_export_mail" (export id, "confirm" | "ready" | "failed"): the
+guest's confirmation link after staff asked for the guest, the note that an archive is ready
+(to the guest with the secret link, to a citizen with the link to her account page), and the
+note that it could not be built. Plain
 text; the texts live in privacy's templates. The opt-out scope is the one export."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .emails import Recipient, language_or_default, queue
 def data_export_mail(message: OutboxMessage) -> Iterable[int]:
     export_id, which = message.payload["args"][:2]
     item = DataExport.objects.select_related("authority", "user").filter(pk=export_id).first()
-    if item is None or which not in {"confirm", "ready"}:
+    if item is None or which not in {"confirm", "ready", "failed"}:
         raise Cancelled("export gone")
     if which == "confirm" and item.status != DataExport.Status.AWAITING:
         return []

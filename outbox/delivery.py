@@ -253,6 +253,7 @@ def _run(message: OutboxMessage) -> tuple[str, list[int]]:
         message.attempts += 1
         message.last_error = str(reason)[:2000]
         logger.error("outbox: %s given up: %s", message.idempotency_key, reason)
+        _gave_up(message)
         return "failed", []
     except Exception as exc:
         _record_failure(message, exc)
@@ -271,6 +272,7 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
     if message.attempts >= max_attempts():
         message.status = OutboxMessage.Status.FAILED
         logger.error("outbox: giving up on %s after %d attempts", message, message.attempts)
+        _gave_up(message)
     else:
         message.next_attempt_at = timezone.now() + backoff(message.attempts)
         logger.warning(
@@ -280,6 +282,19 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
             message.next_attempt_at,
             message.last_error,
         )
+
+
+def _gave_up(message: OutboxMessage) -> None:
+    """Tell the kind's owner that its work will not be done (registry.register's
+    `on_give_up`). A failing hook is logged; it must not undo the row's update."""
+    hook = registry.give_up_hook(message.kind)
+    if hook is None:
+        return
+    try:
+        with transaction.atomic():
+            hook(message)
+    except Exception:
+        logger.exception("outbox: the give-up hook of %s failed", message.kind)
 
 
 def _publish_task(message: OutboxMessage) -> Iterable[int]:

@@ -17,11 +17,17 @@ if TYPE_CHECKING:
     from .models import OutboxMessage
 
 Handler = Callable[["OutboxMessage"], Iterable[int]]
+GiveUpHook = Callable[["OutboxMessage"], None]
 HANDLERS: dict[str, Handler] = {}
+GIVE_UP_HOOKS: dict[str, GiveUpHook] = {}
 
 
-def register(kind: str, function: Handler) -> Handler:
+def register(kind: str, function: Handler, *, on_give_up: GiveUpHook | None = None) -> Handler:
+    """`on_give_up` runs (in the row's transaction) when the outbox stops trying a row of this
+    kind for good, so that whatever waits for the work can say so instead of waiting forever."""
     HANDLERS[kind] = function
+    if on_give_up is not None:
+        GIVE_UP_HOOKS[kind] = on_give_up
     return function
 
 
@@ -36,6 +42,10 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 def get(kind: str) -> Handler | None:
     return HANDLERS.get(kind)
+
+
+def give_up_hook(kind: str) -> GiveUpHook | None:
+    return GIVE_UP_HOOKS.get(kind)
 
 
 class Cancelled(Exception):

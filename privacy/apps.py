@@ -20,7 +20,7 @@ class PrivacyConfig(AppConfig):
 
         retention.register_job("access_log", access.purge_expired)
         retention.register_job("data_exports", exports.purge_expired)
-        registry.register(exports.BUILD, exports.build_handler)
+        registry.register(exports.BUILD, exports.build_handler, on_give_up=exports.build_gave_up)
         export.register_part(account_part.PART)
         account_erasing.connect(exports.erase_for_account, dispatch_uid="privacy.erase_exports")
         extras.register(

@@ -11,7 +11,8 @@ down); the page shows its state, and a mail says when the download is ready.
   gets a confirmation link by mail ("notifications.data_export_mail"), nothing is built and
   staff never see the link or the archive. Logged in the access log.
 * `confirm(export)`: the guest confirmed (POST on the link): built now.
-* `build(export_id)`: writes the ZIP into the storage, READY until `expires_at`.
+* `build(export_id)`: writes the ZIP into the storage, READY until `expires_at`; FAILED (with a
+  mail) once the outbox gives up on it (`build_gave_up`).
 * `purge_expired(now, batch)`: the retention job; archives and rows past `expires_at` go.
 """
 
@@ -43,7 +44,7 @@ from .models import DataExport
 logger = logging.getLogger(__name__)
 
 BUILD = "privacy.build_export"
-MAIL = "notifications.data_export_mail"  # args: export id, "confirm" | "ready"
+MAIL = "notifications.data_export_mail"  # args: export id, "confirm" | "ready" | "failed"
 KIND = "subject"
 
 
@@ -165,6 +166,19 @@ def build_handler(message: OutboxMessage) -> list[int]:
     """The outbox handler of BUILD (registered in PrivacyConfig.ready)."""
     build(int(message.payload["args"][0]))
     return []
+
+
+def build_gave_up(message: OutboxMessage) -> None:
+    """The outbox stopped trying to build the archive (BUILD's `on_give_up`): the export says
+    "fehlgeschlagen" instead of "wird erstellt" for ever, and the person is told by mail (a
+    citizen may ask again at once; a guest is asked to contact the office)."""
+    export_id = int(message.payload["args"][0])
+    failed = DataExport.objects.filter(pk=export_id, status=DataExport.Status.QUEUED).update(
+        status=DataExport.Status.FAILED
+    )
+    if failed:
+        logger.error("privacy: the archive of export %s could not be built", export_id)
+        outbox.enqueue_on_commit(MAIL, export_id, "failed")
 
 
 def for_download(token: str, user: Any) -> DataExport:

@@ -108,7 +108,9 @@ die/der Datenschutzbeauftragte die E-Mail-Adresse ein (`/datenschutz/gast-auskun
 Person bestätigt über den zugesandten Link und lädt das Archiv dort herunter (Mitarbeitende
 sehen es nie; Anfrage und Erstellung stehen im Zugriffsprotokoll). Das Archiv wird im
 Hintergrund erstellt (`privacy.build_export` über die Outbox) und ist 7 Tage abrufbar
-(`PRIVACY_EXPORT_DAYS`). Es enthält `README.txt` und diese Dateien (Teile der Apps,
+(`PRIVACY_EXPORT_DAYS`). Gibt die Outbox das Erstellen endgültig auf, steht die Auskunft auf
+„fehlgeschlagen“ und die Person erhält eine E-Mail (im Konto: neu anfordern; Gäste wenden sich
+an die Stelle). Es enthält `README.txt` und diese Dateien (Teile der Apps,
 `privacy.export.register_part`; für Gäste nur die mit „auch für Gäste“):
 """
 
