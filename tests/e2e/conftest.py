@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 AXE_JS = (
     Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -18,6 +18,11 @@ AXE_JS = (
 # Playwright's sync API runs an event loop in this thread; the live server and the test's own
 # ORM calls are ordinary synchronous code, so Django's async-safety guard must stand aside.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# `expect(...)` waits until the page shows what is expected; its 5 s default was too short on
+# a loaded 2-core machine (a live-server round trip behind other sessions' benches). Waiting
+# longer changes nothing for a passing test and only delays a failing one.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
