@@ -6,7 +6,9 @@ that provides those was most of a fast answer's time (bench/basemap.py,
 bench/catalogue_search.py). Placed right after SecurityMiddleware (which still adds its headers
 on the way out), `PublicDataMiddleware` answers GET/HEAD requests for a view marked
 `@public_data` itself, in the language the request asks for (as LocaleMiddleware would, with
-`Vary: Accept-Language`). Only paths under settings.PUBLIC_DATA_PREFIXES are looked up, so every
+`Vary: Accept-Language`). A view may carry `public_answer`, a function of the request that
+answers the common case more directly (e.g. without DRF) or returns None for the view to
+answer. Only paths under settings.PUBLIC_DATA_PREFIXES are looked up, so every
 other request passes through after one prefix check.
 """
 
@@ -37,6 +39,12 @@ def _is_public(func: Any) -> bool:
     )
 
 
+def _answer(func: Any) -> Callable[[HttpRequest], HttpResponse | None] | None:
+    """The view's `public_answer`, if it has one (on the function or its class)."""
+    answer = getattr(func, "public_answer", None)
+    return answer or getattr(getattr(func, "view_class", None), "public_answer", None)
+
+
 class PublicDataMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -56,7 +64,10 @@ class PublicDataMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         try:
-            response = match.func(request, *match.args, **match.kwargs)
+            answer = _answer(match.func)
+            response = answer(request) if answer is not None else None
+            if response is None:
+                response = match.func(request, *match.args, **match.kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()  # DRF and template responses
         finally:
