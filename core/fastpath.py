@@ -19,11 +19,12 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, URLResolver, get_resolver, get_urlconf
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 MARK = "mm_public_data"
+MAX_KEPT_MATCHES = 1024
 T = TypeVar("T")
 
 
@@ -49,14 +50,33 @@ class PublicDataMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.prefixes = tuple(settings.PUBLIC_DATA_PREFIXES)
+        self.resolver: URLResolver | None = None
+        self.matches: dict[str, ResolverMatch | None] = {}
+
+    def resolve(self, path: str) -> ResolverMatch | None:
+        """The path's URL match (None: no view), kept per path: resolving walks every URL
+        pattern, a few dozen microseconds on every tile and search. Forgotten when the URLconf
+        changes (Django makes a new resolver then) and when too many paths were kept."""
+        resolver = get_resolver(get_urlconf())
+        if resolver is not self.resolver:
+            self.resolver, self.matches = resolver, {}
+        if path in self.matches:
+            return self.matches[path]
+        try:
+            match: ResolverMatch | None = resolver.resolve(path)
+        except Resolver404:
+            match = None
+        if len(self.matches) >= MAX_KEPT_MATCHES:
+            self.matches = {}
+        self.matches[path] = match
+        return match
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
         if request.method not in ("GET", "HEAD") or not path.startswith(self.prefixes):
             return self.get_response(request)
-        try:
-            match = resolve(path)
-        except Resolver404:
+        match = self.resolve(path)
+        if match is None:
             return self.get_response(request)  # Django's own 404 page
         if not _is_public(match.func):
             return self.get_response(request)
