@@ -24,7 +24,8 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connec
 
 def fetch_all(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
     """The rows of one read-only statement."""
-    connection = connections[using]
+    # health_check_enabled/_done are the wrapper's own attributes (not in django-stubs).
+    connection: Any = connections[using]
     pending = (
         connection.connection is not None
         and connection.health_check_enabled
