@@ -4,7 +4,10 @@ Apps above accounts register in their AppConfig.ready():
 
 * a part of "Meine Anliegen": a template included in the page, and a function that gives its
   context (the tracker: the citizen's reports, paginated; the catalogue: applications);
-* facts for the account deletion page (the tracker: how many reports stay, anonymised).
+* facts for the account deletion page (the tracker: how many reports stay, anonymised);
+* ways to log in with an external identity (the catalogue: BundID over OpenID Connect and/or
+  SAML), shown on the login page (`{% login_options as options %}`, accounts_tags) with the
+  same partial as the catalogue's step-up page (accounts/includes/identity_options.html).
 
 Parts appear in `order`; their context keys are merged into the page's context, so their
 templates are written like any include of the page.
@@ -33,6 +36,9 @@ class Section:
 
 _SECTIONS: dict[str, Section] = {}
 _DELETION_FACTS: dict[str, Callable[[User], Context]] = {}
+# (label, URL) of each configured way to log in, for the page to return to afterwards.
+LoginOptions = Callable[[HttpRequest, str], list[tuple[str, str]]]
+_LOGIN_OPTIONS: dict[str, LoginOptions] = {}
 
 
 def register(section: Section) -> None:
@@ -43,6 +49,20 @@ def register(section: Section) -> None:
 def register_deletion_facts(key: str, facts: Callable[[User], Context]) -> None:
     """Context for the account deletion page (e.g. {"report_count": 3})."""
     _DELETION_FACTS[key] = facts
+
+
+def register_login_options(key: str, options: LoginOptions) -> None:
+    """Ways to log in with an external identity (registering the same key again replaces it);
+    the function gives none when its provider is not configured."""
+    _LOGIN_OPTIONS[key] = options
+
+
+def login_options(request: HttpRequest, next_url: str) -> list[tuple[str, str]]:
+    return [
+        option
+        for key in sorted(_LOGIN_OPTIONS)
+        for option in _LOGIN_OPTIONS[key](request, next_url)
+    ]
 
 
 def my_items_context(request: HttpRequest, user: User) -> Context:

@@ -86,6 +86,22 @@ def secondary_indexes_dropped(cursor: Any, table: str) -> Iterator[None]:
             cursor.execute(definition)
 
 
+def raw_connection(*settings: str) -> Any:
+    """A psycopg connection of its own to the bench database (no Django in between), for the
+    raw SQL baselines."""
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    raw = psycopg.connect(**params, autocommit=True)
+    raw.execute("SET TIME ZONE 'UTC'")
+    for setting in settings:
+        raw.execute(setting)
+    return raw
+
+
 def percentile(samples: list[float], pct: float) -> float:
     ordered = sorted(samples)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))

@@ -17,6 +17,7 @@ from typing import Any
 from bench.common import (
     measure_interleaved,
     percentile,
+    raw_connection,
     report,
     secondary_indexes_dropped,
     setup_django,
@@ -110,21 +111,6 @@ def ensure_reports(count: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE tracker_report")
     print(f"generated {missing} reports in {time.perf_counter() - started:.1f} s")
-
-
-def raw_connection(*settings: str) -> Any:
-    """A psycopg connection of its own to the bench database (no Django in between)."""
-    import psycopg
-    from django.db import connection
-
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    raw = psycopg.connect(**params, autocommit=True)
-    raw.execute("SET TIME ZONE 'UTC'")
-    for setting in settings:
-        raw.execute(setting)
-    return raw
 
 
 def raw_runner(sql: str, params: dict[str, Any], *settings: str) -> Any:

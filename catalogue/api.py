@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,22 +24,8 @@ from core.fastpath import public_data
 from . import schema_forms, selectors, services
 from .models import Application, Service
 from .responsibility import Responsibility, responsibilities
-from .search import QUERY_MAX_CHARS, find_rows, find_services
-
-MAX_RESULTS = 50
-# What a search hit shows (and the Zuständigkeitsfinder reads): not the long texts, the form
-# or the search vector, which the list would fetch for nothing.
-_LIST_FIELDS = (
-    "slug",
-    "name",
-    "summary",
-    "leika_key",
-    "level",
-    "min_assurance",
-    "is_online",
-    "fees",
-    "processing_time",
-)
+from .search import QUERY_MAX_CHARS, find_services
+from .search_answer import LIST_FIELDS, MAX_RESULTS, hits, search_answer, service_url_parts
 
 
 def _point(data: Any) -> Point | None:
@@ -85,26 +70,7 @@ def _office(found: Responsibility | None) -> dict[str, Any] | None:
     }
 
 
-_SLUG = "__slug__"
-
-
-def _service_url(request: Request) -> Callable[[str], str]:
-    """A service's absolute URL by slug, with one reverse() for a whole result list."""
-    pattern = request.build_absolute_uri(reverse("catalogue:service", args=[_SLUG]))
-    return lambda slug: pattern.replace(_SLUG, slug)
-
-
-def _listed(row: dict[str, Any], url: Callable[[str], str]) -> dict[str, Any]:
-    """A search hit from find_rows, with the same keys as _service."""
-    item = {name: row[name] for name in _LIST_FIELDS}
-    item["url"] = url(row["slug"])
-    return item
-
-
-def _service(
-    service: Service, request: Request, url: Callable[[str], str] | None = None
-) -> dict[str, Any]:
-    url = url or _service_url(request)
+def _service(service: Service, url: tuple[str, str]) -> dict[str, Any]:
     return {
         "slug": service.slug,
         "name": service.name,
@@ -115,7 +81,7 @@ def _service(
         "is_online": service.is_online,
         "fees": service.fees,
         "processing_time": service.processing_time,
-        "url": url(service.slug),
+        "url": url[0] + service.slug + url[1],
     }
 
 
@@ -126,6 +92,8 @@ class ServiceListView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes: list[type] = []
+    # The plain search (no place, valid q) as bytes, on the short path (catalogue/search_answer.py).
+    public_answer = staticmethod(search_answer)
 
     @extend_schema(
         operation_id="services_list",
@@ -139,13 +107,12 @@ class ServiceListView(APIView):
     def get(self, request: Request) -> Response:
         query = params.text(request.query_params.get("q"), "q", max_length=QUERY_MAX_CHARS)
         point = _point(request.query_params)
-        url = _service_url(request)
+        url = service_url_parts(request)
         if point is None:
             # Without a place no office is asked for: the rows go out as they come.
-            rows = find_rows(query, limit=MAX_RESULTS, fields=_LIST_FIELDS)
-            results = [_listed(row, url) for row in rows]
+            results = hits(query, *url)
             return Response({"count": len(results), "results": results})
-        found = find_services(query, limit=MAX_RESULTS, fields=_LIST_FIELDS)
+        found = find_services(query, limit=MAX_RESULTS, fields=LIST_FIELDS)
         offices: dict[int, Responsibility] = {}
         outside = ""
         covering = authorities_at(point)
@@ -155,7 +122,7 @@ class ServiceListView(APIView):
             outside = str(OutsideServiceArea(point))
         results = []
         for service in found:
-            item = _service(service, request, url)
+            item = _service(service, url)
             item["responsible"] = _office(offices.get(service.pk))
             results.append(item)
         body: dict[str, Any] = {"count": len(results), "results": results}
@@ -180,7 +147,7 @@ class ServiceDetailView(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         service = get_object_or_404(selectors.active_services(), slug=slug)
-        body = _service(service, request)
+        body = _service(service, service_url_parts(request))
         body.update(
             {
                 "description": service.description,

@@ -12,9 +12,11 @@ class CatalogueConfig(AppConfig):
         from .account_sections import my_applications, my_identity
 
         # An OpenID Connect login with a verified identity raises the account's level.
-        from .identity import connect_signals
+        from .identity import connect_signals, login_options
 
         connect_signals()
+        # BundID (OpenID Connect and/or SAML) on the login page, when configured.
+        sections.register_login_options("bundid", login_options)
 
         # The search keeps the synonym table per process (catalogue.search).
         from django.db.models.signals import post_delete, post_save

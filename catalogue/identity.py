@@ -71,9 +71,9 @@ def on_social_account_changed(
     apply_social_login(sociallogin)
 
 
-def step_up_url(request: HttpRequest, next_url: str) -> str | None:
-    """Where a logged-in citizen proves their identity: the first OpenID Connect app's login
-    in "connect" mode (links the eID to this account). None when no provider is configured."""
+def _oidc_login(request: HttpRequest, query: dict[str, str]) -> tuple[str, str] | None:
+    """(provider name, login URL with the query) of the first OpenID Connect app; None when
+    no provider is configured."""
     from allauth.socialaccount.adapter import get_adapter
 
     apps = list(get_adapter().list_apps(request, provider="openid_connect"))
@@ -83,7 +83,33 @@ def step_up_url(request: HttpRequest, next_url: str) -> str | None:
         url = reverse("openid_connect_login", kwargs={"provider_id": apps[0].provider_id})
     except NoReverseMatch:
         return None
-    return f"{url}?{urlencode({'process': 'connect', 'next': next_url})}"
+    return apps[0].name, f"{url}?{urlencode(query)}"
+
+
+def step_up_url(request: HttpRequest, next_url: str) -> str | None:
+    """Where a logged-in citizen proves their identity: the first OpenID Connect app's login
+    in "connect" mode (links the eID to this account). None when no provider is configured."""
+    found = _oidc_login(request, {"process": "connect", "next": next_url})
+    return found[1] if found else None
+
+
+def login_options(request: HttpRequest, next_url: str) -> list[tuple[str, str]]:
+    """(label, URL) of every configured external login for the login page (registered with
+    accounts.sections): OpenID Connect and/or SAML (BundID) at the plain login level; a first
+    login creates the account, see docs/catalogue.md."""
+    from .saml import is_configured
+
+    back = {"next": next_url} if next_url else {}
+    options = []
+    oidc = _oidc_login(request, {"process": "login", **back})
+    if oidc:
+        label = _("Mit %(provider)s / Online-Ausweis anmelden") % {"provider": oidc[0]}
+        options.append((str(label), oidc[1]))
+    if is_configured():
+        url = reverse("catalogue:saml-login")
+        label = _("Mit %(provider)s anmelden") % {"provider": settings.SAML_PROVIDER_NAME}
+        options.append((str(label), f"{url}?{urlencode(back)}" if back else url))
+    return options
 
 
 def step_up_options(request: HttpRequest, next_url: str) -> list[tuple[str, str]]:

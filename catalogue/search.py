@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, QuerySet
+
+from core.dbread import fetch_all
 
 from .models import SEARCH_CONFIG, SearchSynonym, Service
 
@@ -109,49 +112,60 @@ def search_services(text: str, *, queryset: QuerySet[Service] | None = None) -> 
     return hits  # pragma: no cover - the loop always returns
 
 
-# The list endpoints' hot path (GET /api/v1/services?q=, the search page): the same query as
-# search_services for the active services, written out once, so a search costs one round
-# trip (a second only when no service has all the words) and no query building per request.
+# The list endpoints' hot path (GET /api/v1/services?q=, the Zuständigkeitsfinder): the same
+# query as search_services for the active services, written out once, so a search costs one
+# round trip (a second only when no service has all the words) and no query building.
 _FIND_SQL = """
-    SELECT {columns}, ts_rank(search_vector, q) AS rank
+    SELECT {select}
     FROM catalogue_service, to_tsquery('{config}', %s) AS q
     WHERE is_active AND search_vector @@ q
-    ORDER BY rank DESC, name
+    ORDER BY ts_rank(search_vector, q) DESC, name
     LIMIT %s
 """
+_ALL_SQL = "SELECT {select} FROM catalogue_service WHERE is_active ORDER BY name LIMIT %s"
 
 
-def find_rows(text: str, *, limit: int, fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    """At most `limit` active services matching the text, best first, as dicts of `id`,
-    `fields` and `rank` — the same hits and order as search_services, without building model
-    instances (the list endpoints' hot path)."""
+def find_statements(
+    text: str, *, limit: int, select: str, params: Sequence[Any] = ()
+) -> list[tuple[str, list[Any]]]:
+    """The statements that find at most `limit` active services for the text — the same hits
+    in the same order as search_services — to be run in turn until one finds something: the
+    words AND-ed, then (with several words) OR-ed; without words all services by name.
+    `select` is the SQL select list over catalogue_service; its placeholders take `params`."""
     words = query_words(text)
     if not words:
-        found = Service.objects.filter(is_active=True).order_by("name")[:limit]
-        return [{**row, "rank": 0.0} for row in found.values("id", *fields)]
+        return [(_ALL_SQL.format(select=select), [*params, limit])]
     groups = expand(words)
-    column_of = {f.attname: f.column for f in Service._meta.concrete_fields}
-    columns = ", ".join(f'"{column_of[name]}"' for name in ("id", *fields))
-    sql = _FIND_SQL.format(columns=columns, config=SEARCH_CONFIG)
-    names = ("id", *fields, "rank")
-    for any_word in (False, True):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [build_tsquery(groups, any_word=any_word), limit])
-            rows = cursor.fetchall()
-        if rows or len(groups) == 1 or any_word:
+    sql = _FIND_SQL.format(select=select, config=SEARCH_CONFIG)
+    tries = (False,) if len(groups) == 1 else (False, True)
+    return [(sql, [*params, build_tsquery(groups, any_word=any_word), limit]) for any_word in tries]
+
+
+def hit_rows(
+    text: str, *, limit: int, select: str, params: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
+    """The rows of the first of find_statements that finds something (none: no rows)."""
+    rows: list[tuple[Any, ...]] = []
+    for sql, args in find_statements(text, limit=limit, select=select, params=params):
+        # Its own round trip is the connection's health check (core/dbread.py).
+        rows = fetch_all(sql, args)
+        if rows:
             break
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    return rows
+
+
+def columns(names: Sequence[str]) -> str:
+    """A select list of Service fields (by attribute name) for hit_rows."""
+    column_of = {f.attname: f.column for f in Service._meta.concrete_fields}
+    return ", ".join(f'"{column_of[name]}"' for name in names)
 
 
 def find_services(text: str, *, limit: int, fields: tuple[str, ...]) -> list[Service]:
-    """find_rows as Service instances (the other fields deferred), each with its `rank`."""
+    """At most `limit` active services matching the text, best first (as search_services),
+    from one written-out query, with only `fields` loaded (the others deferred)."""
     # In the model's field order, as Model.from_db expects the values.
     wanted = {"id", *fields}
     names = [f.attname for f in Service._meta.concrete_fields if f.attname in wanted]
     alias = connection.alias
-    hits = []
-    for row in find_rows(text, limit=limit, fields=fields):
-        service = Service.from_db(alias, names, [row[name] for name in names])
-        service.rank = row["rank"]  # type: ignore[attr-defined]
-        hits.append(service)
-    return hits
+    rows = hit_rows(text, limit=limit, select=columns(names))
+    return [Service.from_db(alias, names, list(row)) for row in rows]

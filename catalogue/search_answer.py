@@ -1,0 +1,122 @@
+"""The catalogue search's answer as bytes: `GET /api/v1/services?q=` without a place.
+
+The most frequent call of the Serviceportal and public data, the same for everybody. Its
+database query costs well under a millisecond for most searches, so what Django REST
+framework adds around it (request wrapper, content negotiation, permission and throttle
+checks, the renderer) was as much again (bench/catalogue_search.py). Here the rows go
+straight into a JSON body, byte for byte what `ServiceListView` (and DRF's JSONRenderer)
+answers: compact separators, non-ASCII as UTF-8, U+2028/U+2029 escaped, the same keys in the
+same order, `Allow` as DRF sends it.
+
+Only the plain case is answered here: a GET/HEAD with nothing but `q`, a valid `q`, and an
+`Accept` header that DRF would answer with plain JSON. Everything else (a place, bad input and
+its 400, `?format=`, `Accept: …; indent=4`) returns None and goes to the DRF view, so its
+answers do not change either.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.urls import get_script_prefix, reverse
+
+from core import params
+
+from .search import QUERY_MAX_CHARS, columns, find_statements, hit_rows
+
+MAX_RESULTS = 50
+# What a search hit shows (and the Zuständigkeitsfinder reads): not the long texts, the form
+# or the search vector, which the list would fetch for nothing.
+LIST_FIELDS = (
+    "slug",
+    "name",
+    "summary",
+    "leika_key",
+    "level",
+    "min_assurance",
+    "is_online",
+    "fees",
+    "processing_time",
+)
+# What DRF's APIView puts in `Allow` for a view with only get().
+ALLOW = "GET, HEAD, OPTIONS"
+_SLUG = "__slug__"
+_paths: dict[str, tuple[str, str]] = {}
+
+
+def service_url_parts(request: HttpRequest) -> tuple[str, str]:
+    """A service page's absolute URL as (before, after) the slug, for this request's host:
+    one reverse() per script prefix and process, one build_absolute_uri() (with the host
+    check) per request."""
+    prefix = get_script_prefix()
+    path = _paths.get(prefix)
+    if path is None:
+        before, _, after = reverse("catalogue:service", args=[_SLUG]).partition(_SLUG)
+        path = _paths[prefix] = (before, after)
+    return request.build_absolute_uri(path[0]), path[1]
+
+
+# What the list shows of each hit, in this order: LIST_FIELDS and the page's URL, built in
+# the statement itself, so each row goes into the answer as it comes.
+_KEYS = (*LIST_FIELDS, "url")
+_SELECT = columns(LIST_FIELDS) + ', %s || "slug" || %s'
+# U+2028 and U+2029 in UTF-8.
+_SEPARATORS = re.compile(b"\xe2\x80[\xa8\xa9]")
+
+
+def _escape(match: re.Match[bytes]) -> bytes:
+    return b"\\u2028" if match.group().endswith(b"\xa8") else b"\\u2029"
+
+
+def render(data: Any) -> bytes:
+    """JSON bytes exactly as DRF's JSONRenderer writes them (UNICODE_JSON, COMPACT_JSON,
+    STRICT_JSON: no spaces, non-ASCII as UTF-8, control characters escaped, U+2028/U+2029
+    escaped for JavaScript), ten times faster: orjson writes the same bytes but leaves
+    U+2028/U+2029 as they are."""
+    return _SEPARATORS.sub(_escape, orjson.dumps(data))
+
+
+def answer_statements(query: str, before: str, after: str) -> list[tuple[str, list[Any]]]:
+    """The statements behind hits(), for the bench's raw baseline."""
+    return find_statements(query, limit=MAX_RESULTS, select=_SELECT, params=(before, after))
+
+
+def hits(query: str, before: str, after: str) -> list[dict[str, Any]]:
+    """The search's hits as the list shows them: LIST_FIELDS and `url`."""
+    rows = hit_rows(query, limit=MAX_RESULTS, select=_SELECT, params=(before, after))
+    return [dict(zip(_KEYS, row, strict=False)) for row in rows]
+
+
+def _plain(request: HttpRequest) -> bool:
+    """Whether DRF would answer this request with plain, compact JSON from get()."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    query = request.GET
+    if len(query) > 1 or (query and "q" not in query) or len(query.getlist("q")) > 1:
+        return False
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if not accept:
+        return True
+    if "indent" in accept:
+        return False
+    return "application/json" in accept or "*/*" in accept or "application/*" in accept
+
+
+def search_answer(request: HttpRequest) -> HttpResponse | None:
+    """The plain search's response, or None for the DRF view to answer."""
+    if not _plain(request):
+        return None
+    try:
+        query = params.text(request.GET.get("q"), "q", max_length=QUERY_MAX_CHARS)
+    except ValidationError:
+        return None  # the DRF view answers 400 with its message
+    results = hits(query, *service_url_parts(request))
+    response = HttpResponse(
+        render({"count": len(results), "results": results}), content_type="application/json"
+    )
+    response["Allow"] = ALLOW
+    return response
