@@ -172,7 +172,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100, help="requests per second")
     parser.add_argument("--url", help="drive this running server instead of starting one")
     parser.add_argument("--pid", type=int, action="append", default=[], help="with --url")
-    parser.add_argument("--warmup", type=float, default=30, help="seconds, not counted")
+    parser.add_argument("--warmup", type=float, default=60, help="seconds, not counted")
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--threads", type=int, default=32, help="threads per client process")
     parser.add_argument("--work-reports", type=int, default=64)
@@ -180,6 +180,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def setup(opts: argparse.Namespace) -> soak_server.SoakData:
+    import environ
+
+    # The worktree's .env as Django reads it (the environment wins): database, Redis port.
+    environ.Env.read_env(soak_server.ROOT / ".env", overwrite=False)
     if opts.url:  # the running server's own database (the environment's, as `make run`'s)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
         import django
@@ -209,7 +213,7 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     warm = drive(base, data, cookies, opts.warmup, opts)  # workers warm, caches filled
     warm_errors = sum(warm.errors.values())
     print(f"warm-up: {opts.warmup:g} s, {warm_errors} errors", flush=True)
-    start_memory = soak_server.memory(roots)
+    start_memory, start_cpu = soak_server.memory(roots), soak_server.cpu_seconds(roots)
     series: list[dict[str, int]] = [start_memory]
     stop = threading.Event()
     sampler = threading.Thread(target=sample_memory, args=(roots, stop, series), daemon=True)
@@ -218,6 +222,13 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     stop.set()
     series.append(soak_server.memory(roots))
     errors = print_routes(results, opts.rate) + warm_errors
+    answered = sum(len(s) for s in results.latencies.values())
+    if roots and answered:
+        used = soak_server.cpu_seconds(roots) - start_cpu
+        print(
+            f"server CPU (web + worker): {used:.0f} s, {used / answered * 1000:.1f} ms per "
+            f"request: {opts.rate:.0f} req/s need about {used / answered * opts.rate:.1f} cores"
+        )
     if log:
         logged = soak_server.log_errors(log, log_start)
         print(f"errors in the server's log: {sum(logged.values())}")

@@ -190,8 +190,8 @@ def bench_env() -> dict[str, str]:
     return {
         **RAISED_LIMITS,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "REDIS_URL": f"{redis_base}/13",
-        "CACHE_URL": f"{redis_base}/12",
+        "REDIS_URL": f"{redis_base}/10",
+        "CACHE_URL": f"{redis_base}/11",
         "DJANGO_MEDIA_ROOT": str(media),
     }
 
@@ -326,3 +326,22 @@ def log_errors(log: Path, since: int) -> Counter[str]:
                 text = re.sub(r"\[[0-9a-f-]{36}\]", "[…]", text)  # task ids
                 found[text[:200]] += 1
     return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """CPU time used so far by the gunicorn and celery worker processes under the roots."""
+    ticks = 0
+    for root in roots:
+        for pid in process_tree(root):
+            cmd = _cmdline(pid)
+            if "gunicorn" in cmd or ("celery" in cmd and " worker" in cmd):
+                ticks += _cpu_ticks(pid)
+    return ticks / os.sysconf("SC_CLK_TCK")

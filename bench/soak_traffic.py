@@ -27,6 +27,10 @@ import requests
 from bench.soak_server import SoakData
 
 TIMEOUT = 30  # seconds; a request that takes longer is an error ("timeout")
+# A request that could not even be sent this long after its time (every thread waiting for
+# the server) is not sent: an error of kind "overload". Without this an overloaded run would
+# not end until the whole backlog had been worked off.
+MAX_LAG = 10.0
 
 # route → weight (shares of the traffic; /healthz is the same-run baseline).
 MIX: dict[str, int] = {
@@ -273,6 +277,10 @@ class Results:
 def _one(state: ClientState, route: str, due: float, seed: int, results: Results) -> None:
     rng = random.Random(seed)
     started = time.perf_counter()
+    if started - due > MAX_LAG:
+        with _LOCK:
+            results.errors[(route, f"overload (not sent within {MAX_LAG:.0f} s)")] += 1
+        return
     kind = ""
     try:
         response = ROUTES[route](state, rng)
