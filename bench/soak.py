@@ -209,7 +209,11 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     data = opts.data
     cookies = login(base, data.staff_email, data.staff_password)
     log_start = log.stat().st_size if log else 0
-    print(f"soak: {base}, {opts.rate:.0f} req/s for {opts.minutes:g} min", flush=True)
+    print(
+        f"soak: {base}, {opts.rate:.0f} req/s for {opts.minutes:g} min, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {_load()}",
+        flush=True,
+    )
     warm = drive(base, data, cookies, opts.warmup, opts)  # workers warm, caches filled
     warm_errors = sum(warm.errors.values())
     print(f"warm-up: {opts.warmup:g} s, {warm_errors} errors", flush=True)
@@ -221,6 +225,7 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     results = drive(base, data, cookies, opts.minutes * 60, opts)
     stop.set()
     series.append(soak_server.memory(roots))
+    print(f"end: {_load()}")
     errors = print_routes(results, opts.rate) + warm_errors
     answered = sum(len(s) for s in results.latencies.values())
     if roots and answered:
@@ -256,6 +261,11 @@ def main() -> None:
         soak_server.stop(server)
         print(f"server log: {server.log}")
     sys.exit(1 if failures else 0)
+
+
+def _load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
 def _free_port() -> int:
