@@ -139,8 +139,14 @@ def print_routes(results: Results, rate: float) -> int:
     )
     total = sum(results.errors.values())
     print(f"errors: {total}")
+    overload: Counter[str] = Counter()
     for (route, kind), count in sorted(results.errors.items()):
-        print(f"  {route}: {kind}: {count}")
+        if kind.startswith("overload"):
+            overload[kind] += count  # one line: it says nothing about the route
+        else:
+            print(f"  {route}: {kind}: {count}")
+    for kind, count in overload.items():
+        print(f"  all routes: {kind}: {count}")
     for kind, text in sorted(results.samples.items()):
         print(f"  first answer for {kind}: {text!r}")
     return total
@@ -161,6 +167,37 @@ def print_memory(start: dict[str, int], series: list[dict[str, int]]) -> float:
     return growth
 
 
+def probe(base: str, data: soak_server.SoakData, cookies: dict[str, str], repeat: int) -> None:
+    """Each route `repeat` times, one request at a time (after two unmeasured): what a request
+    costs when it waits for nothing but itself. Ratios to /healthz probed the same way."""
+    import queue
+    import random
+
+    from bench.soak_traffic import ROUTES, ClientState, make_photos
+
+    work: queue.Queue[tuple[int, str]] = queue.Queue()
+    for item in data.work_reports:
+        work.put(item)
+    state = ClientState(base, data, cookies, work, make_photos(1, seed=0))
+    rng = random.Random(0)
+    medians: dict[str, float] = {}
+    for name, route in ROUTES.items():
+        samples = []
+        for n in range(repeat + 2):
+            started = time.perf_counter()
+            response = route(state, rng)
+            if n >= 2:
+                samples.append((time.perf_counter() - started) * 1000)
+            if response.status_code >= 400:
+                raise SystemExit(f"probe {name}: {response.status_code} {response.text[:300]}")
+        medians[name] = percentile(samples, 50)
+    data.work_reports = [work.get_nowait() for _ in range(work.qsize())]
+    line = ", ".join(
+        f"{name} {ms:.0f} ({ms / medians['healthz']:.1f})" for name, ms in medians.items()
+    )
+    print(f"probe, one at a time, p50 ms (ratio to /healthz): {line}", flush=True)
+
+
 def sample_memory(roots: list[int], stop: threading.Event, series: list[dict[str, int]]) -> None:
     while not stop.wait(60):
         series.append(soak_server.memory(roots))
@@ -176,6 +213,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--threads", type=int, default=32, help="threads per client process")
     parser.add_argument("--work-reports", type=int, default=64)
+    parser.add_argument(
+        "--probe", type=int, default=10, help="each route N times alone first (0: no probe)"
+    )
     return parser.parse_args()
 
 
@@ -214,6 +254,8 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {_load()}",
         flush=True,
     )
+    if opts.probe:
+        probe(base, data, cookies, opts.probe)
     warm = drive(base, data, cookies, opts.warmup, opts)  # workers warm, caches filled
     warm_errors = sum(warm.errors.values())
     print(f"warm-up: {opts.warmup:g} s, {warm_errors} errors", flush=True)
