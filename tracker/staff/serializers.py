@@ -5,8 +5,8 @@ keyword parameters of `actions.perform` and `actions.bulk_apply`."""
 
 from __future__ import annotations
 
-from typing import Any
 from functools import cached_property
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, OrderBy
