@@ -55,7 +55,7 @@ def login(base: str, email: str, password: str) -> dict[str, str]:
     me = session.get(f"{base}/api/v1/staff/me", timeout=30)
     if me.status_code != 200:
         raise SystemExit(f"staff API refuses the session: {me.status_code} {me.text[:300]}")
-    return {"sessionid": session.cookies["sessionid"], "csrftoken": session.cookies["csrftoken"]}
+    return {name: session.cookies[name] or "" for name in ("sessionid", "csrftoken")}
 
 
 def drive(

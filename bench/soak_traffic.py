@@ -213,7 +213,7 @@ def staff_status(s: ClientState, rng: random.Random) -> requests.Response:
 
 def staff_note(s: ClientState, rng: random.Random) -> requests.Response:
     pk = rng.choice(s.data.work_reports)[0]
-    body = {"text": "Soak: interne Notiz.", "public": rng.random() < 0.3}
+    body: dict[str, str | bool] = {"text": "Soak: interne Notiz.", "public": rng.random() < 0.3}
     url = f"{s.base}/api/v1/staff/reports/{pk}/note"
     return s.staff_session().post(url, json=body, timeout=TIMEOUT)
 
