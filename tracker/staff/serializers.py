@@ -76,6 +76,7 @@ class StaffUserSerializer(serializers.ModelSerializer[User]):
         fields = ("id", "email", "display_name")
 
 
+ACTORS = StaffUserSerializer()  # one for all authors: each instance builds its fields anew
 QUEUE_FIELDS: tuple[str, ...] = (
     "id",
     "reference",
@@ -218,7 +219,7 @@ class StaffEventSerializer(serializers.ModelSerializer[ReportEvent]):
         own: set[int] | None = self.context.get("own_authorities")
         if event.actor is None or (own is not None and event.authority_id not in own):
             return None
-        return dict(StaffUserSerializer(event.actor).data)
+        return dict(ACTORS.to_representation(event.actor))
 
 
 class StaffReportDetailSerializer(StaffReportSerializer):

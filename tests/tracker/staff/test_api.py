@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
-from tests.factories import ResponseTemplateFactory, RoadFactory, UserFactory
+from accounts.models import Role, User
+from tests.factories import ResponseTemplateFactory, RoadFactory, UserFactory, staff
 from tracker import services
 from tracker.models import Photo, Priority, Report, Status
 
@@ -174,6 +174,25 @@ def test_detail_shows_contact_internal_notes_and_allowed_actions(world: World) -
     assert set(props["allowed_actions"]) >= {"review", "forward", "reject", "assign"}
     crew_view = client_for(world.crew).get(f"{API}/reports/{report.pk}").json()
     assert crew_view["properties"]["allowed_actions"] == []
+
+
+def test_long_history_names_each_entrys_author(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    """A report worked on for a long time: every note in the staff view carries the person who
+    wrote it (the history's entries share one serializer for their authors), and the answer
+    needs no query per entry."""
+    report = world.report()
+    colleague = staff(world.kreis, Role.DISPATCHER, email="dispo2@example.org")
+    authors = [world.dispatcher, colleague, world.admin]
+    for n in range(30):
+        services.report_add_note(report, by=authors[n % 3], text=f"Notiz {n}")
+    client = client_for(world.dispatcher)
+    with django_assert_max_num_queries(15):
+        history = client.get(f"{API}/reports/{report.pk}").json()["properties"]["history"]
+    notes = {e["note"]: e["actor"]["email"] for e in history if e["kind"] == "note"}
+    assert len(notes) == 30
+    assert all(notes[f"Notiz {n}"] == authors[n % 3].email for n in range(30))
 
 
 def test_other_authority_gets_404_everywhere(world: World) -> None:
