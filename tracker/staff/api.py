@@ -34,7 +34,7 @@ from tracker.api import FeaturePagination
 from tracker.models import Report, ResponseTemplate, Team
 from tracker.privacy_parts import log_contact_view
 
-from . import actions
+from . import actions, queue_json
 from .moderation import API_MODERATION_ACTIONS
 from .serializers import (
     SORTS,
@@ -115,6 +115,7 @@ class StaffReportListView(generics.ListAPIView[Report]):
         )
         query.is_valid(raise_exception=True)
         data = query.validated_data
+        self.sort = data.get("sort", "-created_at")
         team = data.get("team") or {"ids": [], "none": False}
         return selectors.staff_queue(
             self.request.user,
@@ -138,6 +139,12 @@ class StaffReportListView(generics.ListAPIView[Report]):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        # The same queryset (scope, filters, sort) as before; PostgreSQL counts it, takes the
+        # page and writes the features (tracker.staff.queue_json).
+        reports = self.get_queryset()
+        return queue_json.queue_response(request, reports, self.sort)
 
 
 def _detail(report_id: int, user: Any, status: int = 200, **extra: Any) -> Response:
