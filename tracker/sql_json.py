@@ -16,6 +16,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
 
 _KEY = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -35,15 +39,19 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
-def obj(style: Style, *members: tuple[str, str]) -> str:
-    """An object from (key, JSON expression) pairs, in their order."""
+def obj(style: Style, *members: tuple[str, str] | tuple[str, str, str]) -> str:
+    """An object from (key, JSON expression) pairs, in their order; a member with a third
+    element, an SQL condition, is left out where the condition is not true (not the first)."""
     parts: list[str] = []
-    for index, (key, value) in enumerate(members):
+    for index, (key, value, *condition) in enumerate(members):
         if not _KEY.fullmatch(key):
             raise ValueError(key)
         opening = "{" if index == 0 else style.item
-        parts.append(_literal(f"{opening}{json.dumps(key)}{style.colon}"))
-        parts.append(value)
+        member = _literal(f"{opening}{json.dumps(key)}{style.colon}")
+        if condition and index:
+            parts.append(f"(CASE WHEN {condition[0]} THEN {member} || {value} ELSE '' END)")
+        else:
+            parts += [member, value]
     parts.append(_literal("}" if members else "{}"))
     return "(" + " || ".join(parts) + ")"
 
@@ -109,3 +117,32 @@ def local_iso(expr: str, tz: str, *, micro: bool, utc_z: bool) -> str:
 def js_safe(expr: str) -> str:
     """As DRF's JSONRenderer: U+2028 and U+2029 escaped (JavaScript cannot have them raw)."""
     return f"replace(replace({expr}, U&'\\2028', '\\u2028'), U&'\\2029', '\\u2029')"
+
+
+_PLACEHOLDER = re.compile(r"%(%|s)")
+
+
+def named_params(sql: str, params: tuple[Any, ...], prefix: str) -> tuple[str, dict[str, Any]]:
+    """Django's compiled SQL (positional %s) with named placeholders, to be embedded in a
+    statement with named parameters."""
+    values: dict[str, Any] = {}
+    counter = iter(range(len(params)))
+
+    def name(match: re.Match[str]) -> str:
+        if match.group(1) == "%":
+            return "%%"
+        key = f"{prefix}{next(counter)}"
+        values[key] = params[int(key.removeprefix(prefix))]
+        return f"%({key})s"
+
+    return _PLACEHOLDER.sub(name, sql), values
+
+
+def compiled(queryset: QuerySet[Any], prefix: str) -> tuple[str, dict[str, Any]] | None:
+    """A queryset's SQL with named parameters, or None when it can match nothing (Django
+    refuses to compile `.none()` and `pk__in=[]`)."""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
+    return named_params(sql, tuple(params), prefix)

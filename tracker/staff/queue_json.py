@@ -12,7 +12,6 @@ test_queue_json.py), reading only the columns shown.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,24 +36,6 @@ from .serializers import PRIORITY_NAMES
 
 # Sorts that page by keyset: (created_at, id) and the comparison that continues them.
 KEYSET_SORTS = {"-created_at": "<", "created_at": ">"}
-
-_PLACEHOLDER = re.compile(r"%(%|s)")
-
-
-def named_params(sql: str, params: tuple[Any, ...], prefix: str) -> tuple[str, dict[str, Any]]:
-    """Django's compiled SQL (positional %s) with named placeholders, to be embedded in a
-    statement with named parameters."""
-    values: dict[str, Any] = {}
-    counter = iter(range(len(params)))
-
-    def name(match: re.Match[str]) -> str:
-        if match.group(1) == "%":
-            return "%%"
-        key = f"{prefix}{next(counter)}"
-        values[key] = params[int(key.removeprefix(prefix))]
-        return f"%({key})s"
-
-    return _PLACEHOLDER.sub(name, sql), values
 
 
 def _c(style: j.Style, *members: tuple[str, str]) -> str:
@@ -218,8 +199,9 @@ def queue_query(
     selected = after_cursor(reports, sort, after) if after is not None else reports
     offset = 0 if after is not None else (page - 1) * size
     selected = selected.values("id")[offset : offset + size + 1]
-    count_sql, count_params = named_params(*counted.query.sql_with_params(), "c")
-    page_sql, page_params = named_params(*selected.query.sql_with_params(), "p")
+    nothing = ("SELECT NULL::bigint AS id WHERE false", {})
+    count_sql, count_params = j.compiled(counted, "c") or nothing
+    page_sql, page_params = j.compiled(selected, "p") or nothing
     sql = QUEUE_SQL.replace("{page}", page_sql).replace(
         "{count}",
         f"SELECT count(*) FROM ({count_sql}) AS counted",  # noqa: S608 - Django's compiled SQL
