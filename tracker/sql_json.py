@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
 _KEY = re.compile(r"[a-z_][a-z0-9_]*")
@@ -146,3 +148,26 @@ def compiled(queryset: QuerySet[Any], prefix: str) -> tuple[str, dict[str, Any]]
     except EmptyResultSet:
         return None
     return named_params(sql, tuple(params), prefix)
+
+
+# Short reads run without parallel workers: starting them costs more than they save on a page
+# of 50 and on a viewport's count, and far more on a busy server (bench/queue_read.py).
+SERIAL = "SET LOCAL max_parallel_workers_per_gather = 0"
+
+
+def fetch_serial(alias: str, sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
+    """The statement's one row, planned without parallel workers (for this statement only).
+    With client-side binding (Django's default) the setting and the statement go in one round
+    trip, one implicit transaction; else in a transaction of their own."""
+    with connections[alias].cursor() as cursor:
+        if isinstance(cursor.cursor, psycopg.ClientCursor):
+            cursor.execute(f"{SERIAL}; {sql}", params)
+            cursor.nextset()
+            row = cursor.fetchone()
+        else:
+            with transaction.atomic(using=alias):
+                cursor.execute(SERIAL)
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+    assert row is not None  # noqa: S101 - an aggregate always has a row
+    return tuple(row)

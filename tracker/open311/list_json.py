@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -129,7 +128,5 @@ def requests_json(
         language=language,
         media_prefix=request.build_absolute_uri(prefix),
     )
-    with connections[reports.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        (body,) = cursor.fetchone()
+    (body,) = j.fetch_serial(reports.db, sql, params)
     return str(body).encode()

@@ -15,7 +15,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
@@ -223,9 +222,7 @@ def queue_query(
 
 def queue_page(reports: QuerySet[Report], **options: Any) -> QueuePage:
     sql, params = queue_query(reports, **options)
-    with connections[reports.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        count, has_next, last_id, last_at, features = cursor.fetchone()
+    count, has_next, last_id, last_at, features = j.fetch_serial(reports.db, sql, params)
     after: Cursor | None = options.get("after")
     current = after.page if after is not None else options.get("page", 1)
     keyset = options.get("sort", "-created_at") in KEYSET_SORTS
