@@ -30,12 +30,12 @@ from rest_framework.views import APIView
 
 from boundaries.models import Authority
 from tracker import permissions, selectors
-from tracker.api import FeaturePagination
 from tracker.models import Report, ResponseTemplate, Team
 from tracker.privacy_parts import log_contact_view
 
 from . import actions, queue_json
 from .moderation import API_MODERATION_ACTIONS
+from .queue_json import StaffPagination
 from .serializers import (
     SORTS,
     AddNoteSerializer,
@@ -75,28 +75,6 @@ class IsStaffMember(BasePermission):
             )
             return False
         return True
-
-
-class StaffPagination(FeaturePagination):
-    """Like the public GeoJSON pages, plus a total `count`: a queue is one authority's open
-    work, small enough to count, and the pages show "n Meldungen"."""
-
-    page_size = 50
-    max_page_size = 500
-
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> Any:
-        self.count = queryset.count()
-        return super().paginate_queryset(queryset, request, view)
-
-    def get_paginated_response(self, data: Any) -> Response:
-        response = super().get_paginated_response(data)
-        response.data = {"count": self.count, **response.data}
-        return response
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        result = super().get_paginated_response_schema(schema)
-        result["properties"] = {"count": {"type": "integer"}, **result["properties"]}
-        return result
 
 
 # ---- the queue and the detail ----------------------------------------------------------------

@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core import params
 from tracker import sql_json as j
 from tracker.map_geojson import BadCursor, Cursor, status_labels
 from tracker.models import OPEN_STATUSES, Priority, Report
+from tracker.pagination import FeaturePagination
 
 from .serializers import PRIORITY_NAMES
 
@@ -164,6 +166,28 @@ LEFT JOIN geo_roadsegment rd ON rd.id = r.road_id
 """  # noqa: S608 - only constant SQL and Django's compiled queries go in; values are parameters
 
 
+class StaffPagination(FeaturePagination):
+    """Like the public GeoJSON pages, plus a total `count`: a queue is one authority's open
+    work, small enough to count, and the pages show "n Meldungen"."""
+
+    page_size = 50
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> Any:
+        self.count = queryset.count()
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data = {"count": self.count, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        result = super().get_paginated_response_schema(schema)
+        result["properties"] = {"count": {"type": "integer"}, **result["properties"]}
+        return result
+
+
 @dataclass(frozen=True)
 class QueuePage:
     count: int
@@ -242,8 +266,6 @@ def queue_response(request: Request, reports: QuerySet[Report], sort: str) -> Ht
     """One page of the queue: `count`, `page`, `next`, `previous` and the features, as the
     DRF pagination wrote them. `next` carries a keyset `cursor` when the queue is sorted by
     creation time (so deep pages cost what the first costs); `page=N` keeps working."""
-    from .api import StaffPagination
-
     paging = StaffPagination()
     paging.read_params(request)
     after = None
