@@ -100,7 +100,7 @@ def geo_connection(*settings: str) -> Any:
     from django.db import connection
 
     raw = raw_connection(*settings)
-    connection.register_geometry_adapters(raw)
+    connection.register_geometry_adapters(raw)  # type: ignore[attr-defined]
     return raw
 
 
