@@ -81,8 +81,10 @@ def statements(user: Any, bbox: tuple[float, float, float, float]) -> dict[str, 
     from tracker.staff import queue_json
 
     with translation.override("de"), timezone.override("Europe/Berlin"):
-        queue = selectors.staff_queue(user, bbox=Polygon.from_bbox(bbox))
-        staff = queue_json.queue_query(queue, language="de", size=50)
+        queue, counted = queue_json.in_viewport(
+            selectors.staff_queue(user), Polygon.from_bbox(bbox)
+        )
+        staff = queue_json.queue_query(queue, counted=counted, language="de", size=50)
         start, end = params.window(None, None, open_ended=False)
         query = open311.RequestFilter(start=start, end=end, bbox=Polygon.from_bbox(bbox))
         prefix = RequestFactory().get("/").build_absolute_uri(map_geojson.media_prefix())

@@ -87,7 +87,8 @@ class StaffReportListView(generics.ListAPIView[Report]):
     serializer_class = StaffReportSerializer
     pagination_class = StaffPagination
 
-    def get_queryset(self) -> QuerySet[Report]:
+    def queue_kwargs(self) -> dict[str, Any]:
+        """selectors.staff_queue's arguments from the validated query string."""
         query = StaffQuerySerializer(
             data=self.request.query_params, context={"user": self.request.user}
         )
@@ -95,21 +96,23 @@ class StaffReportListView(generics.ListAPIView[Report]):
         data = query.validated_data
         self.sort = data.get("sort", "-created_at")
         team = data.get("team") or {"ids": [], "none": False}
-        return selectors.staff_queue(
-            self.request.user,
-            statuses=data.get("status", []),
-            team_ids=team["ids"],
-            unassigned=team["none"],
-            assigned_to_id=data.get("assigned_to"),
-            categories=data.get("category", []),
-            priorities=data.get("priority", []),
-            overdue=data.get("overdue"),
-            road_ref=data.get("road", ""),
-            bbox=data.get("bbox"),
-            authority_id=data.get("authority"),
-            moderation=data.get("moderation", ""),
-            order_by=SORTS[data.get("sort", "-created_at")],
-        )
+        return {
+            "statuses": data.get("status", []),
+            "team_ids": team["ids"],
+            "unassigned": team["none"],
+            "assigned_to_id": data.get("assigned_to"),
+            "categories": data.get("category", []),
+            "priorities": data.get("priority", []),
+            "overdue": data.get("overdue"),
+            "road_ref": data.get("road", ""),
+            "bbox": data.get("bbox"),
+            "authority_id": data.get("authority"),
+            "moderation": data.get("moderation", ""),
+            "order_by": SORTS[self.sort],
+        }
+
+    def get_queryset(self) -> QuerySet[Report]:
+        return selectors.staff_queue(self.request.user, **self.queue_kwargs())
 
     @extend_schema(
         parameters=[StaffQuerySerializer],
@@ -121,8 +124,10 @@ class StaffReportListView(generics.ListAPIView[Report]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         # The same queryset (scope, filters, sort) as before; PostgreSQL counts it, takes the
         # page and writes the features (tracker.staff.queue_json).
-        reports = self.get_queryset()
-        return queue_json.queue_response(request, reports, self.sort)
+        options = self.queue_kwargs()
+        queue = selectors.staff_queue(request.user, **{**options, "bbox": None})
+        reports, counted = queue_json.in_viewport(queue, options["bbox"])
+        return queue_json.queue_response(request, reports, self.sort, counted=counted)
 
 
 def _detail(report_id: int, user: Any, status: int = 200, **extra: Any) -> Response:

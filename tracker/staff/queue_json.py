@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.gis.geos import Polygon
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
@@ -208,9 +209,35 @@ def after_cursor(reports: QuerySet[Report], sort: str, after: Cursor) -> QuerySe
     )
 
 
+# A point in the viewport, answered from the GiST index on the point's coordinates
+# (report_staff_area, INCLUDE location, authority, status) without reading the table: the box
+# test finds the candidates, the exact comparison of the coordinates is what ST_Intersects of a
+# point and the viewport's rectangle answers (edges included).
+IN_VIEWPORT = (
+    'point(ST_X("tracker_report"."location"), ST_Y("tracker_report"."location"))'
+    " <@ box(point(%s, %s), point(%s, %s))"
+    ' AND ST_X("tracker_report"."location") BETWEEN %s AND %s'
+    ' AND ST_Y("tracker_report"."location") BETWEEN %s AND %s'
+)
+
+
+def in_viewport(
+    queue: QuerySet[Report], bbox: Polygon | None
+) -> tuple[QuerySet[Report], QuerySet[Report]]:
+    """The queue (selectors.staff_queue without its bbox) in the viewport, twice: to page it,
+    filtered as staff_queue(bbox=…) filters, and to count it, with the same answer from an
+    index-only scan (the count was nine tenths of the statement's cost at 1M reports)."""
+    if bbox is None:
+        return queue, queue
+    x0, y0, x1, y1 = bbox.extent
+    viewport = RawSQL(IN_VIEWPORT, (x0, y0, x1, y1, x0, x1, y0, y1), output_field=BooleanField())  # noqa: S611
+    return queue.filter(location__intersects=bbox), queue.filter(viewport)
+
+
 def queue_query(
     reports: QuerySet[Report],
     *,
+    counted: QuerySet[Report] | None = None,
     language: str,
     size: int,
     page: int = 1,
@@ -218,7 +245,7 @@ def queue_query(
     after: Cursor | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The statement and its parameters for one page of the queue `reports` (ordered)."""
-    counted = reports.order_by().values("id")
+    counted = (reports if counted is None else counted).order_by().values("id")
     walked = after_cursor(reports, sort, after) if after is not None else reports
     offset = 0 if after is not None else (page - 1) * size
     selected = walked.values("id")[offset : offset + size + 1]
@@ -262,7 +289,9 @@ def head(values: dict[str, Any]) -> bytes:
     return text[:-1].replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
 
 
-def queue_response(request: Request, reports: QuerySet[Report], sort: str) -> HttpResponse:
+def queue_response(
+    request: Request, reports: QuerySet[Report], sort: str, counted: QuerySet[Report] | None = None
+) -> HttpResponse:
     """One page of the queue: `count`, `page`, `next`, `previous` and the features, as the
     DRF pagination wrote them. `next` carries a keyset `cursor` when the queue is sorted by
     creation time (so deep pages cost what the first costs); `page=N` keeps working."""
@@ -281,6 +310,7 @@ def queue_response(request: Request, reports: QuerySet[Report], sort: str) -> Ht
             raise ValidationError({"cursor": [str(exc)]}) from exc
     page = queue_page(
         reports,
+        counted=counted,
         language=get_language() or "de",
         size=paging.size,
         page=paging.page,

@@ -14,6 +14,7 @@ from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
 from accounts.models import User
+from geo.params import parse_bbox
 from tests.factories import RoadFactory
 from tracker import selectors, services
 from tracker.models import AbuseFlag, Priority, Report, ReportEvent
@@ -32,10 +33,11 @@ def client_for(user: User) -> Client:
     return client
 
 
-def serializer_body(user: User, language: str, **frame: Any) -> bytes:
+def serializer_body(user: User, language: str, bbox: str = "", **frame: Any) -> bytes:
     """What the DRF list view rendered before: the serializer's features, JSONRenderer."""
     with translation.override(language):
-        reports = list(selectors.staff_queue(user)[:50])
+        viewport = {"bbox": parse_bbox(bbox)} if bbox else {}
+        reports = list(selectors.staff_queue(user, **viewport)[:50])
         features = StaffReportSerializer(reports, many=True).data["features"]
         data = {
             "count": len(reports),
@@ -143,3 +145,26 @@ def test_bad_cursors_are_a_400(world: World, queue: list[Report]) -> None:
         response = client.get(API, params)
         assert response.status_code == 400, params
         assert "cursor" in response.json()
+
+
+def test_the_viewport_count_is_the_same_answer_as_st_intersects(
+    world: World, queue: list[Report]
+) -> None:
+    # on the edges (inside for ST_Intersects) and a hair outside (outside for it, though
+    # inside the index's box test)
+    places = [
+        (10.05, 53.02),
+        (10.08, 53.02),
+        (10.05, 53.06),
+        (10.0499999, 53.03),
+        (10.07, 53.0600001),
+    ]
+    for report, (x, y) in zip(queue, places, strict=False):
+        Report.objects.filter(pk=report.pk).update(location=Point(x, y, srid=4326))
+    outside = world.report()
+    Report.objects.filter(pk=outside.pk).update(location=Point(10.08, 53.0600001, srid=4326))
+    bbox = "10.05,53.02,10.08,53.06"
+    response = client_for(world.dispatcher).get(API, {"bbox": bbox})
+    expected = selectors.staff_queue(world.dispatcher, bbox=parse_bbox(bbox))
+    assert response.json()["count"] == expected.count() == 3
+    assert response.content == serializer_body(world.dispatcher, "de", bbox, count=3)
