@@ -245,12 +245,12 @@ def queue_query(
     after: Cursor | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The statement and its parameters for one page of the queue `reports` (ordered)."""
-    counted = (reports if counted is None else counted).order_by().values("id")
+    counting = (reports if counted is None else counted).order_by().values("id")
     walked = after_cursor(reports, sort, after) if after is not None else reports
     offset = 0 if after is not None else (page - 1) * size
     selected = walked.values("id")[offset : offset + size + 1]
     nothing: tuple[str, dict[str, Any]] = ("SELECT NULL::bigint AS id WHERE false", {})
-    count_sql, count_params = j.compiled(counted, "c") or nothing
+    count_sql, count_params = j.compiled(counting, "c") or nothing
     page_sql, page_params = j.compiled(selected, "p") or nothing
     sql = QUEUE_SQL.replace("{page}", page_sql).replace(
         "{count}",

@@ -36,8 +36,8 @@ def client_for(user: User) -> Client:
 def serializer_body(user: User, language: str, bbox: str = "", **frame: Any) -> bytes:
     """What the DRF list view rendered before: the serializer's features, JSONRenderer."""
     with translation.override(language):
-        viewport = {"bbox": parse_bbox(bbox)} if bbox else {}
-        reports = list(selectors.staff_queue(user, **viewport)[:50])
+        viewport = parse_bbox(bbox) if bbox else None
+        reports = list(selectors.staff_queue(user, bbox=viewport)[:50])
         features = StaffReportSerializer(reports, many=True).data["features"]
         data = {
             "count": len(reports),
