@@ -37,8 +37,9 @@ def bench_database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{name}_bench{suffix}"))
 
 
-def setup_django() -> None:
-    """Point Django at the bench database (created on first use), migrate it, and set up."""
+def setup_django(*, migrate: bool = True) -> None:
+    """Point Django at the bench database (created on first use), migrate it (unless told not
+    to: a bench database another bench shares), and set up."""
     import psycopg
 
     url = bench_database_url()
@@ -60,7 +61,8 @@ def setup_django() -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if migrate:
+        call_command("migrate", verbosity=0)
 
 
 @contextmanager

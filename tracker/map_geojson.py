@@ -44,6 +44,12 @@ _PHOTO_PATH = f"""
           FROM regexp_split_to_table({{col}}, '') WITH ORDINALITY AS s(ch, n))
     END"""  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
 
+
+def photo_path_sql(column: str) -> str:
+    """SQL: the stored file name in `column` as the URL path the storage gives it."""
+    return _PHOTO_PATH.format(col=column)
+
+
 # As Python's isoformat() with "Z": microseconds only when there are any.
 _ISO = """replace(to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                   '.000000Z', 'Z')"""

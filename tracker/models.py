@@ -305,6 +305,11 @@ class Report(models.Model):
                 condition=models.Q(confirmed_at__isnull=False),
                 name="report_public_newest",
             ),
+            models.Index(  # the staff queue's pages (tracker.staff.queue_json): the same walk
+                fields=["-created_at", "-id"],
+                include=["location", "authority", "status"],
+                name="report_staff_newest",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -451,6 +456,14 @@ class ReportEvent(models.Model):
         verbose_name = _("Verlaufseintrag")
         verbose_name_plural = _("Verlauf")
         ordering = ["created_at", "id"]
+        # A request's latest public note (Open311 status_notes): one index probe per report.
+        indexes = [
+            models.Index(
+                fields=["report", "-created_at", "-id"],
+                condition=models.Q(is_public=True) & ~models.Q(note=""),
+                name="event_public_note_latest",
+            )
+        ]
 
 
 class Support(models.Model):

@@ -25,11 +25,13 @@ from django.views.decorators.csrf import csrf_exempt
 from boundaries.models import Authority, Level
 from boundaries.services import OutsideServiceArea
 from core.images import PhotoRejected
+from tracker.map_geojson import media_prefix
 from tracker.models import OPEN_STATUSES, Category, Report
 from tracker.services import MAX_PHOTOS, Contact
 
 from . import params, selectors
 from .attributes import raw_attributes, validate_attributes
+from .list_json import requests_json
 from .models import LIST_DATATYPES, ServiceAttribute
 from .render import FORMATS, Open311Error, render, render_error
 from .services import (
@@ -248,6 +250,13 @@ def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     offset = (page - 1) * page_size
     reports = selectors.service_requests(query)[offset : offset + page_size]
+    prefix = media_prefix()
+    if fmt == "json" and prefix is not None:
+        # PostgreSQL writes the document (the same bytes as below, tracker.open311.list_json)
+        body = requests_json(
+            request, reports, extensions=extensions, language=get_language() or "de", prefix=prefix
+        )
+        return HttpResponse(body, content_type=FORMATS["json"])
     items = [request_data(request, r, extensions=extensions) for r in reports]
     return render(fmt, "service_requests", items, item="request")
 

@@ -30,12 +30,12 @@ from rest_framework.views import APIView
 
 from boundaries.models import Authority
 from tracker import permissions, selectors
-from tracker.api import FeaturePagination
 from tracker.models import Report, ResponseTemplate, Team
 from tracker.privacy_parts import log_contact_view
 
-from . import actions
+from . import actions, queue_json
 from .moderation import API_MODERATION_ACTIONS
+from .queue_json import StaffPagination
 from .serializers import (
     SORTS,
     AddNoteSerializer,
@@ -77,28 +77,6 @@ class IsStaffMember(BasePermission):
         return True
 
 
-class StaffPagination(FeaturePagination):
-    """Like the public GeoJSON pages, plus a total `count`: a queue is one authority's open
-    work, small enough to count, and the pages show "n Meldungen"."""
-
-    page_size = 50
-    max_page_size = 500
-
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> Any:
-        self.count = queryset.count()
-        return super().paginate_queryset(queryset, request, view)
-
-    def get_paginated_response(self, data: Any) -> Response:
-        response = super().get_paginated_response(data)
-        response.data = {"count": self.count, **response.data}
-        return response
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        result = super().get_paginated_response_schema(schema)
-        result["properties"] = {"count": {"type": "integer"}, **result["properties"]}
-        return result
-
-
 # ---- the queue and the detail ----------------------------------------------------------------
 
 
@@ -109,28 +87,32 @@ class StaffReportListView(generics.ListAPIView[Report]):
     serializer_class = StaffReportSerializer
     pagination_class = StaffPagination
 
-    def get_queryset(self) -> QuerySet[Report]:
+    def queue_kwargs(self) -> dict[str, Any]:
+        """selectors.staff_queue's arguments from the validated query string."""
         query = StaffQuerySerializer(
             data=self.request.query_params, context={"user": self.request.user}
         )
         query.is_valid(raise_exception=True)
         data = query.validated_data
+        self.sort = data.get("sort", "-created_at")
         team = data.get("team") or {"ids": [], "none": False}
-        return selectors.staff_queue(
-            self.request.user,
-            statuses=data.get("status", []),
-            team_ids=team["ids"],
-            unassigned=team["none"],
-            assigned_to_id=data.get("assigned_to"),
-            categories=data.get("category", []),
-            priorities=data.get("priority", []),
-            overdue=data.get("overdue"),
-            road_ref=data.get("road", ""),
-            bbox=data.get("bbox"),
-            authority_id=data.get("authority"),
-            moderation=data.get("moderation", ""),
-            order_by=SORTS[data.get("sort", "-created_at")],
-        )
+        return {
+            "statuses": data.get("status", []),
+            "team_ids": team["ids"],
+            "unassigned": team["none"],
+            "assigned_to_id": data.get("assigned_to"),
+            "categories": data.get("category", []),
+            "priorities": data.get("priority", []),
+            "overdue": data.get("overdue"),
+            "road_ref": data.get("road", ""),
+            "bbox": data.get("bbox"),
+            "authority_id": data.get("authority"),
+            "moderation": data.get("moderation", ""),
+            "order_by": SORTS[self.sort],
+        }
+
+    def get_queryset(self) -> QuerySet[Report]:
+        return selectors.staff_queue(self.request.user, **self.queue_kwargs())
 
     @extend_schema(
         parameters=[StaffQuerySerializer],
@@ -138,6 +120,14 @@ class StaffReportListView(generics.ListAPIView[Report]):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        # The same queryset (scope, filters, sort) as before; PostgreSQL counts it, takes the
+        # page and writes the features (tracker.staff.queue_json).
+        options = self.queue_kwargs()
+        queue = selectors.staff_queue(request.user, **{**options, "bbox": None})
+        reports, counted = queue_json.in_viewport(queue, options["bbox"])
+        return queue_json.queue_response(request, reports, self.sort, counted=counted)
 
 
 def _detail(report_id: int, user: Any, status: int = 200, **extra: Any) -> Response:
