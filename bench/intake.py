@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.common import ROOT, setup_django
 
@@ -125,10 +126,10 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
         "REPORT_RATE_PER_IP": "1000000/h",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
-    # our own gunicorn from the venv, arguments from this script only
+    # our own gunicorn from this interpreter's venv, arguments from this script only
     server = subprocess.Popen(  # noqa: S603
         [
-            str(ROOT / ".venv/bin/gunicorn"),
+            str(Path(sys.executable).parent / "gunicorn"),
             "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",

@@ -167,8 +167,6 @@ def report_create(
             report = _new_report(intake, decision)
             for item in processed:
                 store_photo(report, item, Photo.Kind.BEFORE, stored_files)
-            # The outbox row first: the history row below takes the ledger's lock
-            # (tracker.inspections.ledger), held until the commit, so it comes last.
             enqueue_on_commit("notifications.report_received", report.pk)
             created = ReportEvent.objects.create(
                 report=report,
