@@ -286,9 +286,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.sync_oparl",
         "schedule": crontab(minute=env.int("OPARL_SYNC_MINUTE", default=20)),
     },
-    # The ledger's sealer (tracker.inspections.ledger): requested after every commit; this
-    # sweep is the safety net (Redis down at commit time, a lost task).
-    "inspections-seal-ledger": {
+    "inspections-seal-ledger": {  # the sealer's safety net (scaling.py: LEDGER_SEAL_*)
         "task": "inspections.seal_ledger",
         "schedule": env.int("LEDGER_SEAL_SWEEP_SECONDS", default=60),
     },
@@ -324,11 +322,6 @@ DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_VIEW = "tracker.views.rate_limited"
-
-# The ledger (docs/inspections.md, "Ledger"): entries unsealed for longer than this are an
-# alarm in `verify_liability_chain` and on the record; the "queued" flag's lifetime.
-LEDGER_SEAL_ALARM_SECONDS = env.int("LEDGER_SEAL_ALARM_SECONDS", default=300)
-LEDGER_SEAL_FLAG_SECONDS = env.int("LEDGER_SEAL_FLAG_SECONDS", default=30)
 
 # Abuse protection: report creation and sign-up per IP and per account (configurable).
 REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="20/h")
