@@ -22,7 +22,6 @@ the chain nor loses who acted for the authority.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,12 +35,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from outbox.delivery import publish_task
 from tracker.models import ReportEvent
 
 from .hashing import CONTENT_FIELDS, GENESIS, content_hash, entry_hash
 from .models import InspectionEvent, LedgerEntry
-
-logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key: "MMLEDGER" as a number, one lock for the sealer.
 LOCK_KEY = 0x4D4D4C4544474552 & 0x7FFFFFFFFFFFFFFF
@@ -72,26 +70,28 @@ def actor_label(actor: Any) -> str:
     return _("Bürger/in")
 
 
-def append(source: str, row: Model, *, label: str) -> LedgerEntry:
+_APPEND_SQL = """
+INSERT INTO {table} (source, row_id, actor_label, created_at) VALUES (%s, %s, %s, now())
+"""
+
+
+def append(source: str, row: Model, *, label: str) -> None:
     """Record one new row for the chain (called inside the row's transaction): one INSERT, no
-    lock. The sealer gives it its place in the chain after the commit."""
-    entry = LedgerEntry.objects.create(source=source, row_id=row.pk, actor_label=label)
+    lock (as SQL: it runs for every history row, the ORM's create cost more than the insert).
+    The sealer gives it its place in the chain after the commit."""
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+        cursor.execute(_APPEND_SQL.format(table=table), [source, row.pk, label])
     transaction.on_commit(request_seal)
-    return entry
 
 
 def request_seal() -> None:
     """After a commit: have the sealer run soon. One Redis round trip; the task is published
-    only when no run is queued yet. Should Redis be down, the beat sweep seals instead."""
+    only when no run is queued yet, behind the outbox's circuit breaker (a dead broker costs
+    no request seconds). Should Redis be down, the beat sweep seals instead."""
     timeout = int(getattr(settings, "LEDGER_SEAL_FLAG_SECONDS", 30))
-    if not cache.add(SEAL_FLAG, 1, timeout=timeout):
-        return
-    from celery import current_app
-
-    try:
-        current_app.tasks[SEAL_TASK].apply_async(retry=False)
-    except Exception:  # the change is committed; the beat sweep seals it
-        logger.warning("ledger: could not queue the sealer, the beat sweep will seal")
+    if cache.add(SEAL_FLAG, 1, timeout=timeout):
+        publish_task(SEAL_TASK, what="the ledger's sealer")
 
 
 def seal_queued_run() -> int:
