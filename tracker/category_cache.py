@@ -38,6 +38,11 @@ _entries: dict[str, _Entry] = {}
 _state: dict[str, Any] = {"version": None, "checked": -1e9, "cleared": time.monotonic()}
 
 
+def forget() -> None:
+    """Drop this process's copies (tests: the database was rolled back underneath)."""
+    _clear()
+
+
 def _clear() -> None:
     with _lock:
         _entries.clear()
