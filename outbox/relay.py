@@ -33,7 +33,7 @@ def _client() -> Any | None:
     """The default cache's Redis client, or None with another cache backend."""
     if "redis" not in _clients:
         try:
-            from django_redis import get_redis_connection
+            from django_redis import get_redis_connection  # type: ignore[import-untyped]
 
             _clients["redis"] = get_redis_connection("default")
         except (ImportError, NotImplementedError):

@@ -40,7 +40,7 @@ def _script() -> Any | None:
     """The registered script on the default cache's Redis, or None without a Redis cache."""
     if "script" not in _scripts:
         try:
-            from django_redis import get_redis_connection
+            from django_redis import get_redis_connection  # type: ignore[import-untyped]
 
             _scripts["script"] = get_redis_connection("default").register_script(_SCRIPT)
         except (ImportError, NotImplementedError):
@@ -62,8 +62,8 @@ class SlidingWindowThrottle(SimpleRateThrottle):
         script = _script()
         if script is None:
             return super().allow_request(request, view)
-        assert self.num_requests is not None and self.duration is not None  # noqa: S101
-        args = [time.time(), self.duration, self.num_requests, uuid.uuid4().hex]
+        limit, duration = self.parse_rate(self.rate)
+        args = [time.time(), duration, limit, uuid.uuid4().hex]
         try:
             allowed, wait = script(keys=[f"mm:{self.key}"], args=args)
         except Exception:  # Redis unreachable: fail open, as the site's other limits do

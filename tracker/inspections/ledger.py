@@ -133,7 +133,7 @@ def _seal_batch(batch: int) -> int:
             .values_list("seq", "entry_hash")
             .first()
         )
-        seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+        seq, prev = (int(last[0] or 0), last[1] or GENESIS) if last else (0, GENESIS)
         pending = list(LedgerEntry.objects.filter(seq__isnull=True).order_by("id")[:batch])
         if not pending:
             return 0
