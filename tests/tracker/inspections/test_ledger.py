@@ -180,7 +180,7 @@ def test_entries_are_sealed_in_id_order_whatever_the_commit_order() -> None:
     assert ids["first"] < ids["second"]  # written first, committed last
     ledger.seal()
     seqs = {
-        e.row_id: e.seq
+        e.row_id: int(e.seq or 0)
         for e in LedgerEntry.objects.filter(source="report_event", row_id__in=ids.values())
     }
     assert seqs[ids["first"]] < seqs[ids["second"]]
