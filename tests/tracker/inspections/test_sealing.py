@@ -5,12 +5,14 @@ coalesced runs, and via the beat sweep when no run was queued."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from outbox.models import OutboxMessage
 from tests.tracker.staff.fixtures import make_world
 from tracker import services as report_services
 from tracker.inspections import ledger
@@ -24,6 +26,18 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 def _all_sealed() -> bool:
     return not LedgerEntry.objects.filter(seq__isnull=True).exists()
+
+
+@pytest.fixture(autouse=True)
+def _quiet_worker(sealer_worker: Worker) -> Iterator[None]:
+    """After each test, let the worker finish (sealing, the new reports' mails) before the
+    database is emptied underneath it."""
+    yield
+
+    def quiet() -> bool:
+        return _all_sealed() and not OutboxMessage.objects.filter(status="pending").exists()
+
+    wait_until(quiet, 60, "the worker to finish", sealer_worker)
 
 
 def test_a_new_report_is_sealed_by_the_worker_after_its_commit(
