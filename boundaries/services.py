@@ -10,7 +10,7 @@ for roads and assets.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Protocol
 
@@ -177,6 +177,21 @@ def _with_delegation(authority_id: int, covering: list[CoveringAuthority]) -> tu
     return authority_id, ""
 
 
+_COVERING_FIELDS = tuple(f.name for f in fields(CoveringAuthority))
+
+
+def _routed_authority(authority_id: int, covering: list[CoveringAuthority]) -> Authority:
+    """The routed authority. When it covers the point (the usual case) it is built from the
+    covering row, without a second query; its other fields load on first access, like a
+    queryset's `.only()`."""
+    row = next((a for a in covering if a.id == authority_id), None)
+    if row is None:
+        return Authority.objects.get(pk=authority_id)
+    known = {name: getattr(row, name) for name in _COVERING_FIELDS}
+    names = [f.attname for f in Authority._meta.concrete_fields if f.attname in known]
+    return Authority.from_db("default", names, [known[name] for name in names])
+
+
 def road_owner_at(
     road_class: str, ortsdurchfahrt: bool, covering: list[CoveringAuthority]
 ) -> tuple[int | None, str]:
@@ -284,7 +299,7 @@ def _by_road(
     if owner_id is None:
         return None
     routed_id, delegation = _with_delegation(owner_id, covering)
-    authority = Authority.objects.get(pk=routed_id)
+    authority = _routed_authority(routed_id, covering)
     owner = _("%(road)s, Baulastträger: %(owner)s") % {
         "road": _road_label(road),
         "owner": authority.name,
@@ -307,7 +322,7 @@ def _by_boundary(
     if picked is None:
         raise OutsideServiceArea(point)
     authority_id, delegation = _with_delegation(picked.id, covering)
-    authority = Authority.objects.get(pk=authority_id)
+    authority = _routed_authority(authority_id, covering)
     detail = _("Gebiet: %(name)s (%(level)s)") % {
         "name": picked.name,
         "level": Level(picked.level).label,

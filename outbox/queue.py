@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import delivery
+from . import delivery, relay
 
 
 def key_for(name: str, args: tuple[Any, ...]) -> str:
@@ -23,7 +23,7 @@ def enqueue_on_commit(name: str, *args: Any, target: tuple[str, int] | None = No
     if not isinstance(name, str):
         raise TypeError("enqueue_on_commit takes a task name (str), not a task object")
     message_id = delivery.store(name, key_for(name, args), {"args": list(args)}, target=target)
-    delivery.publish_on_commit(message_id)
+    relay.hand_over_on_commit(message_id)
     return message_id
 
 

@@ -31,10 +31,14 @@ def geodata() -> Path:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Rate-limit counters live in the (test) Redis cache; every test starts with none."""
+    """Rate-limit counters live in the (test) Redis cache; every test starts with none. The
+    per-process category cache is dropped too (each test's database is rolled back)."""
     from django.core.cache import cache
 
+    from tracker import category_cache
+
     cache.clear()
+    category_cache.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -29,12 +29,13 @@ from core.images import read_gps
 from core.replica import read_from_replica
 from geo.srid import InvalidCoordinates, wgs84_point
 
-from . import api_idempotency, map_geojson, selectors, services
+from . import api_idempotency, category_cache, map_geojson, selectors, services
 from .map_page import map_filters, map_page_response
 from .models import Category, Report, Status
 from .pagination import FeaturePagination
 from .selectors import PUBLIC_GRID_DEGREES  # noqa: F401 - re-exported for the pages
 from .services.idempotency import KeyReused
+from .throttles import SlidingWindowThrottle
 
 
 class CategorySerializer(serializers.ModelSerializer[Category]):
@@ -225,10 +226,10 @@ class PointCategorySerializer(serializers.Serializer[dict[str, Any]]):
     category = serializers.SlugField(help_text="Kennung der Kategorie, siehe /api/v1/categories")
 
     def validate_category(self, slug: str) -> Category:
-        try:
-            return Category.objects.get(slug=slug, is_active=True)
-        except Category.DoesNotExist as exc:
-            raise ValidationError(_("Unbekannte Kategorie: %(slug)s") % {"slug": slug}) from exc
+        category = category_cache.active(slug)  # per process, invalidated on change
+        if category is None:
+            raise ValidationError(_("Unbekannte Kategorie: %(slug)s") % {"slug": slug})
+        return category
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -256,7 +257,7 @@ class ReportCreateSerializer(PointCategorySerializer):
         return value
 
 
-class ReportCreateIpThrottle(AnonRateThrottle):
+class ReportCreateIpThrottle(SlidingWindowThrottle):
     scope = "report_create_ip"
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
@@ -264,7 +265,7 @@ class ReportCreateIpThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class ReportCreateUserThrottle(UserRateThrottle):
+class ReportCreateUserThrottle(SlidingWindowThrottle):
     scope = "report_create_user"
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:

@@ -17,6 +17,7 @@ class TrackerConfig(AppConfig):
 
         privacy_parts.register()
         feed_links.register()
+        self._invalidate_category_cache()
 
         email_confirmed.connect(
             receivers.attach_reports_on_email_confirmed,
@@ -45,3 +46,21 @@ class TrackerConfig(AppConfig):
 
         media.register("photos/", photo_access)
         media.register("photos-original/", original_access)
+
+    @staticmethod
+    def _invalidate_category_cache() -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import category_cache
+        from .models import Category
+
+        for signal, sender in (
+            (post_save, Category),
+            (post_delete, Category),
+            (m2m_changed, Category.available_in.through),
+        ):
+            signal.connect(
+                category_cache.changed,
+                sender=sender,
+                dispatch_uid=f"tracker.category_cache.{id(signal)}",
+            )

@@ -286,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.sync_oparl",
         "schedule": crontab(minute=env.int("OPARL_SYNC_MINUTE", default=20)),
     },
+    "inspections-seal-ledger": {  # the sealer's safety net (scaling.py: LEDGER_SEAL_*)
+        "task": "inspections.seal_ledger",
+        "schedule": env.int("LEDGER_SEAL_SWEEP_SECONDS", default=60),
+    },
     "outbox-purge": {
         "task": "outbox.purge",
         "schedule": crontab(hour=3, minute=30),

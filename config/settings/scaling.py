@@ -1,6 +1,6 @@
 """Settings for running on several machines (docs/deployment.md, "From one machine to several"):
-the read replica's lag rule (core/replica.py), the public-data fast path (core/fastpath.py) and
-Celery task routes. Read at the end of config/settings/base.py."""
+the read replica's lag rule (core/replica.py), the public-data fast path (core/fastpath.py),
+Celery task routes and the ledger sealer's timing. Read at the end of config/settings/base.py."""
 
 from __future__ import annotations
 
@@ -20,3 +20,10 @@ REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
 
 # Tasks onto queues of their own (docs/deployment.md): {"tracker.redact_photo": {"queue": "images"}}
 CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
+
+# The ledger's sealer (docs/inspections.md, "Ledger"): entries unsealed for longer than
+# LEDGER_SEAL_ALARM_SECONDS are an alarm (verify_liability_chain, the record); the beat sweep
+# runs every LEDGER_SEAL_SWEEP_SECONDS (base.py, default 60); LEDGER_SEAL_FLAG_SECONDS: how long
+# a queued run keeps commits from queueing another (a lost run is requested again after it).
+LEDGER_SEAL_ALARM_SECONDS = env.int("LEDGER_SEAL_ALARM_SECONDS", default=300)
+LEDGER_SEAL_FLAG_SECONDS = env.int("LEDGER_SEAL_FLAG_SECONDS", default=30)

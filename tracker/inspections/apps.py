@@ -12,11 +12,15 @@ class InspectionsConfig(AppConfig):
 
         from tracker.models import ReportEvent
 
-        from . import ledger, tiles
+        from . import (
+            ledger,
+            tasks,  # noqa: F401 (registers the sealer, published by name)
+            tiles,
+        )
         from .models import InspectionEvent, InspectionPlan, SegmentInspection
 
-        # Every history row of a report and of an inspection round is chained into the
-        # tamper-evident ledger inside the transaction that writes it.
+        # Every history row of a report and of an inspection round gets its ledger entry
+        # inside the transaction that writes it; the sealer chains it after the commit.
         for model in (ReportEvent, InspectionEvent):
             post_save.connect(
                 ledger.chain_new_row,

@@ -187,9 +187,12 @@ class InspectionEvent(models.Model):
 class LedgerEntry(models.Model):
     """One link of the hash chain over all history rows (report and inspection events).
 
-    `content_hash` is the SHA-256 of the row's content as written; `entry_hash` is the SHA-256
-    of (sequence, source, row id, content hash, actor label, previous entry hash). Editing a
-    row, a link or deleting either breaks the chain at that link (ledger.verify)."""
+    Written in two steps (docs/inspections.md, "Ledger"): the entry itself (source, row, who
+    acted) in the transaction that writes the row; its place in the chain (`seq`, the row's
+    `content_hash`, `prev_hash`, `entry_hash`, `sealed_at`) after the commit by the one sealer
+    (`ledger.seal`), in id order. `entry_hash` is the SHA-256 of (source, row id, content hash,
+    actor label, previous entry hash). Editing a sealed row, a link or deleting either breaks
+    the chain at that link (ledger.verify)."""
 
     class Source(models.TextChoices):
         REPORT_EVENT = "report_event", _("Meldungsverlauf")
@@ -197,16 +200,25 @@ class LedgerEntry(models.Model):
 
     source = models.CharField(max_length=20, choices=Source.choices)
     row_id = models.BigIntegerField()
-    content_hash = models.CharField(max_length=64)
     # Who acted, as written at that time (staff name or "Bürger/in"): survives the deletion of
     # an account, so the record still tells a court who did what.
     actor_label = models.CharField(max_length=200, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by the sealer; NULL while the entry waits for it (at most a few seconds normally).
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    content_hash = models.CharField(max_length=64, null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    entry_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["source", "row_id"], name="ledger_one_link_per_row")
+        ]
+        indexes = [
+            # The sealer's and the alarm's question: the unsealed entries, oldest first.
+            models.Index(
+                fields=["id"], name="ledger_unsealed", condition=models.Q(seq__isnull=True)
+            )
         ]

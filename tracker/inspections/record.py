@@ -137,8 +137,8 @@ def _report_entries(
                 subject=f"{origin} {report.reference}",
                 text=text,
                 person=_person(event, link),
-                link=link.pk if link else None,
-                link_hash=link.entry_hash if link else "",
+                link=link.seq if link else None,
+                link_hash=(link.entry_hash or "") if link else "",
             )
         )
     return entries
@@ -162,8 +162,8 @@ def _inspection_entries(segment: RoadSegment, since: datetime, until: datetime) 
                 % {"id": event.round_id, "route": event.round.plan.name},
                 text=event.note,
                 person=_person(event, link),
-                link=link.pk if link else None,
-                link_hash=link.entry_hash if link else "",
+                link=link.seq if link else None,
+                link_hash=(link.entry_hash or "") if link else "",
             )
         )
     return entries

@@ -28,6 +28,11 @@ def _chain_text(record: Record) -> str:
     chain = record.chain
     if chain is None:
         return ""
+    if chain.ok and chain.unsealed:
+        return _(
+            "Hash-Kette geprüft: in Ordnung (%(n)d Glieder); %(waiting)d neue Einträge warten "
+            "auf die Versiegelung."
+        ) % {"n": chain.checked, "waiting": chain.unsealed}
     if chain.ok:
         return _("Hash-Kette geprüft: in Ordnung (%(n)d Glieder).") % {"n": chain.checked}
     return _("Hash-Kette geprüft: GEBROCHEN bei Glied %(at)s — %(reason)s") % {

@@ -21,6 +21,7 @@ from boundaries.services import RoutingDecision, route
 from core.images import process_photo
 from outbox import enqueue_on_commit
 
+from .. import category_cache
 from ..models import Category, Photo, Report, ReportEvent, Support
 from ..signals import report_reached_authority
 from .common import delete_files, store_photo
@@ -44,7 +45,7 @@ def _require_offered_here(category: Category, decision: RoutingDecision) -> None
     """A category limited to some authorities (`available_in`) is refused elsewhere, also
     for API clients that skip the form's filtering. The authorities covering the point come
     from the routing decision (asked once per report)."""
-    offered_in = set(category.available_in.values_list("pk", flat=True))
+    offered_in = category_cache.offered_in(category)
     if offered_in and not offered_in & {a.id for a in decision.covering}:
         raise ValidationError(
             {"category": [_("Diese Kategorie wird an diesem Ort nicht angeboten.")]}
@@ -167,8 +168,6 @@ def report_create(
             report = _new_report(intake, decision)
             for item in processed:
                 store_photo(report, item, Photo.Kind.BEFORE, stored_files)
-            # The outbox row first: the history row below takes the ledger's lock
-            # (tracker.inspections.ledger), held until the commit, so it comes last.
             enqueue_on_commit("notifications.report_received", report.pk)
             created = ReportEvent.objects.create(
                 report=report,

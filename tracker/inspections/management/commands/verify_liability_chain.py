@@ -1,4 +1,5 @@
-"""Check the hash chain over all history rows: exit 0 when intact, 1 at the first break."""
+"""Check the hash chain over all history rows: exit 0 when intact, 1 at the first break or
+when entries have waited for the sealer longer than LEDGER_SEAL_ALARM_SECONDS (alarm)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Kette in Ordnung: {result.checked} Glieder, Kopf {result.head}")
         )
+        if result.unsealed:
+            self.stdout.write(
+                f"{result.unsealed} Verlaufseinträge warten auf die Versiegelung "
+                f"(ältester von {result.oldest_unsealed:%Y-%m-%d %H:%M:%S %Z})."
+            )
+        if result.alarm:
+            minutes = ledger.alarm_after().total_seconds() / 60
+            raise CommandError(
+                f"Alarm: {result.overdue} Verlaufseinträge seit mehr als {minutes:g} Minuten "
+                "nicht versiegelt — läuft der Celery-Worker mit Beat (inspections.seal_ledger)?"
+            )

@@ -1,0 +1,110 @@
+"""Active categories by slug, kept per process: the intake's category lookup and its
+"offered here" check without a query per report (docs/performance.md, "Intake").
+
+Invalidation: saving or deleting a category or changing where it is offered clears this
+process's copy at once and bumps a version in Redis (again at the commit, so no process
+caches the state of an uncommitted transaction). Every process compares its version with
+Redis at most once per CHECK_SECONDS, so another worker sees a change within about a second;
+should Redis be unreachable, copies older than MAX_AGE_SECONDS are dropped anyway.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import Category
+
+VERSION_KEY = "tracker:categories:version"
+CHECK_SECONDS = 1.0
+MAX_AGE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class _Entry:
+    values: tuple[Any, ...]
+    offered_in: frozenset[int]
+
+
+_FIELDS = tuple(f.attname for f in Category._meta.concrete_fields)
+_lock = threading.Lock()
+_entries: dict[str, _Entry] = {}
+_state: dict[str, Any] = {"version": None, "checked": -1e9, "cleared": time.monotonic()}
+
+
+def forget() -> None:
+    """Drop this process's copies (tests: the database was rolled back underneath)."""
+    _clear()
+
+
+def _clear() -> None:
+    with _lock:
+        _entries.clear()
+        _state["cleared"] = time.monotonic()
+
+
+def _check_version() -> None:
+    now = time.monotonic()
+    if now - _state["checked"] < CHECK_SECONDS:
+        return
+    _state["checked"] = now
+    version = cache.get(VERSION_KEY)
+    if version is None:  # Redis unreachable (or never bumped): a bounded age instead
+        if now - _state["cleared"] > MAX_AGE_SECONDS:
+            _clear()
+        return
+    if version != _state["version"]:
+        _clear()
+        _state["version"] = version
+
+
+def _load(slug: str) -> _Entry | None:
+    row = Category.objects.filter(slug=slug, is_active=True).values_list(*_FIELDS).first()
+    if row is None:
+        return None
+    offered = Category.available_in.through.objects.filter(category_id=row[0])
+    return _Entry(tuple(row), frozenset(offered.values_list("authority_id", flat=True)))
+
+
+def _entry(slug: str) -> _Entry | None:
+    _check_version()
+    entry = _entries.get(slug)
+    if entry is None:
+        entry = _load(slug)
+        if entry is not None:
+            with _lock:
+                _entries[slug] = entry
+    return entry
+
+
+def active(slug: str) -> Category | None:
+    """The active category with this slug (a fresh instance each time), or None."""
+    entry = _entry(slug)
+    if entry is None:
+        return None
+    return Category.from_db("default", list(_FIELDS), list(entry.values))
+
+
+def offered_in(category: Category) -> frozenset[int]:
+    """The authorities the category is limited to (empty: offered everywhere)."""
+    entry = _entry(category.slug) if category.is_active else None
+    if entry is None or entry.values[0] != category.pk:
+        return frozenset(category.available_in.values_list("pk", flat=True))
+    return entry.offered_in
+
+
+def _bump() -> None:
+    _clear()
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def changed(**kwargs: Any) -> None:
+    """Receiver for Category's post_save, post_delete and available_in's m2m_changed."""
+    _bump()
+    transaction.on_commit(_bump)
