@@ -129,6 +129,7 @@ def refresh_facts() -> None:
     from django.db import connection
 
     from planning.selectors import FACTS, refresh_report_facts
+    from tracker.tiles import TILE_CELLS, refresh_tile_cells
 
     started = time.perf_counter()
     refresh_report_facts(concurrently=False)
@@ -137,6 +138,13 @@ def refresh_facts() -> None:
         cursor.execute(f"SELECT count(*) FROM {FACTS}")
         (facts,) = cursor.fetchone() or (0,)
     print(f"facts view refreshed in {time.perf_counter() - started:.1f} s ({facts} rows)")
+    started = time.perf_counter()
+    refresh_tile_cells(concurrently=False)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TILE_CELLS}")
+        cursor.execute(f"SELECT count(*) FROM {TILE_CELLS}")
+        (cells,) = cursor.fetchone() or (0,)
+    print(f"tile cells refreshed in {time.perf_counter() - started:.1f} s ({cells} rows)")
 
 
 @dataclass(frozen=True)
@@ -190,9 +198,12 @@ def describe(run: Run) -> None:
         f"whole Landkreis {BBOX} at zoom {ZOOM}: {first['total']} reports, "
         f"{len(first['features'])} cells of {first['cell_size_m']} m"
     )
+    from tracker.tiles import CELLS_SQL, reports_in_tile, tile_query
+
     z, x, y = TILE
     tile_bytes = len(run.client.get(f"/tiles/reports/{z}/{x}/{y}.pbf").content)
-    print(f"tile {z}/{x}/{y}: {tile_bytes} bytes")
+    kind = "cells" if tile_query(z, x, y)[0] == CELLS_SQL else "points"
+    print(f"tile {z}/{x}/{y}: {reports_in_tile(z, x, y)} reports, {kind}, {tile_bytes} bytes")
 
 
 def measure_bins(run: Run) -> None:

@@ -263,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.refresh_planning_facts",
         "schedule": env.int("PLANNING_REFRESH_SECONDS", default=300),
     },
+    "tracker-refresh-tile-cells": {
+        "task": "tracker.refresh_tile_cells",
+        "schedule": env.int("MAP_TILE_CELLS_REFRESH_SECONDS", default=300),
+    },
     # The outbox: publish due rows (retries, Redis outages); notifications: daily digests.
     "outbox-publish-due": {
         "task": "outbox.publish_due",
@@ -442,6 +446,10 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # The portal's name in the installable web app's manifest (frontend/pwa.py).
 SITE_NAME = env.str("SITE_NAME", default="Mängelmelder")
 SITE_SHORT_NAME = env.str("SITE_SHORT_NAME", default="Mängelmelder")
+# Vector tiles of the reports (tracker/tiles.py): a tile with more reports than this carries
+# counted cells instead of points; beat recounts the cells this often.
+MAP_TILE_MAX_POINTS = env.int("MAP_TILE_MAX_POINTS", default=2000)
+MAP_TILE_CELLS_REFRESH_SECONDS = env.int("MAP_TILE_CELLS_REFRESH_SECONDS", default=300)
 MAP_VECTOR_BASE = env.bool("MAP_VECTOR_BASE", default=True)
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
