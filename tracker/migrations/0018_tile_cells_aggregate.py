@@ -21,8 +21,12 @@ WITH finest AS (
 SELECT z::int2 AS z, (f.i >> (14 - z)) AS i, (f.j >> (14 - z)) AS j, sum(f.n)::int4 AS n
 FROM finest f CROSS JOIN generate_series(0, 14) AS z
 GROUP BY 1, 2, 3
+-- stored in index order: a tile's cells lie in a few pages, not scattered over the heap
+ORDER BY 1, 2, 3
 WITH DATA;
 CREATE UNIQUE INDEX tracker_tile_cells_key ON tracker_tile_cells (z, i, j);
+-- a tile reads a few thousand rows: starting a parallel worker costs more than it saves
+ALTER MATERIALIZED VIEW tracker_tile_cells SET (parallel_workers = 0);
 """
 
 DROP = "DROP MATERIALIZED VIEW IF EXISTS tracker_tile_cells;"
