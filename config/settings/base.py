@@ -263,10 +263,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.refresh_planning_facts",
         "schedule": env.int("PLANNING_REFRESH_SECONDS", default=300),
     },
-    "tracker-refresh-tile-cells": {
-        "task": "tracker.refresh_tile_cells",
-        "schedule": env.int("MAP_TILE_CELLS_REFRESH_SECONDS", default=300),
-    },
     # The outbox: publish due rows (retries, Redis outages); notifications: daily digests.
     "outbox-publish-due": {
         "task": "outbox.publish_due",
@@ -446,10 +442,6 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # The portal's name in the installable web app's manifest (frontend/pwa.py).
 SITE_NAME = env.str("SITE_NAME", default="Mängelmelder")
 SITE_SHORT_NAME = env.str("SITE_SHORT_NAME", default="Mängelmelder")
-# Vector tiles of the reports (tracker/tiles.py): a tile with more reports than this carries
-# counted cells instead of points; beat recounts the cells this often.
-MAP_TILE_MAX_POINTS = env.int("MAP_TILE_MAX_POINTS", default=2000)
-MAP_TILE_CELLS_REFRESH_SECONDS = env.int("MAP_TILE_CELLS_REFRESH_SECONDS", default=300)
 MAP_VECTOR_BASE = env.bool("MAP_VECTOR_BASE", default=True)
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
@@ -498,7 +490,7 @@ from . import standards  # noqa: E402
 from .scaling import *  # noqa: E402, F403
 from .standards import *  # noqa: E402, F403
 
-CELERY_BEAT_SCHEDULE.update(standards.STANDARDS_BEAT_SCHEDULE)
+CELERY_BEAT_SCHEDULE.update(standards.STANDARDS_BEAT_SCHEDULE | SCALING_BEAT_SCHEDULE)  # noqa: F405
 _sessions = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
 MIDDLEWARE.insert(_sessions + 1, standards.SAML_SESSION_MIDDLEWARE)
 LOGGING.setdefault("loggers", {}).update(standards.STANDARDS_LOGGERS)  # type: ignore[attr-defined]

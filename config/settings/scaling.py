@@ -1,6 +1,7 @@
 """Settings for running on several machines (docs/deployment.md, "From one machine to several"):
-the read replica's lag rule (core/replica.py), the public-data fast path (core/fastpath.py) and
-Celery task routes. Read at the end of config/settings/base.py."""
+the read replica's lag rule (core/replica.py), the public-data fast path (core/fastpath.py),
+Celery task routes, and the report tiles' cells (cost as the reports grow). Read at the end
+of config/settings/base.py."""
 
 from __future__ import annotations
 
@@ -20,3 +21,14 @@ REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
 
 # Tasks onto queues of their own (docs/deployment.md): {"tracker.redact_photo": {"queue": "images"}}
 CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
+
+# Vector tiles of the reports (tracker/tiles.py): a tile with more reports than this carries
+# counted cells instead of points; beat recounts the cells this often.
+MAP_TILE_MAX_POINTS = env.int("MAP_TILE_MAX_POINTS", default=2000)
+MAP_TILE_CELLS_REFRESH_SECONDS = env.int("MAP_TILE_CELLS_REFRESH_SECONDS", default=300)
+SCALING_BEAT_SCHEDULE = {
+    "tracker-refresh-tile-cells": {
+        "task": "tracker.refresh_tile_cells",
+        "schedule": MAP_TILE_CELLS_REFRESH_SECONDS,
+    },
+}
