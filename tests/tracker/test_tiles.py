@@ -1,4 +1,5 @@
-"""Vector tiles of the public reports: MVT that GDAL decodes, 400 for bad coordinates."""
+"""Vector tiles of the public reports: MVT that GDAL decodes, points or counted cells (busy
+tiles, low zooms), 400 for bad coordinates."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import math
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test import Client, override_settings
 
 from tests.planning.conftest import Region
+from tracker.tasks import refresh_tile_cells as refresh_task
 from tracker.tiles import WORLD_METRES, refresh_tile_cells
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +150,16 @@ def test_unconfirmed_reports_are_not_in_tiles(region: Region, tmp_path: Path) ->
 )
 def test_bad_tile_coordinates_are_400(db: None, path: str) -> None:
     assert Client().get(path).status_code == 400
+
+
+def test_beat_recounts_the_cells(populated: Region, tmp_path: Path) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["tracker-refresh-tile-cells"]
+    assert entry["schedule"] == settings.MAP_TILE_CELLS_REFRESH_SECONDS == 300
+    refresh_tile_cells(concurrently=False)
+    z = 12
+    x, y = tile_of(10.1, 53.3, z)
+    before = sum(cell_counts(z, x, y, tmp_path / "before"))
+    populated.report(populated.nord, 10.1, 53.3)
+    assert refresh_task.name == entry["task"]
+    refresh_task.delay()  # eager in tests; CONCURRENTLY, as beat runs it
+    assert sum(cell_counts(z, x, y, tmp_path / "after")) == before + 1
