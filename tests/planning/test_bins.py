@@ -82,7 +82,7 @@ FILTERS: list[dict[str, str]] = [
 @pytest.mark.parametrize("size", [250, 2000, 20000])
 @pytest.mark.parametrize("view", [None, (10.0, 53.2, 10.2, 53.33)], ids=["all", "view"])
 def test_stored_cells_equal_the_counted_facts(
-    spread: Region, data: dict[str, str], size: int, view: tuple[float, ...] | None
+    spread: Region, data: dict[str, str], size: int, view: tuple[float, float, float, float] | None
 ) -> None:
     bbox = Polygon.from_bbox(view) if view else None
     stored, counted, aggregated = both(filters_for(spread, **data), bbox=bbox, size_m=size)
