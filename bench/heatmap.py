@@ -129,6 +129,7 @@ def refresh_facts() -> None:
     from django.db import connection
 
     from planning.selectors import FACTS, refresh_report_facts
+    from tracker.tiles import TILE_CELLS, refresh_tile_cells
 
     started = time.perf_counter()
     refresh_report_facts(concurrently=False)
@@ -137,6 +138,13 @@ def refresh_facts() -> None:
         cursor.execute(f"SELECT count(*) FROM {FACTS}")
         (facts,) = cursor.fetchone() or (0,)
     print(f"facts view refreshed in {time.perf_counter() - started:.1f} s ({facts} rows)")
+    started = time.perf_counter()
+    refresh_tile_cells(concurrently=False)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TILE_CELLS}")
+        cursor.execute(f"SELECT count(*) FROM {TILE_CELLS}")
+        (cells,) = cursor.fetchone() or (0,)
+    print(f"tile cells refreshed in {time.perf_counter() - started:.1f} s ({cells} rows)")
 
 
 @dataclass(frozen=True)
@@ -185,14 +193,22 @@ def statistics_statements(run: Run) -> list[str]:
 
 def describe(run: Run) -> None:
     """What is measured: the reports and cells of the bins, the size of the tile."""
+    from planning.density import cell_size_for_zoom, density_bins_query
+    from tracker.tiles import CELLS_SQL, reports_in_tile, tile_query
+
     first = run.client.get(BINS_URL, {"bbox": BBOX, "zoom": str(ZOOM)}).json()
+    size = cell_size_for_zoom(ZOOM, (REGION[1] + REGION[3]) / 2)
+    stored = density_bins_query(run.filters, bbox=None, size_m=size).aggregated
     print(
         f"whole Landkreis {BBOX} at zoom {ZOOM}: {first['total']} reports, "
-        f"{len(first['features'])} cells of {first['cell_size_m']} m"
+        f"{len(first['features'])} cells of {first['cell_size_m']} m "
+        f"({'stored cells' if stored else 'counted from the facts'})"
     )
+
     z, x, y = TILE
     tile_bytes = len(run.client.get(f"/tiles/reports/{z}/{x}/{y}.pbf").content)
-    print(f"tile {z}/{x}/{y}: {tile_bytes} bytes")
+    kind = "cells" if tile_query(z, x, y)[0] == CELLS_SQL else "points"
+    print(f"tile {z}/{x}/{y}: {reports_in_tile(z, x, y)} reports, {kind}, {tile_bytes} bytes")
 
 
 def measure_bins(run: Run) -> None:
@@ -200,7 +216,7 @@ def measure_bins(run: Run) -> None:
     from django.contrib.gis.geos import Polygon
     from django.db import connection
 
-    from planning.selectors import cell_size_for_zoom, density_bins_query
+    from planning.density import cell_size_for_zoom, density_bins_query
 
     size = cell_size_for_zoom(ZOOM, (REGION[1] + REGION[3]) / 2)
     bins_sql = density_bins_query(run.filters, bbox=Polygon.from_bbox(REGION), size_m=size)
@@ -217,6 +233,20 @@ def measure_bins(run: Run) -> None:
     baseline = measure(bins_raw, repeat=run.repeat)
     samples = measure(bins_api, repeat=run.repeat)
     report("heatmap bins (whole Landkreis)", samples, baseline, "raw SQL")
+
+    # What a filter the stored cells cannot answer costs (counted from the facts; fewer
+    # rounds, it takes seconds at 5M): the same bins, the fallback SQL.
+    live_sql = density_bins_query(
+        run.filters, bbox=Polygon.from_bbox(REGION), size_m=size, stored_cells=False
+    )
+
+    def bins_live() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(live_sql.sql, live_sql.params)
+            cursor.fetchone()
+
+    samples = measure(bins_live, repeat=max(5, run.repeat // 3))
+    report("heatmap bins counted from the facts (fallback)", samples, baseline, "stored cells")
 
 
 def measure_tile(run: Run) -> None:

@@ -1,13 +1,16 @@
 """Cost as work grows: the map and planning benches at several sizes, one database per size.
 
     .venv/bin/python -m bench.scale [--sizes 100k,1M,5M] [--repeat 30] [--prepare-only]
+    .venv/bin/python -m bench.scale --sizes 100k,1M,5M --from-log run1.txt --from-log run2.txt
 
 Each size gets its own bench database (`<name>_bench_100k`, ...), generated once in SQL
 (bench/map_read.py's generator, bench/heatmap.py's history) and reused on later runs. For each
 size the figures come from the same bench code (map_read.py, heatmap.py) run in a child
 process against that database; the p95s (each with its ratio to the raw SQL measured in
 the same run) are collected into a table with the growth from one size to the next, and a
-plot (docs/performance-scale.png, matplotlib from the dev extras).
+plot (docs/performance-scale.png, matplotlib from the dev extras). `--from-log` draws the
+table and the plot from the saved output of earlier runs instead (a later log's figure of a
+size replaces an earlier one), e.g. after re-running the small sizes alone.
 """
 
 from __future__ import annotations
@@ -84,6 +87,26 @@ def run_benches(label: str, reports: int, repeat: int) -> dict[str, tuple[float,
     return figures
 
 
+# "  [5M] vector tile z14 p95: 82.56 ms (ratio ...)" in bench.scale's own output
+LOGGED = re.compile(r"^  \[(?P<size>[^\]]+)\] (?P<line>.*)$")
+
+
+def read_logs(paths: list[str]) -> dict[str, dict[str, tuple[float, float]]]:
+    """{size: {figure: (p95, ratio)}} from saved bench.scale output, later files winning."""
+    results: dict[str, dict[str, tuple[float, float]]] = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as log:
+            for raw in log:
+                logged = LOGGED.match(raw.rstrip("\n"))
+                figure = FIGURE.match(logged["line"]) if logged else None
+                if logged and figure:
+                    results.setdefault(logged["size"], {})[figure["label"]] = (
+                        float(figure["ms"]),
+                        float(figure["ratio"]),
+                    )
+    return results
+
+
 def print_table(sizes: list[str], results: dict[str, dict[str, tuple[float, float]]]) -> None:
     print()
     print(
@@ -136,12 +159,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--prepare-only", action="store_true")
     parser.add_argument("--plot", default=str(ROOT / "docs" / "performance-scale.png"))
+    parser.add_argument("--from-log", action="append", default=[], metavar="FILE")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)  # one size, in this process
     args = parser.parse_args()
     if args.prepare:
         prepare(parse_size(args.prepare))
         return
     sizes = args.sizes.split(",")
+    if args.from_log:
+        logged = read_logs(args.from_log)
+        print_table(sizes, logged)
+        plot(sizes, logged, args.plot)
+        return
     results: dict[str, dict[str, tuple[float, float]]] = {}
     for label in sizes:
         started = time.perf_counter()

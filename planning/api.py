@@ -28,7 +28,7 @@ from core.replica import read_from_replica
 from geo.params import parse_bbox
 from tracker.models import Category
 
-from . import exports, selectors
+from . import density, exports, selectors
 from .filters import PlanningFilterForm, PlanningFilters
 from .scope import can_plan, planning_scope
 
@@ -115,9 +115,9 @@ class BinsView(PlanningView):
             raise ValidationError({"zoom": [_("Erlaubt sind 0 bis 22.")]})
         latitude = bbox.centroid.y if bbox is not None else 51.0
         size = _int_param(
-            request, "cell_size", selectors.cell_size_for_zoom(zoom, latitude), 25, 50_000
+            request, "cell_size", density.cell_size_for_zoom(zoom, latitude), 25, 50_000
         )
-        body = selectors.density_bins(filters, bbox=bbox, size_m=size, shape=shape)
+        body = density.density_bins(filters, bbox=bbox, size_m=size, shape=shape)
         return HttpResponse(body, content_type=GEOJSON)
 
 

@@ -27,7 +27,7 @@ from boundaries.models import Authority, Boundary, Level
 from core import params
 from core.replica import read_from_replica
 from geo.models import RoadClass
-from planning import selectors
+from planning import density, selectors
 from planning.api import stats_payload
 from planning.filters import PlanningFilterForm, PlanningFilters
 from planning.scope import can_plan, planning_scope
@@ -306,7 +306,7 @@ def _cell_size(boundary: Any) -> int:
         return 250
     min_x, min_y, max_x, max_y = boundary.extent
     width_m = (max_x - min_x) * 111_320 * math.cos(math.radians((min_y + max_y) / 2))
-    return min(selectors.CELL_SIZES_M, key=lambda s: abs(width_m / 40 - s))
+    return min(density.CELL_SIZES_M, key=lambda s: abs(width_m / 40 - s))
 
 
 @planning_required
@@ -327,7 +327,7 @@ def lagebild(request: HttpRequest, slug: str) -> HttpResponse:
     )
     bbox = Polygon.from_bbox(boundary.extent) if boundary is not None else None
     size = _cell_size(boundary)
-    bins = json.loads(selectors.density_bins(filters, bbox=bbox, size_m=size))
+    bins = json.loads(density.density_bins(filters, bbox=bbox, size_m=size))
     spots = selectors.hotspots(filters, bbox=bbox, eps_m=50, min_points=5, limit=10)
     fmap = _lagebild_map(boundary, bins, spots)
     root = fmap.get_root()

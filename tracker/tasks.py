@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from . import tiles
 from .services import idempotency, redaction
 
 
@@ -18,3 +19,9 @@ def redact_photo(photo_id: int) -> bool:
 def purge_idempotency_keys() -> int:
     """Beat, daily: forget idempotency keys after IDEMPOTENCY_KEY_RETENTION_DAYS."""
     return idempotency.purge_expired()
+
+
+@shared_task(name="tracker.refresh_tile_cells", ignore_result=True)
+def refresh_tile_cells() -> None:
+    """Beat, every MAP_TILE_CELLS_REFRESH_SECONDS: recount the vector tiles' cells."""
+    tiles.refresh_tile_cells(concurrently=True)

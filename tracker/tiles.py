@@ -6,13 +6,22 @@ no contact data. That keeps the tiles identical for everyone, so browsers and pr
 cache them. Planners get their scoped figures from /api/v1/planning/ instead.
 
 Layer `reports`:
-* zoom >= POINT_MIN_ZOOM: one point per report with `id`, `category`, `status`;
-* below: one point per cell of 1/CELLS_PER_TILE of the tile (snapped in EPSG:3857, the
-  tile's own metres) with `count`, so a tile never carries a million points.
+* one point per report with `id`, `category`, `status` — at zoom >= POINT_MIN_ZOOM, when the
+  tile holds at most settings.MAP_TILE_MAX_POINTS reports;
+* otherwise one point per cell (1/CELLS_PER_TILE of the tile's edge, the cell's centre in
+  EPSG:3857) with `count`, read from the materialised view `tracker_tile_cells` that beat
+  refreshes (tracker.refresh_tile_cells, every MAP_TILE_CELLS_REFRESH_SECONDS). A tile then
+  costs at most 64 x 64 rows however many reports there are; its counts lag by at most
+  one refresh (the tiles are cached by browsers for CACHE_SECONDS anyway). Cells deeper
+  than CELL_MAX_ZOOM are those of CELL_MAX_ZOOM (38 m).
 """
 
 from __future__ import annotations
 
+import math
+
+from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
@@ -27,6 +36,9 @@ CELLS_PER_TILE = 64
 EXTENT = 4096
 BUFFER = 64
 CACHE_SECONDS = 300
+# The finest level of tracker_tile_cells (see its migration).
+CELL_MAX_ZOOM = 14
+TILE_CELLS = "tracker_tile_cells"
 # Web Mercator: the world is 2 * 20037508.34 m wide.
 WORLD_METRES = 2 * 20037508.342789244
 
@@ -50,19 +62,33 @@ POINTS_SQL = """
 
 CELLS_SQL = """
     WITH env AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS box),
-    area AS (SELECT box, ST_Transform(ST_Expand(box, %(margin)s), 4326) AS box4326 FROM env),
-    cells AS (
-        SELECT ST_SnapToGrid(ST_Transform(r.location, 3857), %(cell)s) AS centre, count(*) AS n
-        FROM tracker_report r CROSS JOIN area
-        WHERE r.confirmed_at IS NOT NULL AND r.location && area.box4326
-        GROUP BY 1
-    ), features AS (
-        SELECT n AS count, ST_AsMVTGeom(centre, area.box, %(extent)s, %(buffer)s, true) AS geom
-        FROM cells CROSS JOIN area
+    features AS (
+        SELECT c.n AS count,
+               ST_AsMVTGeom(ST_SetSRID(ST_MakePoint((c.i + 0.5) * %(cell)s,
+                                                    (c.j + 0.5) * %(cell)s), 3857),
+                            env.box, %(extent)s, %(buffer)s, true) AS geom
+        FROM tile_cells c CROSS JOIN env
+        WHERE c.z = %(level)s AND c.i BETWEEN %(i0)s AND %(i1)s
+          AND c.j BETWEEN %(j0)s AND %(j1)s
     )
     SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features
     WHERE geom IS NOT NULL
-"""
+""".replace("tile_cells", TILE_CELLS)
+
+# Reports in the tile (no buffer), from the finest cells: decides points or cells.
+COUNT_SQL = f"""
+    SELECT coalesce(sum(n), 0) FROM {TILE_CELLS}
+    WHERE z = %(level)s AND i BETWEEN %(i0)s AND %(i1)s AND j BETWEEN %(j0)s AND %(j1)s
+"""  # noqa: S608 - a constant table name
+
+
+def refresh_tile_cells(*, concurrently: bool = True) -> None:
+    """Recount the cells (beat; tests after creating reports). CONCURRENTLY keeps the tiles
+    readable during the refresh."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"REFRESH MATERIALIZED VIEW {'CONCURRENTLY ' if concurrently else ''}{TILE_CELLS}"
+        )
 
 
 class BadTile(ValueError):
@@ -81,10 +107,24 @@ def parse_tile(z: str, x: str, y: str) -> tuple[int, int, int]:
     return zi, xi, yi
 
 
-def tile_query(z: int, x: int, y: int) -> tuple[str, dict[str, float | int]]:
-    """SQL and parameters of one tile (the benchmark runs the same raw)."""
+def _cell_range(first: int, scale: float, margin: float, offset: int) -> tuple[int, int]:
+    """Cell indexes covering tiles [first, first + 1) (in tile units along one axis) and a
+    margin (both in cells; powers of two, so the float arithmetic is exact)."""
+    return (
+        math.floor(first * scale - margin) - offset,
+        math.ceil((first + 1) * scale + margin) - 1 - offset,
+    )
+
+
+def _tile_params(z: int, x: int, y: int, *, buffered: bool = True) -> dict[str, float | int]:
     tile_metres = WORLD_METRES / 2**z
-    params: dict[str, float | int] = {
+    level = min(z, CELL_MAX_ZOOM)
+    scale = 2 ** (level + 6) / 2**z  # cells of the level per tile (CELLS_PER_TILE = 2**6)
+    margin = scale * BUFFER / EXTENT if buffered else 0.0
+    offset = 2 ** (level + 5)  # cell index 0 starts at the world's centre
+    i0, i1 = _cell_range(x, scale, margin, offset)
+    j0, j1 = _cell_range(2**z - 1 - y, scale, margin, offset)  # tile rows count southwards
+    return {
         "z": z,
         "x": x,
         "y": y,
@@ -92,9 +132,30 @@ def tile_query(z: int, x: int, y: int) -> tuple[str, dict[str, float | int]]:
         "buffer": BUFFER,
         "margin": tile_metres * BUFFER / EXTENT,
         "grid": PUBLIC_GRID_DEGREES,
-        "cell": tile_metres / CELLS_PER_TILE,
+        "level": level,
+        "cell": WORLD_METRES / 2 ** (level + 6),
+        "i0": i0,
+        "i1": i1,
+        "j0": j0,
+        "j1": j1,
     }
-    return (POINTS_SQL if z >= POINT_MIN_ZOOM else CELLS_SQL), params
+
+
+def reports_in_tile(z: int, x: int, y: int) -> int:
+    """Confirmed reports in the tile, as the cells counted them at the last refresh."""
+    with read_connection().cursor() as cursor:
+        cursor.execute(COUNT_SQL, _tile_params(z, x, y, buffered=False))
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def tile_query(z: int, x: int, y: int) -> tuple[str, dict[str, float | int]]:
+    """SQL and parameters of one tile (the benchmark runs the same raw): points when the
+    tile is deep enough and holds few enough reports, cells otherwise."""
+    params = _tile_params(z, x, y)
+    if z >= POINT_MIN_ZOOM and reports_in_tile(z, x, y) <= settings.MAP_TILE_MAX_POINTS:
+        return POINTS_SQL, params
+    return CELLS_SQL, params
 
 
 def report_tile(z: int, x: int, y: int) -> bytes:

@@ -494,7 +494,7 @@ from . import standards  # noqa: E402
 from .scaling import *  # noqa: E402, F403
 from .standards import *  # noqa: E402, F403
 
-CELERY_BEAT_SCHEDULE.update(standards.STANDARDS_BEAT_SCHEDULE)
+CELERY_BEAT_SCHEDULE.update(standards.STANDARDS_BEAT_SCHEDULE | SCALING_BEAT_SCHEDULE)  # noqa: F405
 _sessions = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
 MIDDLEWARE.insert(_sessions + 1, standards.SAML_SESSION_MIDDLEWARE)
 LOGGING.setdefault("loggers", {}).update(standards.STANDARDS_LOGGERS)  # type: ignore[attr-defined]

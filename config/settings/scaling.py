@@ -1,6 +1,7 @@
 """Settings for running on several machines (docs/deployment.md, "From one machine to several"):
 the read replica's lag rule (core/replica.py), the public-data fast path (core/fastpath.py),
-Celery task routes and the ledger sealer's timing. Read at the end of config/settings/base.py."""
+Celery task routes, the ledger sealer's timing and the report tiles' cells (cost as the reports
+grow). Read at the end of config/settings/base.py."""
 
 from __future__ import annotations
 
@@ -27,3 +28,14 @@ CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
 # a queued run keeps commits from queueing another (a lost run is requested again after it).
 LEDGER_SEAL_ALARM_SECONDS = env.int("LEDGER_SEAL_ALARM_SECONDS", default=300)
 LEDGER_SEAL_FLAG_SECONDS = env.int("LEDGER_SEAL_FLAG_SECONDS", default=30)
+
+# Vector tiles of the reports (tracker/tiles.py): a tile with more reports than this carries
+# counted cells instead of points; beat recounts the cells this often.
+MAP_TILE_MAX_POINTS = env.int("MAP_TILE_MAX_POINTS", default=2000)
+MAP_TILE_CELLS_REFRESH_SECONDS = env.int("MAP_TILE_CELLS_REFRESH_SECONDS", default=300)
+SCALING_BEAT_SCHEDULE = {
+    "tracker-refresh-tile-cells": {
+        "task": "tracker.refresh_tile_cells",
+        "schedule": MAP_TILE_CELLS_REFRESH_SECONDS,
+    },
+}

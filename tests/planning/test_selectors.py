@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.gis.geos import Polygon
 
-from planning import selectors
+from planning import density, selectors
 from planning.filters import PlanningFilterForm, PlanningFilters
 from planning.scope import planning_scope
 from tracker.models import Status
@@ -29,21 +29,21 @@ def filters_for(region: Region, user: object = None, **data: object) -> Planning
 @pytest.mark.parametrize("size", [50, 500, 20000])
 def test_bins_sum_to_the_filtered_count(populated: Region, shape: str, size: int) -> None:
     everything = json.loads(
-        selectors.density_bins(filters_for(populated), bbox=None, size_m=size, shape=shape)
+        density.density_bins(filters_for(populated), bbox=None, size_m=size, shape=shape)
     )
     assert sum(f["properties"]["count"] for f in everything["features"]) == 12
     assert everything["total"] == 12
     assert everything["cell_size_m"] == size
 
     potholes_nord = filters_for(populated, category="schlagloch", authority="nord")
-    bins = json.loads(selectors.density_bins(potholes_nord, bbox=None, size_m=size, shape=shape))
+    bins = json.loads(density.density_bins(potholes_nord, bbox=None, size_m=size, shape=shape))
     assert sum(f["properties"]["count"] for f in bins["features"]) == 6
 
 
 def test_bins_are_cells_of_the_requested_size_in_the_view(populated: Region) -> None:
     view = Polygon.from_bbox((10.05, 53.28, 10.15, 53.32))
     bins = json.loads(
-        selectors.density_bins(filters_for(populated), bbox=view, size_m=500, shape="square")
+        density.density_bins(filters_for(populated), bbox=view, size_m=500, shape="square")
     )
     # only the six potholes of the cluster are in the view, all in one 500 m cell
     assert [f["properties"]["count"] for f in bins["features"]] == [6]
@@ -56,17 +56,15 @@ def test_bins_are_cells_of_the_requested_size_in_the_view(populated: Region) -> 
 
 def test_bins_of_a_gemeinde_planner_hold_only_its_reports(populated: Region) -> None:
     bins = json.loads(
-        selectors.density_bins(
-            filters_for(populated, populated.sued_planner), bbox=None, size_m=1000
-        )
+        density.density_bins(filters_for(populated, populated.sued_planner), bbox=None, size_m=1000)
     )
     assert bins["total"] == 3
 
 
 def test_cell_size_follows_the_zoom() -> None:
-    assert selectors.cell_size_for_zoom(10, 53.2) == 2000
-    assert selectors.cell_size_for_zoom(16, 53.2) in (25, 50)
-    assert selectors.cell_size_for_zoom(6, 53.2) in (20000, 50000)
+    assert density.cell_size_for_zoom(10, 53.2) == 2000
+    assert density.cell_size_for_zoom(16, 53.2) in (25, 50)
+    assert density.cell_size_for_zoom(6, 53.2) in (20000, 50000)
 
 
 def test_hotspots_find_the_cluster_in_metres(populated: Region) -> None:
@@ -161,7 +159,7 @@ def test_empty_selection(region: Region) -> None:
     assert stats.total == 0
     assert stats.overdue_share is None
     assert stats.durations.ack_median is None
-    bins = json.loads(selectors.density_bins(filters_for(region), bbox=None, size_m=100))
+    bins = json.loads(density.density_bins(filters_for(region), bbox=None, size_m=100))
     assert bins["features"] == [] and bins["total"] == 0
 
 

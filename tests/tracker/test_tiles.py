@@ -1,4 +1,5 @@
-"""Vector tiles of the public reports: MVT that GDAL decodes, 400 for bad coordinates."""
+"""Vector tiles of the public reports: MVT that GDAL decodes, points or counted cells (busy
+tiles, low zooms), 400 for bad coordinates."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import math
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import Point
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
 
 from tests.planning.conftest import Region
+from tracker.tasks import refresh_tile_cells as refresh_task
+from tracker.tiles import WORLD_METRES, refresh_tile_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +57,74 @@ def test_point_tile_decodes_with_public_fields(populated: Region, tmp_path: Path
 
 
 def test_low_zoom_tile_counts_cells(populated: Region, tmp_path: Path) -> None:
+    refresh_tile_cells(concurrently=False)
     z = 5  # one tile holds the whole region
     x, y = tile_of(10.1, 53.25, z)
     response = Client().get(f"/tiles/reports/{z}/{x}/{y}.pbf")
     layer = decode(response.content, z, x, y, tmp_path)["reports"]
     assert sum(int(feature.get("count")) for feature in layer) == 12
     assert "description" not in layer.fields
+
+
+def cell_counts(z: int, x: int, y: int, tmp_path: Path) -> list[int]:
+    response = Client().get(f"/tiles/reports/{z}/{x}/{y}.pbf")
+    assert response.status_code == 200
+    layer = decode(response.content, z, x, y, tmp_path / "tiles")["reports"]
+    assert set(layer.fields) - {"mvt_id"} == {"count"}
+    return sorted(int(feature.get("count")) for feature in layer)
+
+
+@pytest.mark.parametrize("z", [8, 11, 13])
+def test_cells_of_every_zoom_add_up_to_the_reports_in_the_tile(
+    populated: Region, tmp_path: Path, z: int
+) -> None:
+    refresh_tile_cells(concurrently=False)
+    x, y = tile_of(10.1, 53.3, z)
+    counts = cell_counts(z, x, y, tmp_path)
+    # the six potholes lie within 20 m of each other: they share cells
+    assert len(counts) < sum(counts)
+    # every confirmed report of the tile and of its buffer (one cell wide) is counted once
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM tracker_report
+               WHERE confirmed_at IS NOT NULL
+                 AND ST_Transform(location, 3857)
+                     && ST_Expand(ST_TileEnvelope(%s, %s, %s), %s)""",
+            [z, x, y, WORLD_METRES / 2 ** (z + 6)],
+        )
+        (expected,) = cursor.fetchone() or (0,)
+    assert sum(counts) == expected >= 6
+
+
+@override_settings(MAP_TILE_MAX_POINTS=5)
+def test_a_busy_tile_carries_cells_instead_of_points(populated: Region, tmp_path: Path) -> None:
+    refresh_tile_cells(concurrently=False)
+    z = 16
+    x, y = tile_of(10.1001, 53.30005, z)
+    # six reports in the tile, more than the five allowed: counted in 38 m cells
+    counts = cell_counts(z, x, y, tmp_path)
+    assert sum(counts) == 6 and len(counts) < 6
+
+
+@override_settings(MAP_TILE_MAX_POINTS=6)
+def test_a_tile_up_to_the_limit_carries_points(populated: Region, tmp_path: Path) -> None:
+    refresh_tile_cells(concurrently=False)
+    z = 16
+    x, y = tile_of(10.1001, 53.30005, z)
+    response = Client().get(f"/tiles/reports/{z}/{x}/{y}.pbf")
+    layer = decode(response.content, z, x, y, tmp_path)["reports"]
+    assert len(layer) == 6
+    assert {feature.get("status") for feature in layer} == {"new"}
+
+
+def test_cells_count_new_reports_after_the_refresh(populated: Region, tmp_path: Path) -> None:
+    refresh_tile_cells(concurrently=False)
+    z = 13
+    x, y = tile_of(10.1, 53.3, z)
+    populated.report(populated.nord, 10.1, 53.3)
+    assert sum(cell_counts(z, x, y, tmp_path / "before")) == 6
+    refresh_tile_cells(concurrently=False)
+    assert sum(cell_counts(z, x, y, tmp_path / "after")) == 7
 
 
 def test_unconfirmed_reports_are_not_in_tiles(region: Region, tmp_path: Path) -> None:
@@ -83,3 +150,16 @@ def test_unconfirmed_reports_are_not_in_tiles(region: Region, tmp_path: Path) ->
 )
 def test_bad_tile_coordinates_are_400(db: None, path: str) -> None:
     assert Client().get(path).status_code == 400
+
+
+def test_beat_recounts_the_cells(populated: Region, tmp_path: Path) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["tracker-refresh-tile-cells"]
+    assert entry["schedule"] == settings.MAP_TILE_CELLS_REFRESH_SECONDS == 300
+    refresh_tile_cells(concurrently=False)
+    z = 12
+    x, y = tile_of(10.1, 53.3, z)
+    before = sum(cell_counts(z, x, y, tmp_path / "before"))
+    populated.report(populated.nord, 10.1, 53.3)
+    assert refresh_task.name == entry["task"]
+    refresh_task.delay()  # eager in tests; CONCURRENTLY, as beat runs it
+    assert sum(cell_counts(z, x, y, tmp_path / "after")) == before + 1
