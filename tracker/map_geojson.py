@@ -26,6 +26,7 @@ from psycopg.types.json import Jsonb
 
 from core.replica import read_connection
 
+from . import sql_json
 from .models import Status
 from .selectors import PUBLIC_GRID_DEGREES
 
@@ -77,12 +78,9 @@ SELECT count(*) > %(limit)s,
            'type', 'Feature',
            'geometry', ST_AsGeoJSON(ST_SnapToGrid(p.location, %(grid)s), 6)::json,
            'properties', json_build_object(
-               'reference', date_part('year', p.created_at AT TIME ZONE 'UTC')::int || '-'
-                   || CASE WHEN p.id < 1000000 THEN lpad(p.id::text, 6, '0')
-                           ELSE p.id::text END,
+               'reference', {reference},
                'category', c.slug,
-               'category_name', CASE WHEN %(english)s AND c.name_en <> '' THEN c.name_en
-                                     ELSE c.name END,
+               'category_name', {category_name},
                'status', p.status,
                'status_label', coalesce(%(labels)s::jsonb ->> p.status, p.status),
                'authority', a.name,
@@ -106,6 +104,8 @@ LEFT JOIN LATERAL (
 ) ph ON p.n <= %(limit)s
 """.format(  # noqa: S608 - only constant SQL fragments are formatted in; values are parameters
     filters="{filters}",
+    reference=sql_json.reference("p"),
+    category_name=sql_json.CATEGORY_NAME,
     created=_ISO.format(col="p.created_at"),
     updated=_ISO.format(col="p.updated_at"),
     image_path=_PHOTO_PATH.format(col="f.image"),

@@ -36,6 +36,18 @@ COMPACT = Style(",", ":")  # DRF's JSONRenderer
 DUMPS = Style(", ", ": ")  # json.dumps() with its defaults
 
 
+def reference(alias: str) -> str:
+    """SQL text (not JSON) of `Report.reference` ("2026-000123") for the report row `alias`."""
+    return (
+        f"(date_part('year', {alias}.created_at AT TIME ZONE 'UTC')::int || '-' || CASE WHEN "
+        f"{alias}.id < 1000000 THEN lpad({alias}.id::text, 6, '0') ELSE {alias}.id::text END)"
+    )
+
+
+# SQL text (not JSON) of a category's name in the request's language (`%(english)s`).
+CATEGORY_NAME = "CASE WHEN %(english)s AND c.name_en <> '' THEN c.name_en ELSE c.name END"
+
+
 def _literal(text: str) -> str:
     """A constant as an SQL string literal that survives psycopg's %-formatting."""
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"

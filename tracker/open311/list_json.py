@@ -24,9 +24,8 @@ from tracker.selectors import PUBLIC_GRID_DEGREES
 D = j.DUMPS
 _NOTHING = "SELECT NULL::bigint WHERE false"
 _OPEN = "r.status = ANY(%(open)s)"
-_NAME = "CASE WHEN %(english)s AND c.name_en <> '' THEN c.name_en ELSE c.name END"
-_REFERENCE = """(date_part('year', r.created_at AT TIME ZONE 'UTC')::int || '-'
-    || CASE WHEN r.id < 1000000 THEN lpad(r.id::text, 6, '0') ELSE r.id::text END)"""
+_NAME = j.CATEGORY_NAME
+_REFERENCE = j.reference("r")
 
 
 def _date(column: str) -> str:

@@ -65,14 +65,12 @@ PROPERTIES = _c(
     C,
     (
         "reference",
-        """('"' || date_part('year', r.created_at AT TIME ZONE 'UTC')::int || '-'
-             || CASE WHEN r.id < 1000000 THEN lpad(r.id::text, 6, '0') ELSE r.id::text END
-             || '"')""",
+        f"""('"' || {j.reference("r")} || '"')""",
     ),
     ("category", j.text("c.slug")),
     (
         "category_name",
-        j.text("CASE WHEN %(english)s AND c.name_en <> '' THEN c.name_en ELSE c.name END"),
+        j.text(j.CATEGORY_NAME),
     ),
     ("status", j.text("r.status")),
     ("status_label", j.text("coalesce(%(status_labels)s::jsonb ->> r.status, r.status)")),
