@@ -115,6 +115,17 @@ SQL
 fi
 
 if [ -z "${REDIS_URL:-}" ]; then
+  # A Redis started from another checkout keeps that checkout's .run/ as its directory; once that
+  # checkout is deleted it cannot write snapshots and refuses every write (MISCONF), and Redis 7
+  # does not let its directory be changed at run time. Its answer for the directory is empty
+  # then: stop it (what it holds could not be kept anyway) and start ours below.
+  dir_answer="$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config get dir 2>/dev/null || true)"
+  redis_dir="$(printf '%s\n' "$dir_answer" | sed -n 2p)"
+  if [ "$(printf '%s\n' "$dir_answer" | sed -n 1p)" = dir ] && [ ! -d "$redis_dir" ]; then
+    log "Redis on port $REDIS_PORT lost its directory${redis_dir:+ $redis_dir}; restarting it"
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.2; done
+  fi
   if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     log "Starting Redis on 127.0.0.1:$REDIS_PORT"
     redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
