@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.decorators import method_decorator
@@ -21,6 +22,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from core import params
@@ -316,7 +318,20 @@ def export_response(filters: PlanningFilters, export_format: str) -> HttpRespons
     return response  # type: ignore[return-value]
 
 
+class ExportThrottle(UserRateThrottle):
+    """Exports per account (PLANNING_EXPORT_RATE_PER_USER, default 30/h): one export of a
+    million reports keeps a database connection and a worker busy for many seconds, so a
+    script or a stuck retry loop must not start them without end. 429 with the wait."""
+
+    scope = "planning_export"
+
+    def get_rate(self) -> str:
+        return str(settings.PLANNING_EXPORT_RATE_PER_USER)
+
+
 class ExportView(PlanningView):
+    throttle_classes = [ExportThrottle]
+
     @extend_schema(
         summary="Export the filtered reports (CSV, GeoJSON, GeoPackage)",
         description=(

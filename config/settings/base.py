@@ -326,6 +326,8 @@ RATELIMIT_VIEW = "tracker.views.rate_limited"
 # Abuse protection: report creation and sign-up per IP and per account (configurable).
 REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="20/h")
 REPORT_RATE_PER_USER = env.str("REPORT_RATE_PER_USER", default="30/h")
+# Planners' exports (CSV/GeoJSON/GeoPackage) per account: each may stream millions of rows.
+PLANNING_EXPORT_RATE_PER_USER = env.str("PLANNING_EXPORT_RATE_PER_USER", default="30/h")
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -106,3 +106,19 @@ def test_geopackage_row_limit(populated: Region) -> None:
     assert form.is_valid()
     with pytest.raises(exports.TooManyRows):
         exports.geopackage_file(form.filters(), limit=5)
+
+
+def test_exports_per_planner_are_limited(populated: Region, settings: Any) -> None:
+    """A script or a retry loop cannot start exports without end: the third export within
+    the hour is refused with 429 and the wait, while another planner still gets hers."""
+    settings.PLANNING_EXPORT_RATE_PER_USER = "2/h"
+    download(populated, "csv")
+    download(populated, "geojson")
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(populated.kreis_planner)
+    refused = client.get(reverse("api:planning-export", args=["csv"]))
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "gedrosselt" in refused.json()["detail"]
+    other, body = download(populated, "csv", user=populated.nord_planner)
+    assert other.status_code == 200 and body
