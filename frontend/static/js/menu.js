@@ -1,5 +1,5 @@
 /*
- * The main navigation on narrow screens: a real button ("Menü", aria-expanded,
+ * The main navigation on narrow screens (up to 75rem: a dozen links for staff): a real button ("Menü", aria-expanded,
  * aria-controls) folds the links and the language choice away and opens them as a list. Without JavaScript the
  * button stays hidden and the links are listed as they are. Escape closes the open menu and
  * puts the focus back on the button.
@@ -12,7 +12,7 @@
   if (!button || !menu || !window.matchMedia) {
     return;
   }
-  var narrow = window.matchMedia("(max-width: 40rem)");
+  var narrow = window.matchMedia("(max-width: 75rem)");
 
   function setOpen(open) {
     button.setAttribute("aria-expanded", open ? "true" : "false");
