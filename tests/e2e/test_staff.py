@@ -200,3 +200,34 @@ def test_dispatcher_pages_pass_axe_on_a_phone(
     expect(page.get_by_role("status").first).to_contain_text("angenommen / geplant")
     expect(page.locator(".staff-timeline")).to_contain_text("Wir kommen.")
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("width", "folded", "max_height"), [(390, True, 80), (1024, True, 80), (1366, False, 130)]
+)
+def test_staff_header_stays_short_at_every_width(
+    live_server: Any, browser: Browser, world: World, width: int, folded: bool, max_height: int
+) -> None:
+    """A dispatcher has a dozen links: up to 75rem they fold behind "Menü" (on a 1024 px screen
+    they filled four rows before), the brand and the button share one row; on a wide screen the
+    links stay listed with the language choice beside them, in at most two rows."""
+    context = browser.new_context(locale="de-DE", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server, world.dispatcher)
+    header = page.locator(".site-header")
+    menu_button = page.get_by_role("button", name="Menü")
+    queue_link = header.get_by_role("link", name="Arbeitsliste")
+    if folded:
+        expect(menu_button).to_be_visible()
+        expect(queue_link).to_be_hidden()
+        menu_button.click()
+        expect(queue_link).to_be_visible()
+        menu_button.click()
+    else:
+        expect(menu_button).to_be_hidden()
+        expect(queue_link).to_be_visible()
+        expect(header.get_by_role("button", name="Wechseln")).to_be_visible()
+    box = header.bounding_box()
+    assert box is not None and box["height"] <= max_height, box
+    assert_accessible(page)
+    context.close()
