@@ -21,6 +21,8 @@ own_patterns = [
 urlpatterns = [
     path("", include((own_patterns, "accounts"))),
     path("benachrichtigungen/", include("notifications.urls")),
+    # allauth's logout with a step at the identity provider after it (views.Logout).
+    path("logout/", views.logout_view),
     # login/, logout/, signup/, confirm-email/, password/change/, password/reset/, email/ …
     path("", include("allauth.urls")),
 ]

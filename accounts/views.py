@@ -3,6 +3,7 @@ confirmation, passwords) is django-allauth's views under the same /konto/ prefix
 
 from __future__ import annotations
 
+from allauth.account.views import LogoutView
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -102,3 +103,19 @@ def account_delete_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def account_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/deleted.html")
+
+
+class Logout(LogoutView):
+    """allauth's logout (/konto/logout/), followed by a registered step that ends the session
+    at the identity provider the citizen logged in with (accounts.sections.logout_step). The
+    portal session always ends here first, whatever the provider answers later."""
+
+    def post(self, *args: object, **kwargs: object) -> HttpResponse:
+        follow = sections.logout_step(self.request, self.get_redirect_url())
+        response: HttpResponse = super().post(*args, **kwargs)
+        if follow and response.status_code == 302:
+            return redirect(follow)
+        return response
+
+
+logout_view = Logout.as_view()

@@ -12,11 +12,14 @@ class CatalogueConfig(AppConfig):
         from .account_sections import my_applications, my_identity
 
         # An OpenID Connect login with a verified identity raises the account's level.
+        # BundID (OpenID Connect and/or SAML) on the login page, when configured; logging
+        # out of a session from a SAML login also logs out at BundID (single logout).
         from .identity import connect_signals, login_options
+        from .saml_logout import logout_step
 
         connect_signals()
-        # BundID (OpenID Connect and/or SAML) on the login page, when configured.
         sections.register_login_options("bundid", login_options)
+        sections.register_logout_step("bundid-saml", logout_step)
 
         # The search keeps the synonym table per process (catalogue.search).
         from django.db.models.signals import post_delete, post_save

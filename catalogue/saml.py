@@ -25,8 +25,8 @@ from xml.sax.saxutils import escape, quoteattr
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from saml2 import BINDING_HTTP_POST, extension_element_from_string
-from saml2.config import SPConfig
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, extension_element_from_string
+from saml2.config import PREFERRED_BINDING, SPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
 from saml2.samlp import Extensions
 
@@ -133,6 +133,7 @@ def _metadata_source() -> dict[str, Any]:
 def config_dict(base_url: str) -> dict[str, Any]:
     """pysaml2's SP configuration for our portal at `base_url`."""
     acs = base_url + reverse("catalogue:saml-acs")
+    slo = base_url + reverse("catalogue:saml-ls")
     key, cert = settings.SAML_SP_KEY_FILE, settings.SAML_SP_CERT_FILE
     enc_key = settings.SAML_SP_ENCRYPTION_KEY_FILE or key
     enc_cert = settings.SAML_SP_ENCRYPTION_CERT_FILE or cert
@@ -147,8 +148,15 @@ def config_dict(base_url: str) -> dict[str, Any]:
                 "name": settings.SITE_NAME,
                 "endpoints": {
                     "assertion_consumer_service": [(acs, BINDING_HTTP_POST)],
+                    # Single logout, front-channel only (djangosaml2 has no SOAP endpoint).
+                    "single_logout_service": [
+                        (slo, BINDING_HTTP_REDIRECT),
+                        (slo, BINDING_HTTP_POST),
+                    ],
                 },
                 "authn_requests_signed": True,
+                "logout_requests_signed": True,
+                "logout_responses_signed": True,
                 "want_assertions_signed": True,
                 "want_response_signed": False,
                 "allow_unsolicited": False,
@@ -158,6 +166,12 @@ def config_dict(base_url: str) -> dict[str, Any]:
             }
         },
         "metadata": _metadata_source(),
+        # The LogoutRequest goes through the browser (Redirect, else POST); SOAP only if the
+        # IdP offers nothing else.
+        "preferred_binding": {
+            **PREFERRED_BINDING,
+            "single_logout_service": [BINDING_HTTP_REDIRECT, BINDING_HTTP_POST],
+        },
         "key_file": key,
         "cert_file": cert,
         "encryption_keypairs": [{"key_file": enc_key, "cert_file": enc_cert}],

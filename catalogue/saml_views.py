@@ -1,6 +1,7 @@
 """SAML endpoints under /konto/saml/ (BundID): login (AuthnRequest), the assertion consumer
-service and our SP metadata. djangosaml2's views with our account linking, BundID's request
-additions and clear German messages on failure. All answer 404 while SAML is not configured."""
+service and our SP metadata; single logout is in catalogue.saml_logout. djangosaml2's views
+with our account linking, BundID's request additions and clear German messages on failure.
+All answer 404 while SAML is not configured."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from accounts.models import User
 from .identity_models import SamlLevel
 from .saml import LEVEL_RANK, authn_request_kwargs, is_configured, level_of, sp_config
 from .saml_accounts import SamlRefused, saml_sign_in
+from .saml_logout import remember_login
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +97,7 @@ class SamlAssertionConsumer(saml2_views.AssertionConsumerServiceView):
             connect_to = User.objects.filter(pk=connect_pk).first()
         user, level = saml_sign_in(session_info, connect_to=connect_to)
         auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        remember_login(request, user, session_info["name_id"])
         label = SamlLevel(level).label
         if LEVEL_RANK[level] < LEVEL_RANK[minimum]:
             messages.warning(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import authority_views, payment_views, saml_views, staff_views, views
+from . import authority_views, payment_views, saml_logout, saml_views, staff_views, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -36,4 +36,7 @@ urlpatterns = [
     path("konto/saml/login/", saml_views.login, name="saml-login"),
     path("konto/saml/acs/", saml_views.acs, name="saml-acs"),
     path("konto/saml/metadata/", saml_views.metadata, name="saml-metadata"),
+    # Single logout (catalogue.saml_logout): ours to the IdP, and the IdP's answers/requests.
+    path("konto/saml/logout/", saml_logout.logout_init, name="saml-logout"),
+    path("konto/saml/ls/", saml_logout.logout_service, name="saml-ls"),
 ]

@@ -59,11 +59,13 @@ class Idp:
     url: str
 
 
-@pytest.fixture(name="saml_idp")
-def saml_idp_fixture(
-    live_server: Any, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _start_idp(
+    live_server: Any,
+    settings: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    extra_env: dict[str, str],
 ) -> Iterator[Idp]:
-    """The test IdP, and the portal configured to use it (SP key pair made here)."""
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     sp_key, sp_cert = make_keypair(tmp_path, "sp")
     idp_key, idp_cert = make_keypair(tmp_path, "idp")
@@ -75,6 +77,7 @@ def saml_idp_fixture(
         "ROGUE_KEY": rogue_key,
         "ROGUE_CERT": rogue_cert,
         "SP_METADATA_URL": f"{live_server.url}/konto/saml/metadata/",
+        **extra_env,
     }
     process = subprocess.Popen(  # noqa: S603 - fixed command, our own script
         [sys.executable, str(IDP_SCRIPT)],
@@ -95,6 +98,22 @@ def saml_idp_fixture(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(name="saml_idp")
+def saml_idp_fixture(
+    live_server: Any, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Idp]:
+    """The test IdP, and the portal configured to use it (SP key pair made here)."""
+    yield from _start_idp(live_server, settings, tmp_path, monkeypatch, {})
+
+
+@pytest.fixture(name="saml_idp_without_slo")
+def saml_idp_without_slo_fixture(
+    live_server: Any, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Idp]:
+    """The same IdP without a SingleLogoutService in its metadata."""
+    yield from _start_idp(live_server, settings, tmp_path, monkeypatch, {"IDP_NO_SLO": "1"})
 
 
 def browser() -> requests.Session:
