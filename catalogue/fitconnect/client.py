@@ -185,9 +185,14 @@ class Client:
 
     def platform_keys(self) -> dict[str, Any]:
         """The keys the platform signs its own events with (public, no token needed)."""
-        response = self._send("GET", f"{self.config.submission_api}/.well-known/jwks.json")
+        return self.public_keys(f"{self.config.submission_api}/.well-known/jwks.json")
+
+    def public_keys(self, url: str) -> dict[str, Any]:
+        """A published key set (JWKS: the platform's, the self-service portal's, the Routing
+        API's), public, no token needed."""
+        response = self._send("GET", url)
         if response.status_code != 200:
-            raise Refused(f"JWKS: HTTP {response.status_code}", response.status_code)
+            raise Refused(f"JWKS {url}: HTTP {response.status_code}", response.status_code)
         return dict(response.json())
 
     # --- Routing API ---------------------------------------------------------------------

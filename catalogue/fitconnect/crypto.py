@@ -4,17 +4,15 @@ the event log holds security event tokens (RFC 8417) signed as JWS with PS512.""
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from jwcrypto import jwe, jwk, jws
 from jwcrypto.common import JWException
 
+from . import pki
 from .client import Refused
 
 KEY_ALG = "RSA-OAEP-256"
@@ -38,21 +36,8 @@ def encryption_key(data: dict[str, Any]) -> jwk.JWK:
     modulus = int.from_bytes(jwk.base64url_decode(data["n"]), "big")
     if modulus.bit_length() < settings.FITCONNECT_MIN_KEY_BITS:
         raise Refused(f"Der Schlüssel des Ziels ist zu kurz ({modulus.bit_length()} Bit).")
-    if data.get("x5c"):
-        _check_certificate(data["x5c"][0], modulus)
+    pki.check_certificate(list(data.get("x5c") or []), modulus)
     return key
-
-
-def _check_certificate(encoded: str, modulus: int) -> None:
-    """The key must be the one its certificate (x5c, first entry) certifies. The chain up to
-    the Verwaltungs-PKI is not checked here (docs/catalogue.md)."""
-    try:
-        certificate = x509.load_der_x509_certificate(base64.b64decode(encoded))
-        certified = certificate.public_key()
-    except ValueError as exc:
-        raise Refused("Das Zertifikat des Ziels ist unlesbar.") from exc
-    if not isinstance(certified, rsa.RSAPublicKey) or certified.public_numbers().n != modulus:
-        raise Refused("Der Schlüssel des Ziels passt nicht zu seinem Zertifikat.")
 
 
 def encrypt(payload: bytes, key: jwk.JWK, *, content_type: str = "") -> str:

@@ -24,7 +24,7 @@ from outbox import enqueue_on_commit
 
 from ..fitconnect_models import FitConnectRoute, Handover, HandoverMode
 from ..models import Application, ApplicationEvent, Attachment
-from . import crypto, payload
+from . import crypto, payload, routing
 from .client import Client, Config, Refused, Unreachable
 
 logger = logging.getLogger(__name__)
@@ -90,7 +90,8 @@ def _destination_id(client: Client, handover: Handover) -> str:
             _("Die Routing-API kennt kein Ziel für LeiKa %(leika)s im Gebiet %(ars)s.")
             % {"leika": leika, "ars": ars}
         )
-    handover.destination_id = str(routes[0]["destinationId"])
+    # Only a route whose signatures verify is used (catalogue.fitconnect.routing).
+    handover.destination_id = routing.verified_destination(client, routes[0], leika=leika, ars=ars)
     handover.save(update_fields=["destination_id"])
     return handover.destination_id
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()  # base.py has read .env into the environment already
 # Beat entries of the standards; base.py adds them to CELERY_BEAT_SCHEDULE.
@@ -61,6 +62,31 @@ FITCONNECT_SCOPE = env.str("FITCONNECT_SCOPE", default="")
 FITCONNECT_TIMEOUT = (5.0, env.float("FITCONNECT_READ_TIMEOUT", default=60.0))
 # The destinations' encryption keys must have at least this many bits (FIT-Connect: 4096).
 FITCONNECT_MIN_KEY_BITS = env.int("FITCONNECT_MIN_KEY_BITS", default=4096)
+# Trust in a destination's key (catalogue/fitconnect/pki.py, docs/catalogue.md "Keys and
+# certificates"): its x5c chain must lead to one of these roots (PEM bundle of the
+# Verwaltungs-PKI roots). Empty: every hand-over is refused, unless the keys are explicitly
+# taken untrusted, which only FITKO's test environment (self-made certificates) needs.
+FITCONNECT_TRUST_ANCHORS = env.str("FITCONNECT_TRUST_ANCHORS", default="")
+FITCONNECT_ALLOW_UNTRUSTED_KEYS = env.bool("FITCONNECT_ALLOW_UNTRUSTED_KEYS", default=False)
+# Revocation of the key's certificate (OCSP, else CRL): "require" (no answer: retried later),
+# "best-effort" (no answer: used, logged) or "off". Decisive answers are cached.
+FITCONNECT_REVOCATION_CHECK = env.str("FITCONNECT_REVOCATION_CHECK", default="require")
+if FITCONNECT_REVOCATION_CHECK not in {"require", "best-effort", "off"}:
+    raise ImproperlyConfigured(
+        f"FITCONNECT_REVOCATION_CHECK={FITCONNECT_REVOCATION_CHECK!r}: "
+        "use require, best-effort or off (docs/catalogue.md)."
+    )
+FITCONNECT_REVOCATION_TIMEOUT = env.float("FITCONNECT_REVOCATION_TIMEOUT", default=5.0)
+FITCONNECT_REVOCATION_CACHE_SECONDS = env.int("FITCONNECT_REVOCATION_CACHE_SECONDS", default=3600)
+# A Routing API answer is used only signed: the self-service portal's keys verify its
+# destinationSignature, the routing service's keys its destinationParametersSignature.
+FITCONNECT_DESTINATION_SIGNATURE_JWKS = env.str(
+    "FITCONNECT_DESTINATION_SIGNATURE_JWKS",
+    default="https://portal.auth-testing.fit-connect.fitko.dev/.well-known/jwks.json",
+)
+FITCONNECT_ROUTING_JWKS = env.str(
+    "FITCONNECT_ROUTING_JWKS", default=f"{FITCONNECT_ROUTING_API.rstrip('/')}/.well-known/jwks.json"
+)
 # Retries of a hand-over the platform did not answer: base * 2^n seconds, capped; the beat
 # task below re-runs due hand-overs and reads the event log of submitted ones.
 FITCONNECT_RETRY_BASE_SECONDS = env.int("FITCONNECT_RETRY_BASE_SECONDS", default=60)

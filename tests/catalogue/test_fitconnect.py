@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,13 +39,21 @@ ARS_STADT = "990010010010"
 
 
 @pytest.fixture
-def platform(settings: Any) -> Iterator[FitConnectServer]:
+def platform(settings: Any, tmp_path: Path) -> Iterator[FitConnectServer]:
+    """The platform on loopback; its test PKI's root is our only trust anchor, and its routes
+    are signed with the keys it publishes as the self-service portal and routing service."""
     server = FitConnectServer().start()
     settings.FITCONNECT_TOKEN_URL = f"{server.url}/token"
     settings.FITCONNECT_SUBMISSION_API = server.url
     settings.FITCONNECT_ROUTING_API = server.url
     settings.FITCONNECT_CLIENT_ID = server.client_id
     settings.FITCONNECT_CLIENT_SECRET = server.client_secret
+    anchors = tmp_path / "vpki-roots.pem"
+    anchors.write_bytes(server.pki.root_pem())
+    settings.FITCONNECT_TRUST_ANCHORS = str(anchors)
+    settings.FITCONNECT_REVOCATION_CHECK = "require"
+    settings.FITCONNECT_DESTINATION_SIGNATURE_JWKS = f"{server.url}/ssp/.well-known/jwks.json"
+    settings.FITCONNECT_ROUTING_JWKS = f"{server.url}/routing/.well-known/jwks.json"
     yield server
     server.stop()
 

@@ -5,11 +5,14 @@ sends (metadata, form data, attachments) for the tests to read, refuses what the
 platform would refuse (unknown destination, unannounced attachment, missing upload, wrong
 algorithm), writes the event log as signed security event tokens (the platform's own events
 with the platform's key, the office's accept/reject with the destination's signing key) and
-can be told to fail (503) or refuse (422)."""
+can be told to fail (503) or refuse (422).
+
+It is also the Verwaltungs-PKI (tests/fitconnect/pki.py: the encryption key's certificate
+chain, an OCSP responder and a CRL) and signs its routes as the self-service portal
+(destinationSignature) and the routing service (destinationParametersSignature) would."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import secrets
@@ -17,16 +20,16 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.x509.oid import NameOID
 from jwcrypto import jwe, jwk, jws
+
+from catalogue.fitconnect.routing import canonical
+
+from .pki import LoopbackPKI, der_b64
 
 EVENTS = "https://schema.fitko.de/fit-connect/events/"
 PLATFORM_ISSUER = "https://submission-api.test.invalid"
@@ -40,24 +43,6 @@ def _rsa(bits: int, name: str) -> jwk.JWK:
 
 def public(key: jwk.JWK, **extra: Any) -> dict[str, Any]:
     return {**json.loads(key.export_public()), **extra}
-
-
-def certificate(key: jwk.JWK) -> str:
-    """A self-signed certificate for the key, base64 DER as in a JWK's x5c."""
-    private = key.get_op_key("unwrapKey")
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Fachverfahren Test")])
-    now = datetime.now(tz=UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(private.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(private, hashes.SHA256())
-    )
-    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
 
 
 @dataclass
@@ -95,6 +80,20 @@ class FitConnectServer:
     platform_key: jwk.JWK = field(default_factory=lambda: _rsa(2048, "platform"))
     # The key the x5c certificate is made for (None: the encryption key itself).
     certified_key: jwk.JWK | None = None
+    # The Verwaltungs-PKI the key's certificate comes from; an expired leaf; OCSP and CRL
+    # down, or only the OCSP responder.
+    pki: LoopbackPKI = field(default_factory=LoopbackPKI)
+    expired_leaf: bool = False
+    pki_down: bool = False
+    ocsp_down: bool = False
+    # Who signs the routes: the self-service portal and the routing service.
+    ssp_key: jwk.JWK = field(default_factory=lambda: _rsa(2048, "ssp"))
+    routing_key: jwk.JWK = field(default_factory=lambda: _rsa(2048, "routing"))
+    forge_routes: bool = False
+    # Sign routes for another LeiKa key; alter the parameters after they were signed.
+    sign_routes_for_leika: str = ""
+    tamper_parameters: bool = False
+    _leaf: tuple[Any, Any] = field(default=(None, None), repr=False)
     routes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     submissions: dict[str, Submission] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
@@ -207,9 +206,24 @@ class FitConnectServer:
             ],
         }
 
+    def leaf_certificate(self) -> Any:
+        """The encryption key's certificate from the test PKI (one per key and switch)."""
+        key = self.certified_key or self.encryption_key
+        wanted = (key.get("kid"), key.thumbprint(), self.expired_leaf)
+        if self._leaf[0] != wanted:
+            public_key = key.get_op_key("wrapKey")
+            cert = self.pki.leaf(public_key, base_url=self.url, expired=self.expired_leaf)
+            self._leaf = (wanted, cert)
+        return self._leaf[1]
+
+    def renew_certificate(self) -> None:
+        """A fresh certificate (new serial) for the encryption key at the next request."""
+        self._leaf = (None, None)
+
     def key(self, kid: str) -> dict[str, Any]:
         if kid == self.encryption_key.get("kid"):
-            extra = {"x5c": [certificate(self.certified_key or self.encryption_key)]}
+            x5c = [der_b64(self.leaf_certificate()), der_b64(self.pki.intermediate)]
+            extra = {"x5c": x5c}
             return public(self.encryption_key, key_ops=["wrapKey"], alg="RSA-OAEP-256", **extra)
         if kid == self.signing_key.get("kid"):
             return public(self.signing_key, key_ops=["verify"], alg="PS512")
@@ -295,18 +309,47 @@ class FitConnectServer:
 
     def find_routes(self, query: dict[str, list[str]]) -> dict[str, Any]:
         key = (query.get("leikaKey", [""])[0], query.get("ars", [""])[0])
-        found = [
-            {
-                "destinationId": destination_id,
-                "destinationName": "Fachverfahren Test",
-                "destinationParameters": {
-                    "encryptionKid": self.encryption_key.get("kid"),
-                    "submissionUrl": self.url,
-                },
-            }
-            for destination_id in self.routes.get(key, [])
-        ]
+        found = [self.route(destination_id, *key) for destination_id in self.routes.get(key, [])]
         return {"count": len(found), "offset": 0, "totalCount": len(found), "routes": found}
+
+    def route(self, destination_id: str, leika: str, ars: str) -> dict[str, Any]:
+        """A route as the Routing API answers it, signed by the self-service portal and the
+        routing service (or, with `forge_routes`, by a stranger under the portal's kid)."""
+        parameters = {
+            "encryptionKid": self.encryption_key.get("kid"),
+            "metadataVersions": ["1.0.0"],
+            "submissionUrl": self.url,
+        }
+        claims = {
+            "submissionHost": self.url.removeprefix("http://"),
+            "iss": f"{self.url}/ssp",
+            "services": [
+                {
+                    "gebietIDs": [
+                        f"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:rs:{ars}"
+                    ],
+                    "leistungIDs": [
+                        f"urn:de:fim:leika:leistung:{self.sign_routes_for_leika or leika}"
+                    ],
+                }
+            ],
+            "destinationId": destination_id,
+            "iat": int(time.time()),
+            "jti": str(uuid.uuid4()),
+        }
+        ssp_key = self.ssp_key
+        if self.forge_routes:
+            ssp_key = jwk.JWK.generate(kty="RSA", size=2048, kid=self.ssp_key.get("kid"))
+        signed_parameters = sign(canonical(parameters), self.routing_key, detached=True)
+        if self.tamper_parameters:
+            parameters["submissionUrl"] = "https://elsewhere.invalid"
+        return {
+            "destinationId": destination_id,
+            "destinationName": "Fachverfahren Test",
+            "destinationSignature": sign(json.dumps(claims).encode(), ssp_key),
+            "destinationParameters": parameters,
+            "destinationParametersSignature": signed_parameters,
+        }
 
     def token(self, form: dict[str, list[str]]) -> dict[str, Any]:
         if (
@@ -320,12 +363,27 @@ class FitConnectServer:
         return {"access_token": token, "token_type": "Bearer", "expires_in": 1800}
 
 
+def sign(payload: bytes, key: jwk.JWK, *, detached: bool = False) -> str:
+    """A compact JWS (PS512); detached: the payload part left empty (RFC 7515, appendix F)."""
+    token = jws.JWS(payload)
+    header = {"alg": "PS512", "kid": key.get("kid")}
+    token.add_signature(key, alg="PS512", protected=json.dumps(header))
+    compact = str(token.serialize(compact=True))
+    if detached:
+        head, _payload, signature = compact.split(".")
+        return f"{head}..{signature}"
+    return compact
+
+
 # The Submission API's paths in version 1 and 2 (the Routing API is version 1).
 V = r"^/(?P<v>v[12])"
 ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(r"^/token$"), "token"),
     ("GET", re.compile(r"^/\.well-known/jwks\.json$"), "jwks"),
     ("GET", re.compile(r"^/v1/routes$"), "routes"),
+    ("GET", re.compile(r"^/(?P<who>ssp|routing)/\.well-known/jwks\.json$"), "signers"),
+    ("POST", re.compile(r"^/pki/ocsp$"), "ocsp"),
+    ("GET", re.compile(r"^/pki/crl$"), "crl"),
     ("GET", re.compile(V + r"/destinations/(?P<d>[^/]+)$"), "destination"),
     ("GET", re.compile(V + r"/destinations/(?P<d>[^/]+)/keys/(?P<kid>[^/]+)$"), "key"),
     ("POST", re.compile(V + r"/submissions$"), "create"),
@@ -333,7 +391,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("PUT", re.compile(V + r"/submissions/(?P<s>[^/]+)$"), "submit"),
     ("GET", re.compile(V + r"/cases/(?P<c>[^/]+)/events$"), "events"),
 ]
-PUBLIC = {"token", "jwks", "routes"}
+PUBLIC = {"token", "jwks", "routes", "signers", "ocsp", "crl"}
 
 
 def _route(method: str, path: str) -> tuple[str, dict[str, str]]:
@@ -369,7 +427,31 @@ def _jwks(server: FitConnectServer, call: Call) -> tuple[int, Any]:
     return 200, {"keys": [public(server.platform_key, key_ops=["verify"], alg="PS512")]}
 
 
+def _signers(server: FitConnectServer, call: Call) -> tuple[int, Any]:
+    key = server.ssp_key if call.params["who"] == "ssp" else server.routing_key
+    return 200, {"keys": [public(key, key_ops=["verify"], alg="PS512")]}
+
+
+@dataclass
+class Raw:
+    """A body that is not JSON (OCSP answer, CRL)."""
+
+    data: bytes
+    content_type: str
+
+
+def _revocation(server: FitConnectServer, call: Call, name: str) -> tuple[int, Any]:
+    if server.pki_down or (name == "ocsp" and server.ocsp_down):
+        raise Problem(503, "Service Unavailable")
+    if name == "ocsp":
+        return 200, Raw(server.pki.ocsp_answer(call.body), "application/ocsp-response")
+    return 200, Raw(server.pki.crl(), "application/pkix-crl")
+
+
 CALLS: dict[str, Any] = {
+    "signers": _signers,
+    "ocsp": lambda server, call: _revocation(server, call, "ocsp"),
+    "crl": lambda server, call: _revocation(server, call, "crl"),
     "token": lambda server, call: (200, server.token(parse_qs(call.body.decode()))),
     "jwks": _jwks,
     "routes": lambda server, call: (200, server.find_routes(parse_qs(call.query))),
@@ -382,15 +464,20 @@ CALLS: dict[str, Any] = {
 }
 
 
+def _encode(body: Any, problem: bool) -> tuple[bytes, str]:
+    if isinstance(body, Raw):
+        return body.data, body.content_type
+    data = b"" if body is None else json.dumps(body).encode()
+    return data, "application/problem+json" if problem else "application/json"
+
+
 def _handler(server: FitConnectServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             return
 
         def _answer(self, status: int, body: Any = None, problem: bool = False) -> None:
-            data = b"" if body is None else json.dumps(body).encode()
-            kind = "application/problem+json" if problem else "application/json"
-            self._answer_raw(status, data, kind)
+            self._answer_raw(status, *_encode(body, problem))
 
         def _answer_raw(self, status: int, data: bytes, kind: str = "text/html") -> None:
             self.send_response(status)
