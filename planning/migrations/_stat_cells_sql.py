@@ -62,16 +62,22 @@ KEY_COLUMNS = """
            coalesce(road_class, '')::varchar(1) COLLATE "C" AS road_class,
            coalesce(road_ref_key, '')::varchar(100) COLLATE "C" AS road_ref_key"""
 
+# Each histogram: the facts counted per finest combination and bucket first (one hash
+# aggregate with few columns), then the grouping sets over those far fewer rows.
 HISTOGRAM = """
-{name} AS (
+{name}_fine AS (
+    SELECT authority_id, {keys}, {name}_b AS b, count(*)::int4 AS n,
+           min({name}_seconds) AS lo, max({name}_seconds) AS hi
+    FROM base WHERE {name}_b IS NOT NULL
+    GROUP BY authority_id, {keys}, {name}_b
+), {name} AS (
     SELECT dim, authority_id, {keys},
            array_agg(b ORDER BY b) AS {name}_b, array_agg(n ORDER BY b) AS {name}_n,
            array_agg(lo ORDER BY b) AS {name}_lo, array_agg(hi ORDER BY b) AS {name}_hi
     FROM (
-        SELECT {key_columns}, {name}_b::int2 AS b, count(*)::int4 AS n,
-               min({name}_seconds) AS lo, max({name}_seconds) AS hi
-        FROM base WHERE {name}_b IS NOT NULL
-        GROUP BY authority_id, {name}_b, GROUPING SETS ({sets})
+        SELECT {key_columns}, b::int2 AS b, sum(n)::int4 AS n, min(lo) AS lo, max(hi) AS hi
+        FROM {name}_fine
+        GROUP BY authority_id, b, GROUPING SETS ({sets})
     ) h
     GROUP BY dim, authority_id, {keys}
 )"""
@@ -87,15 +93,20 @@ WITH base AS NOT MATERIALIZED (
            width_bucket(f.ack_seconds, planning_duration_edges()) AS ack_b,
            width_bucket(f.fix_seconds, planning_duration_edges()) AS fix_b
     FROM planning_report_facts f
+), fine AS (
+    -- the counts per finest combination first: the grouping sets then read few rows
+    SELECT authority_id, {KEYS}, min(road_ref) AS road_ref, count(*)::int8 AS n,
+           count(*) FILTER (WHERE is_open)::int8 AS n_open,
+           count(*) FILTER (WHERE is_open AND is_due)::int8 AS n_overdue
+    FROM base
+    GROUP BY authority_id, {KEYS}
 ), counted AS (
     SELECT {KEY_COLUMNS},
            -- the road ref as written (one of the spellings), for the road table
            CASE WHEN GROUPING(road_ref_key) = 0 THEN coalesce(min(road_ref), '') ELSE '' END
                ::varchar(100) AS road_ref,
-           count(*)::int8 AS n,
-           count(*) FILTER (WHERE is_open)::int8 AS n_open,
-           count(*) FILTER (WHERE is_open AND is_due)::int8 AS n_overdue
-    FROM base
+           sum(n)::int8 AS n, sum(n_open)::int8 AS n_open, sum(n_overdue)::int8 AS n_overdue
+    FROM fine
     GROUP BY authority_id, GROUPING SETS ({_sets(COUNT_SETS)})
 ), {HISTOGRAM.format(name="ack", keys=KEYS, key_columns=KEY_COLUMNS, sets=_sets(ACK_SETS))},
 {HISTOGRAM.format(name="fix", keys=KEYS, key_columns=KEY_COLUMNS, sets=_sets(FIX_SETS))}
