@@ -303,7 +303,9 @@ def get_ok(run: Run, path: str) -> None:
     assert response.status_code == 200
 
 
-def measure_statistics_uncached(run: Run, statements: list[str]) -> list[float]:
+def measure_statistics_uncached(
+    run: Run, statements: list[str], *, fallback: bool = True
+) -> list[float]:
     """The statistics API and page with the cache emptied before each call (what the first
     planner after a refresh, or with a new filter, pays) against the captured queries run
     raw; returns that baseline for the cached figures. Then the same statistics counted
@@ -334,9 +336,10 @@ def measure_statistics_uncached(run: Run, statements: list[str]) -> list[float]:
     baseline = rounds["raw"]
     report("statistics API (uncached)", rounds["api"], baseline, "raw SQL")
     report("statistics page (uncached)", rounds["page"], baseline, "raw SQL")
-    live = statistics_statements(run, stored_cells=False)
-    fallback = measure(lambda: run_statements(live), repeat=max(5, run.repeat // 6), warmup=1)
-    report("statistics counted from the facts (fallback, raw SQL)", fallback, baseline, "cells")
+    if fallback:
+        live = statistics_statements(run, stored_cells=False)
+        facts = measure(lambda: run_statements(live), repeat=max(5, run.repeat // 6), warmup=1)
+        report("statistics counted from the facts (fallback, raw SQL)", facts, baseline, "cells")
     return baseline
 
 
@@ -361,8 +364,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--statistics-only",
+        action="store_true",
+        help="only the uncached statistics, over the views as they are (no generation, no "
+        "refresh): quick rounds to alternate between database sizes on a loaded machine",
+    )
     args = parser.parse_args()
     setup_django()
+    if args.statistics_only:
+        run = start_run(args.repeat)
+        measure_statistics_uncached(run, statistics_statements(run), fallback=False)
+        return
     ensure_reports(args.reports)
     ensure_history()
     refresh_facts()
