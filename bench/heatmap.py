@@ -17,7 +17,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bench.common import measure, report, secondary_indexes_dropped, setup_django
+from bench.common import (
+    measure,
+    measure_interleaved,
+    report,
+    secondary_indexes_dropped,
+    setup_django,
+)
 from bench.map_read import REGION, ensure_reports
 
 if TYPE_CHECKING:
@@ -128,7 +134,7 @@ def refresh_facts() -> None:
     """Refresh the facts view the way Celery beat does, and analyse it."""
     from django.db import connection
 
-    from planning.selectors import FACTS, refresh_report_facts
+    from planning.selectors import FACTS, STAT_CELLS, refresh_report_facts
     from tracker.tiles import TILE_CELLS, refresh_tile_cells
 
     started = time.perf_counter()
@@ -138,6 +144,14 @@ def refresh_facts() -> None:
         cursor.execute(f"SELECT count(*) FROM {FACTS}")
         (facts,) = cursor.fetchone() or (0,)
     print(f"facts view refreshed in {time.perf_counter() - started:.1f} s ({facts} rows)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {STAT_CELLS}")
+        cursor.execute(
+            f"SELECT count(*), pg_size_pretty(pg_total_relation_size('{STAT_CELLS}'))"
+            f" FROM {STAT_CELLS}"
+        )
+        rows, size = cursor.fetchone() or (0, "")
+    print(f"  with the statistics' cells: {rows} rows, {size}")
     started = time.perf_counter()
     refresh_tile_cells(concurrently=False)
     with connection.cursor() as cursor:
@@ -179,16 +193,28 @@ def start_run(repeat: int) -> Run:
     return Run(client=client, filters=form.filters(), repeat=repeat)
 
 
-def statistics_statements(run: Run) -> list[str]:
-    """The statistics' three queries, as planning.selectors.statistics sends them."""
+def statistics_statements(run: Run, *, stored_cells: bool = True) -> list[str]:
+    """The statistics' queries as planning.selectors.statistics sends them: read from the
+    stored cells (planning.stat_cells), or counted from the facts (`stored_cells=False`,
+    what a filter the cells cannot answer costs)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from planning.selectors import statistics
 
     with CaptureQueriesContext(connection) as queries:
-        statistics(run.filters)
+        statistics(run.filters, use_cache=False, stored_cells=stored_cells)
     return [q["sql"] for q in queries.captured_queries]
+
+
+def run_statements(statements: list[str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in statements:  # incl. the transaction (and the live path's work_mem)
+            cursor.execute(sql)
+            if cursor.description is not None:
+                cursor.fetchall()
 
 
 def describe(run: Run) -> None:
@@ -277,21 +303,17 @@ def get_ok(run: Run, path: str) -> None:
     assert response.status_code == 200
 
 
-def measure_statistics_uncached(run: Run, statements: list[str]) -> list[float]:
+def measure_statistics_uncached(
+    run: Run, statements: list[str], *, fallback: bool = True
+) -> list[float]:
     """The statistics API and page with the cache emptied before each call (what the first
-    planner after a refresh pays) against the captured queries run raw; returns that
-    baseline for the cached figures."""
+    planner after a refresh, or with a new filter, pays) against the captured queries run
+    raw; returns that baseline for the cached figures. Then the same statistics counted
+    from the facts (the fallback for filters the stored cells cannot answer, and how every
+    statistic was computed before them), raw, fewer rounds: it takes seconds at 5M."""
     from django.core.cache import cache
-    from django.db import connection
 
     from planning.selectors import statistics_cache_key
-
-    def stats_raw() -> None:
-        with connection.cursor() as cursor:
-            for sql in statements:  # incl. the transaction and its work_mem
-                cursor.execute(sql)
-                if cursor.description is not None:
-                    cursor.fetchall()
 
     def stats_api_cold() -> None:
         cache.delete(statistics_cache_key(run.filters))
@@ -301,12 +323,23 @@ def measure_statistics_uncached(run: Run, statements: list[str]) -> list[float]:
         cache.delete(statistics_cache_key(run.filters))
         get_ok(run, STATS_PAGE_URL)
 
-    repeat = run.stats_repeat
-    baseline = measure(stats_raw, repeat=repeat, warmup=2)
-    samples = measure(stats_api_cold, repeat=repeat, warmup=2)
-    report("statistics API (uncached)", samples, baseline, "raw SQL")
-    samples = measure(stats_page_cold, repeat=repeat, warmup=2)
-    report("statistics page (uncached)", samples, baseline, "raw SQL")
+    # interleaved: the shared machine's noise falls on the API and its raw SQL alike
+    rounds = measure_interleaved(
+        {
+            "raw": lambda: run_statements(statements),
+            "api": stats_api_cold,
+            "page": stats_page_cold,
+        },
+        repeat=run.stats_repeat,
+        warmup=2,
+    )
+    baseline = rounds["raw"]
+    report("statistics API (uncached)", rounds["api"], baseline, "raw SQL")
+    report("statistics page (uncached)", rounds["page"], baseline, "raw SQL")
+    if fallback:
+        live = statistics_statements(run, stored_cells=False)
+        facts = measure(lambda: run_statements(live), repeat=max(5, run.repeat // 6), warmup=1)
+        report("statistics counted from the facts (fallback, raw SQL)", facts, baseline, "cells")
     return baseline
 
 
@@ -331,8 +364,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--statistics-only",
+        action="store_true",
+        help="only the uncached statistics, over the views as they are (no generation, no "
+        "refresh): quick rounds to alternate between database sizes on a loaded machine",
+    )
     args = parser.parse_args()
     setup_django()
+    if args.statistics_only:
+        run = start_run(args.repeat)
+        measure_statistics_uncached(run, statistics_statements(run), fallback=False)
+        return
     ensure_reports(args.reports)
     ensure_history()
     refresh_facts()

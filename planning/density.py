@@ -16,15 +16,13 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.gis.geos import Polygon
 
 from core.replica import read_connection
 
-from .filters import PlanningFilters
+from .filters import PlanningFilters, month_start
 from .selectors import BIN_CELLS, FACTS, METRIC_SRID, _bbox_sql, extent_sql, metric_extent
 
 # Cell edges to choose from (metres): "nice" numbers, so a cell means the same on every map.
@@ -37,8 +35,6 @@ HEX_SUBDIVISION = 8
 # GROUPING(category_id, status, month) of the row.
 BIN_CELL_SIZES_M = (250, 500, 1000, 2000, 5000, 10000, 20000, 50000)
 DIM_ALL, DIM_CATEGORY, DIM_STATUS, DIM_MONTH = 7, 3, 5, 6
-# The facts' month is the month in this time zone (see the facts view).
-FACTS_TIME_ZONE = ZoneInfo("Europe/Berlin")
 
 
 def cell_size_for_zoom(zoom: float, latitude: float = 51.0) -> int:
@@ -120,14 +116,6 @@ def _square_cells_sql(
     return sql, [size_m, size_m, *params, *view_params]
 
 
-def _month(moment: datetime | None) -> date | None:
-    """The first day of the month `moment` starts (None when it is not a month's start)."""
-    if moment is None:
-        return None
-    local = moment.astimezone(FACTS_TIME_ZONE)
-    return local.date() if local.day == 1 and local.time() == time(0) else None
-
-
 def _aggregate_where(filters: PlanningFilters) -> tuple[int, str, list[Any]] | None:
     """`dim` and a WHERE clause over planning_bin_cells for the filters, or None when the
     cells cannot answer them."""
@@ -136,7 +124,7 @@ def _aggregate_where(filters: PlanningFilters) -> tuple[int, str, list[Any]] | N
     period = filters.since is not None or filters.until is not None
     if sum(map(bool, (filters.category_ids, filters.statuses, period))) > 1:
         return None
-    since, until = _month(filters.since), _month(filters.until)
+    since, until = month_start(filters.since), month_start(filters.until)
     if (filters.since is not None and since is None) or (
         filters.until is not None and until is None
     ):

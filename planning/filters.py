@@ -26,6 +26,8 @@ from tracker.models import OPEN_STATUSES, Category, Report, Status
 from .scope import PlanningScope
 
 MULTI_FIELDS = ("category", "status", "road_class", "authority")
+# The facts' month is the month in this time zone (see the facts view).
+FACTS_TIME_ZONE = ZoneInfo("Europe/Berlin")
 OPEN = "open"
 
 
@@ -96,6 +98,15 @@ class PlanningFilters:
                 _road_ref_key=Func(Upper("road__ref"), Value(" "), Value(""), function="replace")
             ).filter(_road_ref_key=self.road_ref)
         return reports
+
+
+def month_start(moment: dt.datetime | None) -> dt.date | None:
+    """The first day of the month `moment` starts (None when it is not a month's start):
+    the stored aggregates hold whole months of the facts."""
+    if moment is None:
+        return None
+    local = moment.astimezone(FACTS_TIME_ZONE)
+    return local.date() if local.day == 1 and local.time() == dt.time(0) else None
 
 
 def status_choices() -> list[tuple[str, Any]]:

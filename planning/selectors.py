@@ -27,6 +27,7 @@ from core.replica import read_connection
 from tracker.models import OPEN_STATUSES
 
 from .filters import PlanningFilters
+from .stat_cells import STAT_CELLS, Durations, Statistics, sort_counted, statistics_from_cells
 
 FACTS = "planning_report_facts"
 METRIC_SRID = 25832
@@ -49,17 +50,20 @@ STATISTICS_CACHE_SECONDS = 300
 
 
 def refresh_report_facts(*, concurrently: bool = True) -> None:
-    """Rebuild the facts view and then the bins' cells counted from it (Celery beat calls
-    this; tests call it after creating data). CONCURRENTLY keeps the views readable during
-    the refresh (each has a unique index)."""
+    """Rebuild the facts view and the aggregates counted from it — the bins' cells
+    (planning.density) and the statistics' cells (planning.stat_cells) — in one
+    transaction: readers see the old facts and aggregates until the commit and then all
+    new ones together, never a half-written aggregate or one that disagrees with the facts.
+    Celery beat calls this; tests call it after creating data. CONCURRENTLY keeps the views
+    readable during the refresh (each has a unique index)."""
     how = "CONCURRENTLY " if concurrently else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"REFRESH MATERIALIZED VIEW {how}{FACTS}")
     with transaction.atomic(), connection.cursor() as cursor:
         # hash aggregates in memory, and no JIT compilation for one statement a run
         cursor.execute("SELECT set_config('work_mem', %s, true)", [BIN_CELLS_WORK_MEM])
         cursor.execute("SELECT set_config('jit', 'off', true)")
+        cursor.execute(f"REFRESH MATERIALIZED VIEW {how}{FACTS}")
         cursor.execute(f"REFRESH MATERIALIZED VIEW {how}{BIN_CELLS}")  # planning.density
+        cursor.execute(f"REFRESH MATERIALIZED VIEW {how}{STAT_CELLS}")  # planning.stat_cells
     cache.set(REFRESHED_CACHE_KEY, timezone.now().isoformat(), None)
 
 
@@ -230,34 +234,6 @@ def road_ranking(
     ]
 
 
-@dataclass
-class Durations:
-    """Seconds; None when no report of the selection got there."""
-
-    ack_median: float | None
-    ack_p90: float | None
-    fix_median: float | None
-    fix_p90: float | None
-
-
-@dataclass
-class Statistics:
-    total: int
-    open: int
-    overdue: int
-    durations: Durations
-    by_category: list[tuple[int, int]]  # (category_id, count), largest first
-    by_status: list[tuple[str, int]]
-    by_authority: list[tuple[int, int]]
-    by_month: list[tuple[str, int]]  # ("2026-03", count), oldest first
-    by_road: list[dict[str, Any]]  # per road ref: count, open, overdue, fix median (s)
-
-    @property
-    def overdue_share(self) -> float | None:
-        """Overdue open reports / open reports."""
-        return self.overdue / self.open if self.open else None
-
-
 def statistics_cache_key(filters: PlanningFilters) -> str:
     """Statistics depend only on the filter and the view's contents: the key names both (the
     last refresh), so a refresh makes every cached answer stale at once."""
@@ -266,18 +242,23 @@ def statistics_cache_key(filters: PlanningFilters) -> str:
     return f"planning:stats:{cache.get(REFRESHED_CACHE_KEY) or '-'}:{digest}"
 
 
-def statistics(filters: PlanningFilters, *, use_cache: bool = True) -> Statistics:
-    """Everything the statistics page shows, in three queries over the facts view (in one
-    transaction that raises work_mem for its sorts). Answers are cached until the next
-    refresh of the view (at most STATISTICS_CACHE_SECONDS): the view does not change in
-    between, so the second planner asking pays nothing."""
+def statistics(
+    filters: PlanningFilters, *, use_cache: bool = True, stored_cells: bool = True
+) -> Statistics:
+    """Everything the statistics page shows. Read from the stored aggregate
+    (planning.stat_cells) when it can answer the filters, else counted from the facts view
+    in three queries; either in one transaction that raises work_mem for the sorts.
+    Answers are cached until the next refresh of the view (at most
+    STATISTICS_CACHE_SECONDS): the view does not change in between, so the second planner
+    asking pays nothing. `stored_cells=False` counts the facts (the tests compare)."""
     key = statistics_cache_key(filters)
-    if use_cache:
+    if use_cache and stored_cells:
         cached = cache.get(key)
         if isinstance(cached, Statistics):
             return cached
-    result = _statistics(filters)
-    cache.set(key, result, STATISTICS_CACHE_SECONDS)
+    result = _statistics(filters, stored_cells=stored_cells)
+    if stored_cells:
+        cache.set(key, result, STATISTICS_CACHE_SECONDS)
     return result
 
 
@@ -304,9 +285,7 @@ def _grouped_counts(cursor: Any, where: str, params: list[Any]) -> dict[str, lis
                 name, month
             )
             counted[name].append((key, n))
-    for name, rows in counted.items():
-        rows.sort(key=(lambda item: item) if name == "month" else (lambda i: (-i[1], i[0])))
-    return counted
+    return {name: sort_counted(name, rows) for name, rows in counted.items()}
 
 
 def _totals(cursor: Any, where: str, params: list[Any], open_statuses: list[str]) -> Any:
@@ -346,11 +325,16 @@ def _by_road(
     ]
 
 
-def _statistics(filters: PlanningFilters) -> Statistics:
+def _statistics(filters: PlanningFilters, *, stored_cells: bool = True) -> Statistics:
     where, params = filters.sql("f")
     open_statuses = [str(s) for s in OPEN_STATUSES]
     db = read_connection()
     with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        if stored_cells:
+            # reads the aggregate only: no sorts, no work_mem
+            stored = statistics_from_cells(filters, cursor)
+            if stored is not None:
+                return stored
         cursor.execute("SELECT set_config('work_mem', %s, true)", [STATISTICS_WORK_MEM])
         counted = _grouped_counts(cursor, where, params)
         total, open_count, overdue, ack, fix = _totals(cursor, where, params, open_statuses)
