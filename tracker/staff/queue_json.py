@@ -154,7 +154,8 @@ SELECT ({{count}}),
        count(*) > %(limit)s,
        max(r.id) FILTER (WHERE p.n = %(limit)s),
        max(r.created_at) FILTER (WHERE p.n = %(limit)s),
-       {j.js_safe(j.array_agg(C, FEATURE, "p.n", "p.n <= %(limit)s"))}
+       {j.js_safe(j.array_agg(C, FEATURE, "p.n", "p.n <= %(limit)s"))},
+       ({{guard}})
 FROM page p
 JOIN tracker_report r ON r.id = p.id
 JOIN tracker_category c ON c.id = r.category_id
@@ -185,6 +186,17 @@ class StaffPagination(FeaturePagination):
         result = super().get_paginated_response_schema(schema)
         result["properties"] = {"count": {"type": "integer"}, **result["properties"]}
         return result
+
+
+class Refused(Exception):
+    """The statement's guard found the caller's assumed rights no longer current: the page
+    it computed must not be shown (tracker.staff.fastpath answers on the full path instead)."""
+
+
+# A condition the statement also evaluates, in the same snapshot as the page: SQL text and
+# its named parameters (tracker.staff.fastpath's check of the session, the user and the
+# memberships it assumed).
+Guard = tuple[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -241,8 +253,10 @@ def queue_query(
     page: int = 1,
     sort: str = "-created_at",
     after: Cursor | None = None,
+    guard: Guard | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The statement and its parameters for one page of the queue `reports` (ordered)."""
+    """The statement and its parameters for one page of the queue `reports` (ordered); with
+    a `guard`, the page is only to be shown where the guard holds (queue_page)."""
     counting = (reports if counted is None else counted).order_by().values("id")
     walked = after_cursor(reports, sort, after) if after is not None else reports
     offset = 0 if after is not None else (page - 1) * size
@@ -250,14 +264,20 @@ def queue_query(
     nothing: tuple[str, dict[str, Any]] = ("SELECT NULL::bigint AS id WHERE false", {})
     count_sql, count_params = j.compiled(counting, "c") or nothing
     page_sql, page_params = j.compiled(selected, "p") or nothing
-    sql = QUEUE_SQL.replace("{page}", page_sql).replace(
-        "{count}",
-        f"SELECT count(*) FROM ({count_sql}) AS counted",  # noqa: S608 - Django's compiled SQL
+    guard_sql, guard_params = guard or ("true", {})
+    sql = (
+        QUEUE_SQL.replace("{page}", page_sql)
+        .replace(
+            "{count}",
+            f"SELECT count(*) FROM ({count_sql}) AS counted",  # noqa: S608 - Django's compiled SQL
+        )
+        .replace("{guard}", guard_sql)
     )
     with_priorities = {str(v): str(label) for v, label in Priority.choices}
     params = {
         **count_params,
         **page_params,
+        **guard_params,
         "limit": size,
         "tz": timezone.get_current_timezone_name(),
         "english": language == "en",
@@ -271,7 +291,9 @@ def queue_query(
 
 def queue_page(reports: QuerySet[Report], **options: Any) -> QueuePage:
     sql, params = queue_query(reports, **options)
-    count, has_next, last_id, last_at, features = j.fetch_serial(reports.db, sql, params)
+    count, has_next, last_id, last_at, features, allowed = j.fetch_serial(reports.db, sql, params)
+    if not allowed:
+        raise Refused
     after: Cursor | None = options.get("after")
     current = after.page if after is not None else options.get("page", 1)
     keyset = options.get("sort", "-created_at") in KEYSET_SORTS
@@ -288,11 +310,16 @@ def head(values: dict[str, Any]) -> bytes:
 
 
 def queue_response(
-    request: Request, reports: QuerySet[Report], sort: str, counted: QuerySet[Report] | None = None
+    request: Request,
+    reports: QuerySet[Report],
+    sort: str,
+    counted: QuerySet[Report] | None = None,
+    guard: Guard | None = None,
 ) -> HttpResponse:
     """One page of the queue: `count`, `page`, `next`, `previous` and the features, as the
     DRF pagination wrote them. `next` carries a keyset `cursor` when the queue is sorted by
-    creation time (so deep pages cost what the first costs); `page=N` keeps working."""
+    creation time (so deep pages cost what the first costs); `page=N` keeps working. Raises
+    Refused where the `guard` does not hold."""
     paging = StaffPagination()
     paging.read_params(request)
     after = None
@@ -314,6 +341,7 @@ def queue_response(
         page=paging.page,
         sort=sort,
         after=after,
+        guard=guard,
     )
     number = after.page if after is not None else paging.page
     url = request.build_absolute_uri()
