@@ -102,14 +102,14 @@ def queue_options(query: Any, user: Any) -> tuple[dict[str, Any], str]:
     return options, sort
 
 
-def queue_response(request: Request, user: Any, guard: queue_json.Guard | None = None) -> Any:
-    """One page of the work queue for `user`: the same queryset (scope, filters, sort) as
-    staff pages use; PostgreSQL counts it, takes the page and writes the features
-    (tracker.staff.queue_json)."""
-    options, sort = queue_options(request.query_params, user)
+def queue_statement(query: Any, user: Any, guard_sql: str | None = None) -> queue_json.Statement:
+    """The statement for one page of `user`'s work queue: the same queryset (scope, filters,
+    sort) as the staff pages use; PostgreSQL counts it, takes the page and writes the
+    features (tracker.staff.queue_json). Also used by tracker.staff.fastpath."""
+    options, sort = queue_options(query, user)
     queue = selectors.staff_queue(user, **{**options, "bbox": None})
     reports, counted = queue_json.in_viewport(queue, options["bbox"])
-    return queue_json.queue_response(request, reports, sort, counted=counted, guard=guard)
+    return queue_json.queue_statement(query, reports, sort, counted=counted, guard_sql=guard_sql)
 
 
 # ---- the queue and the detail ----------------------------------------------------------------
@@ -138,7 +138,8 @@ class StaffReportListView(generics.ListAPIView[Report]):
         return super().get(request, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return queue_response(request, request.user)
+        statement = queue_statement(request.query_params, request.user)
+        return queue_json.page_response(request, statement, queue_json.queue_page(statement))
 
 
 def _detail(report_id: int, user: Any, status: int = 200, **extra: Any) -> Response:

@@ -45,19 +45,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import APIException
-from rest_framework.request import Request
 
 from accounts.models import User
 from tracker import permissions
 
 from . import queue_json
-from .api import queue_response
+from .api import queue_statement
 
 # Session engines whose sessions are rows of django_session (the guard reads the row).
 DB_SESSION_ENGINES = frozenset(
     {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
 )
 MAX_KEPT_SESSIONS = 10_000
+MAX_KEPT_STATEMENTS = 2_000
 
 # Holds only while the session, the user and the memberships are what was kept. Evaluated
 # by the queue's statement itself (queue_json.Guard), in the snapshot that reads the page.
@@ -92,9 +92,10 @@ class Known:
         permissions.assume_roles(user, self.roles)
         return user
 
-    def guard(self, session_key: str) -> queue_json.Guard:
+    def guard_params(self, session_key: str) -> dict[str, Any]:
+        """GUARD_SQL's parameters: the kept facts."""
         values = sorted(f"{authority}:{role}" for authority, role in self.roles)
-        return GUARD_SQL, {
+        return {
             "g_user": self.user_id,
             "g_password": self.password,
             "g_superuser": self.superuser,
@@ -153,6 +154,7 @@ class StaffQueueMiddleware:
         self.get_response = get_response
         self.path: str | None = None
         self.known: dict[str, Known] = {}
+        self.statements: dict[tuple[Any, ...], queue_json.Statement] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.path is None:
@@ -191,12 +193,36 @@ class StaffQueueMiddleware:
         Refused where the kept facts no longer hold."""
         language = translation.get_language_from_request(request)
         with translation.override(language):
-            try:
-                response = queue_response(
-                    Request(request), known.user(), guard=known.guard(session_key)
-                )
-            except (APIException, DjangoValidationError):
+            statement = self.statement(request, known, language)
+            if statement is None:
                 return None
+            page = queue_json.queue_page(statement, known.guard_params(session_key))
+        response = queue_json.page_response(request, statement, page)
         response.headers["Content-Language"] = language
         patch_vary_headers(response, ("Accept", "Accept-Language", "Cookie"))
         return response
+
+    def statement(
+        self, request: HttpRequest, known: Known, language: str
+    ) -> queue_json.Statement | None:
+        """The page's statement, as tracker.staff.api builds it for this user and query
+        string; kept for the same user, rights, language and query string (a queue polled or
+        paged back and forth is not compiled again). None for a bad query string."""
+        key = (
+            known.user_id,
+            known.superuser,
+            known.roles,
+            language,
+            timezone.get_current_timezone_name(),
+            request.META.get("QUERY_STRING", ""),
+        )
+        statement = self.statements.get(key)
+        if statement is None:
+            try:
+                statement = queue_statement(request.GET, known.user(), guard_sql=GUARD_SQL)
+            except (APIException, DjangoValidationError):
+                return None
+            if len(self.statements) >= MAX_KEPT_STATEMENTS:
+                self.statements = {}
+            self.statements[key] = statement
+        return statement

@@ -12,13 +12,14 @@ test_queue_json.py), reading only the columns shown.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.geos import Polygon
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -289,15 +290,70 @@ def queue_query(
     return sql, params
 
 
-def queue_page(reports: QuerySet[Report], **options: Any) -> QueuePage:
-    sql, params = queue_query(reports, **options)
-    count, has_next, last_id, last_at, features, allowed = j.fetch_serial(reports.db, sql, params)
+@dataclass(frozen=True)
+class Statement:
+    """One page's statement, ready to run (tracker.staff.fastpath keeps them per query
+    string): the SQL, its parameters but the guard's, and what the frame needs."""
+
+    db: str
+    sql: str
+    params: dict[str, Any]
+    page: int  # the page's number
+    keyset: bool  # sorted by creation time: `next` carries a cursor
+
+
+def queue_statement(
+    query: Mapping[str, str],
+    reports: QuerySet[Report],
+    sort: str,
+    counted: QuerySet[Report] | None = None,
+    guard_sql: str | None = None,
+) -> Statement:
+    """The statement for the page the query string (`page`, `page_size`, `cursor`) asks for
+    (a ValidationError for bad ones); with `guard_sql`, its parameters come with queue_page."""
+    paging = StaffPagination()
+    paging.read_query(query)
+    after = None
+    raw_cursor = params.text(query.get("cursor"), "cursor", max_length=60)
+    if raw_cursor:
+        if sort not in KEYSET_SORTS:
+            raise ValidationError(
+                {"cursor": [_("Ein Cursor gilt nur für die Sortierung nach Eingang.")]}
+            )
+        try:
+            after = Cursor.decode(raw_cursor)
+        except BadCursor as exc:
+            raise ValidationError({"cursor": [str(exc)]}) from exc
+    sql, values = queue_query(
+        reports,
+        counted=counted,
+        language=get_language() or "de",
+        size=paging.size,
+        page=paging.page,
+        sort=sort,
+        after=after,
+        guard=None if guard_sql is None else (guard_sql, {}),
+    )
+    return Statement(
+        db=reports.db,
+        sql=sql,
+        params=values,
+        page=after.page if after is not None else paging.page,
+        keyset=sort in KEYSET_SORTS,
+    )
+
+
+def queue_page(statement: Statement, guard_params: dict[str, Any] | None = None) -> QueuePage:
+    """Runs the statement; Refused where its guard does not hold."""
+    values = {**statement.params, **guard_params} if guard_params else statement.params
+    count, has_next, last_id, last_at, features, allowed = j.fetch_serial(
+        statement.db, statement.sql, values
+    )
     if not allowed:
         raise Refused
-    after: Cursor | None = options.get("after")
-    current = after.page if after is not None else options.get("page", 1)
-    keyset = options.get("sort", "-created_at") in KEYSET_SORTS
-    next_cursor = Cursor(current + 1, last_at, last_id) if has_next and keyset else None
+    next_cursor = None
+    if has_next and statement.keyset:
+        next_cursor = Cursor(statement.page + 1, last_at, last_id)
     return QueuePage(
         count=count, features=features.encode(), has_next=has_next, next_cursor=next_cursor
     )
@@ -309,41 +365,11 @@ def head(values: dict[str, Any]) -> bytes:
     return text[:-1].replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
 
 
-def queue_response(
-    request: Request,
-    reports: QuerySet[Report],
-    sort: str,
-    counted: QuerySet[Report] | None = None,
-    guard: Guard | None = None,
-) -> HttpResponse:
+def page_response(request: HttpRequest, statement: Statement, page: QueuePage) -> HttpResponse:
     """One page of the queue: `count`, `page`, `next`, `previous` and the features, as the
     DRF pagination wrote them. `next` carries a keyset `cursor` when the queue is sorted by
-    creation time (so deep pages cost what the first costs); `page=N` keeps working. Raises
-    Refused where the `guard` does not hold."""
-    paging = StaffPagination()
-    paging.read_params(request)
-    after = None
-    raw_cursor = params.text(request.query_params.get("cursor"), "cursor", max_length=60)
-    if raw_cursor:
-        if sort not in KEYSET_SORTS:
-            raise ValidationError(
-                {"cursor": [_("Ein Cursor gilt nur für die Sortierung nach Eingang.")]}
-            )
-        try:
-            after = Cursor.decode(raw_cursor)
-        except BadCursor as exc:
-            raise ValidationError({"cursor": [str(exc)]}) from exc
-    page = queue_page(
-        reports,
-        counted=counted,
-        language=get_language() or "de",
-        size=paging.size,
-        page=paging.page,
-        sort=sort,
-        after=after,
-        guard=guard,
-    )
-    number = after.page if after is not None else paging.page
+    creation time (so deep pages cost what the first costs); `page=N` keeps working."""
+    number = statement.page
     url = request.build_absolute_uri()
     if page.next_cursor is not None:
         next_link = replace_query_param(
