@@ -12,12 +12,14 @@ SecurityMiddleware with one statement:
   per process, keyed by the session key: the session row's digest, the user's id, password
   hash and superuser flag, and the memberships ("authority id:role").
 * The page is built from the queryset those memberships give (the same selectors.staff_queue
-  as the full path), and the same statement — in the same snapshot that reads the page —
-  checks that every one of those facts still holds: the session row exists unexpired with the
-  same data, the user is active with the same password hash and superuser flag, the
-  memberships are exactly those. If anything changed (logout, password change, deactivation,
-  a membership revoked or added), the page is thrown away unseen, the kept facts forgotten,
-  and the request goes the full way (403, or the page with the new scope).
+  as the full path; its statement text and parameters are kept per user, rights, language and
+  query string, so a polled or paged queue is not compiled again), and the same statement —
+  in the same snapshot that reads the page — checks that every one of those facts still
+  holds: the session row exists unexpired with the same data, the user is active with the
+  same password hash and superuser flag, the memberships are exactly those. If anything
+  changed (logout, password change, deactivation, a membership revoked or added), the page
+  is thrown away unseen, the kept facts forgotten, and the request goes the full way (403,
+  or the page with the new scope).
   So nothing is answered from a permission that no longer holds, whichever process or
   machine changed it, and no invalidation signal is needed.
 
