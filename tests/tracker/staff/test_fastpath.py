@@ -155,3 +155,25 @@ def test_bad_queries_and_tokens_take_the_full_way(
     by_token = Client().get(API, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert ids(by_token) == {moor.pk}
     assert Client().get(API, HTTP_AUTHORIZATION="Token falsch").status_code == 403
+
+
+def test_one_browser_two_people_each_see_their_own_work(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """The same process (one client) answers two people of the same authority in turn: the
+    kept statement of one is never the other's ("me", the session's own facts)."""
+    mine = world.report()
+    theirs = world.report()
+    colleague = User.objects.create_user(email="dispo-b@example.org", password=None)
+    MembershipFactory.create(user=colleague, authority=world.kreis, role=Role.DISPATCHER)
+    Report.objects.filter(pk=mine.pk).update(assigned_to=world.dispatcher)
+    Report.objects.filter(pk=theirs.pk).update(assigned_to=colleague)
+    client = warm_client(world.dispatcher, django_assert_num_queries)
+    me = {"assigned_to": "me"}
+    for _ in range(2):
+        assert ids(client.get(API, me)) == {mine.pk}
+    client.force_login(colleague)  # same browser, same process: another person
+    for _ in range(2):
+        assert ids(client.get(API, me)) == {theirs.pk}
+    with django_assert_num_queries(1):
+        assert ids(client.get(API, me)) == {theirs.pk}
