@@ -4,16 +4,20 @@ town viewport's `bbox`, at 1M reports (the reports of bench/map_read.py).
     BENCH_DB_SUFFIX=1m .venv/bin/python -m bench.queue_read [--repeat 50] [--explain]
     .venv/bin/python -m bench.queue_read --read-only   # a shared bench database: no writes
 
-Endpoints, each through Django's whole stack (session, login, DRF for the staff API):
+Endpoints, each through Django's request handling (the test client):
 * `GET /api/v1/staff/reports?bbox=…` as a dispatcher of the bench authority: first page of 50
-  with the queue's `count`;
+  with the queue's `count`, from a known browser session (tracker.staff.fastpath: one
+  statement that also checks session, user and memberships) and, for comparison, with a
+  token (the full way: middleware stack, authentication, permission check, DRF);
 * `GET /open311/v2/requests.json?extensions=true&bbox=…`: the spec's default window (the last
   90 days), up to 1,000 requests.
 
 Baselines, interleaved call by call in the same run: the fastest raw SQL for the same answer
 through psycopg directly — the endpoint's own statement (PostgreSQL counts, pages and writes
-the JSON already), and the same statement with the planner kept to the GiST index; the
-faster is the baseline. Target: p95 under 50 ms and within 1.2x of that baseline.
+the JSON already), with its values written into the text (as Django sends them) or bound as
+parameters, serial or parallel, with the planner kept to the GiST index, and through
+Django's own database connection; the fastest is the baseline. Target: p95 under 50 ms and
+within 1.2x of that baseline.
 
 With `--read-only` the staff member, the membership and the login session are made inside a
 transaction that is rolled back at the end, and nothing is migrated or generated: the bench
@@ -32,8 +36,15 @@ from bench.map_read import TOWN_VIEWPORT, ensure_reports, raw_connection
 
 GIST_ONLY = ("SET enable_indexscan = off", "SET enable_indexonlyscan = off")
 SERIAL = "SET max_parallel_workers_per_gather = 0"
-# The plans a viewport's statement can take; the fastest of them is the baseline.
+# The plans a viewport's statement can take; the fastest of them is the baseline. "inline":
+# the values written into the statement's text (psycopg's ClientCursor, as Django sends it),
+# planned for those values; the others bind them as parameters (prepared after 5 runs).
+# "one trip": as the endpoint sends it, `SET LOCAL` and the statement in one message.
+INLINE = "inline"
+ONE_TRIP = "one trip"
 VARIANTS: dict[str, tuple[str, ...]] = {
+    "raw one trip": (INLINE, ONE_TRIP),
+    "raw inline": (INLINE, SERIAL),
     "raw": (SERIAL,),
     "raw parallel": (),
     "raw gist": (SERIAL, *GIST_ONLY),
@@ -107,10 +118,42 @@ def geo_connection(*settings: str) -> Any:
 
 
 def raw_runner(sql: str, values: dict[str, Any], *settings: str) -> Callable[[], None]:
-    raw = geo_connection(*settings)
+    import psycopg
+
+    raw = geo_connection(*(s for s in settings if s not in (INLINE, ONE_TRIP)))
+    cursor = psycopg.ClientCursor(raw) if INLINE in settings else raw.cursor()
+    if ONE_TRIP in settings:
+        both = f"SET LOCAL max_parallel_workers_per_gather = 0; {sql}"
+
+        def one_trip() -> None:
+            cursor.execute(both, values)
+            cursor.nextset()
+            cursor.fetchone()
+
+        return one_trip
 
     def run() -> None:
-        raw.execute(sql, values).fetchone()
+        cursor.execute(sql, values).fetchone()
+
+    return run
+
+
+# The statement through Django's own connection (no ORM, no view): in these runs often the
+# fastest way to send it (same server settings as the raw connections; measured, not known why).
+DJANGO_CURSOR = "raw django cursor"
+# The same request with token authentication: the full way (session-less: token, user and
+# memberships read, the middleware stack and DRF), as a session's first request goes.
+STAFF_FULL = "staff full way (token)"
+
+
+def django_runner(sql: str, values: dict[str, Any]) -> Callable[[], None]:
+    from django.db import connection
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL max_parallel_workers_per_gather = 0; {sql}", values)
+            cursor.nextset()
+            cursor.fetchone()
 
     return run
 
@@ -146,16 +189,19 @@ def run(args: argparse.Namespace) -> None:
         for name, (statement, values) in sql.items():
             print(f"--- {name}")
             explain(statement, values, SERIAL)
+    token = Client(headers={"Authorization": f"Token {_token(client)}"})
     fns: dict[str, Callable[[], object]] = {
         "staff": checked(client.get, "/api/v1/staff/reports", staff_query),
+        STAFF_FULL: checked(token.get, "/api/v1/staff/reports", staff_query),
         "open311": checked(client.get, "/open311/v2/requests.json", open311_query),
     }
     for name, (statement, values) in sql.items():
         for variant, settings in VARIANTS.items():
             fns[f"{name} {variant}"] = raw_runner(statement, values, *settings)
+        fns[f"{name} {DJANGO_CURSOR}"] = django_runner(statement, values)
     samples = measure_interleaved(fns, repeat=args.repeat)
     for name, label in (("staff", "staff reports bbox"), ("open311", "open311 requests bbox")):
-        keys = [f"{name} {variant}" for variant in VARIANTS]
+        keys = [f"{name} {variant}" for variant in (*VARIANTS, DJANGO_CURSOR)]
         for key in keys:
             print(
                 f"{key}: p50 {percentile(samples[key], 50):.2f} ms, "
@@ -163,6 +209,14 @@ def run(args: argparse.Namespace) -> None:
             )
         best = min(keys, key=lambda k: percentile(samples[k], 50))
         report(label, samples[name], samples[best], f"best raw SQL ({best})")
+        if name == "staff":
+            report(STAFF_FULL, samples[STAFF_FULL], samples[best], f"best raw SQL ({best})")
+
+
+def _token(client: Any) -> str:
+    from rest_framework.authtoken.models import Token
+
+    return str(Token.objects.create(user=_user(client)).key)
 
 
 def _user(client: Any) -> Any:

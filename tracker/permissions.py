@@ -81,6 +81,16 @@ def staff_roles(user: Any) -> dict[int, frozenset[str]]:
     return cached
 
 
+def assume_roles(user: Any, roles: Iterable[tuple[int, str]]) -> None:
+    """Give `user` these (authority id, role) memberships for the request without reading
+    them: for tracker.staff.fastpath, whose statement checks in the same snapshot that they are
+    still exactly the user's memberships."""
+    assumed: dict[int, set[str]] = {}
+    for authority_id, role in roles:
+        assumed.setdefault(authority_id, set()).add(role)
+    setattr(user, _ROLES_CACHE, {key: frozenset(value) for key, value in assumed.items()})
+
+
 def team_ids(user: Any) -> frozenset[int]:
     if not _is_authenticated(user):
         return frozenset()

@@ -80,9 +80,10 @@ MIDDLEWARE = [
     # Public data (`@public_data` views: tiles, catalogue search) is answered here, past the
     # session/locale/CSRF/login stack (core/fastpath.py).
     "core.fastpath.PublicDataMiddleware",
-    # GET /api/v1/reports (the public map's GeoJSON pages) is answered here, past the
-    # session/CSRF/login stack and DRF: public data, built by PostGIS (tracker.map_geojson).
+    # GET /api/v1/reports (public map, tracker.map_geojson) and, for a session seen before, the
+    # staff queue (its statement rechecks the session's rights, tracker.staff.fastpath): no DRF.
     "tracker.middleware.MapPageMiddleware",
+    "tracker.staff.fastpath.StaffQueueMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,7 +99,6 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
-
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -77,6 +77,41 @@ class IsStaffMember(BasePermission):
         return True
 
 
+def queue_options(query: Any, user: Any) -> tuple[dict[str, Any], str]:
+    """selectors.staff_queue's arguments and the sort from the work queue's query string
+    (a ValidationError, i.e. a 400, for bad values). Also used by tracker.staff.fastpath."""
+    serializer = StaffQuerySerializer(data=query, context={"user": user})
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    sort = data.get("sort", "-created_at")
+    team = data.get("team") or {"ids": [], "none": False}
+    options = {
+        "statuses": data.get("status", []),
+        "team_ids": team["ids"],
+        "unassigned": team["none"],
+        "assigned_to_id": data.get("assigned_to"),
+        "categories": data.get("category", []),
+        "priorities": data.get("priority", []),
+        "overdue": data.get("overdue"),
+        "road_ref": data.get("road", ""),
+        "bbox": data.get("bbox"),
+        "authority_id": data.get("authority"),
+        "moderation": data.get("moderation", ""),
+        "order_by": SORTS[sort],
+    }
+    return options, sort
+
+
+def queue_statement(query: Any, user: Any, guard_sql: str | None = None) -> queue_json.Statement:
+    """The statement for one page of `user`'s work queue: the same queryset (scope, filters,
+    sort) as the staff pages use; PostgreSQL counts it, takes the page and writes the
+    features (tracker.staff.queue_json). Also used by tracker.staff.fastpath."""
+    options, sort = queue_options(query, user)
+    queue = selectors.staff_queue(user, **{**options, "bbox": None})
+    reports, counted = queue_json.in_viewport(queue, options["bbox"])
+    return queue_json.queue_statement(query, reports, sort, counted=counted, guard_sql=guard_sql)
+
+
 # ---- the queue and the detail ----------------------------------------------------------------
 
 
@@ -89,27 +124,8 @@ class StaffReportListView(generics.ListAPIView[Report]):
 
     def queue_kwargs(self) -> dict[str, Any]:
         """selectors.staff_queue's arguments from the validated query string."""
-        query = StaffQuerySerializer(
-            data=self.request.query_params, context={"user": self.request.user}
-        )
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        self.sort = data.get("sort", "-created_at")
-        team = data.get("team") or {"ids": [], "none": False}
-        return {
-            "statuses": data.get("status", []),
-            "team_ids": team["ids"],
-            "unassigned": team["none"],
-            "assigned_to_id": data.get("assigned_to"),
-            "categories": data.get("category", []),
-            "priorities": data.get("priority", []),
-            "overdue": data.get("overdue"),
-            "road_ref": data.get("road", ""),
-            "bbox": data.get("bbox"),
-            "authority_id": data.get("authority"),
-            "moderation": data.get("moderation", ""),
-            "order_by": SORTS[self.sort],
-        }
+        options, self.sort = queue_options(self.request.query_params, self.request.user)
+        return options
 
     def get_queryset(self) -> QuerySet[Report]:
         return selectors.staff_queue(self.request.user, **self.queue_kwargs())
@@ -122,12 +138,8 @@ class StaffReportListView(generics.ListAPIView[Report]):
         return super().get(request, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        # The same queryset (scope, filters, sort) as before; PostgreSQL counts it, takes the
-        # page and writes the features (tracker.staff.queue_json).
-        options = self.queue_kwargs()
-        queue = selectors.staff_queue(request.user, **{**options, "bbox": None})
-        reports, counted = queue_json.in_viewport(queue, options["bbox"])
-        return queue_json.queue_response(request, reports, self.sort, counted=counted)
+        statement = queue_statement(request.query_params, request.user)
+        return queue_json.page_response(request, statement, queue_json.queue_page(statement))
 
 
 def _detail(report_id: int, user: Any, status: int = 200, **extra: Any) -> Response:

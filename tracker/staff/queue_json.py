@@ -12,13 +12,14 @@ test_queue_json.py), reading only the columns shown.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.geos import Polygon
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -154,7 +155,8 @@ SELECT ({{count}}),
        count(*) > %(limit)s,
        max(r.id) FILTER (WHERE p.n = %(limit)s),
        max(r.created_at) FILTER (WHERE p.n = %(limit)s),
-       {j.js_safe(j.array_agg(C, FEATURE, "p.n", "p.n <= %(limit)s"))}
+       {j.js_safe(j.array_agg(C, FEATURE, "p.n", "p.n <= %(limit)s"))},
+       ({{guard}})
 FROM page p
 JOIN tracker_report r ON r.id = p.id
 JOIN tracker_category c ON c.id = r.category_id
@@ -185,6 +187,17 @@ class StaffPagination(FeaturePagination):
         result = super().get_paginated_response_schema(schema)
         result["properties"] = {"count": {"type": "integer"}, **result["properties"]}
         return result
+
+
+class Refused(Exception):
+    """The statement's guard found the caller's assumed rights no longer current: the page
+    it computed must not be shown (tracker.staff.fastpath answers on the full path instead)."""
+
+
+# A condition the statement also evaluates, in the same snapshot as the page: SQL text and
+# its named parameters (tracker.staff.fastpath's check of the session, the user and the
+# memberships it assumed).
+Guard = tuple[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -241,8 +254,10 @@ def queue_query(
     page: int = 1,
     sort: str = "-created_at",
     after: Cursor | None = None,
+    guard: Guard | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The statement and its parameters for one page of the queue `reports` (ordered)."""
+    """The statement and its parameters for one page of the queue `reports` (ordered); with
+    a `guard`, the page is only to be shown where the guard holds (queue_page)."""
     counting = (reports if counted is None else counted).order_by().values("id")
     walked = after_cursor(reports, sort, after) if after is not None else reports
     offset = 0 if after is not None else (page - 1) * size
@@ -250,14 +265,20 @@ def queue_query(
     nothing: tuple[str, dict[str, Any]] = ("SELECT NULL::bigint AS id WHERE false", {})
     count_sql, count_params = j.compiled(counting, "c") or nothing
     page_sql, page_params = j.compiled(selected, "p") or nothing
-    sql = QUEUE_SQL.replace("{page}", page_sql).replace(
-        "{count}",
-        f"SELECT count(*) FROM ({count_sql}) AS counted",  # noqa: S608 - Django's compiled SQL
+    guard_sql, guard_params = guard or ("true", {})
+    sql = (
+        QUEUE_SQL.replace("{page}", page_sql)
+        .replace(
+            "{count}",
+            f"SELECT count(*) FROM ({count_sql}) AS counted",  # noqa: S608 - Django's compiled SQL
+        )
+        .replace("{guard}", guard_sql)
     )
     with_priorities = {str(v): str(label) for v, label in Priority.choices}
     params = {
         **count_params,
         **page_params,
+        **guard_params,
         "limit": size,
         "tz": timezone.get_current_timezone_name(),
         "english": language == "en",
@@ -269,13 +290,70 @@ def queue_query(
     return sql, params
 
 
-def queue_page(reports: QuerySet[Report], **options: Any) -> QueuePage:
-    sql, params = queue_query(reports, **options)
-    count, has_next, last_id, last_at, features = j.fetch_serial(reports.db, sql, params)
-    after: Cursor | None = options.get("after")
-    current = after.page if after is not None else options.get("page", 1)
-    keyset = options.get("sort", "-created_at") in KEYSET_SORTS
-    next_cursor = Cursor(current + 1, last_at, last_id) if has_next and keyset else None
+@dataclass(frozen=True)
+class Statement:
+    """One page's statement, ready to run (tracker.staff.fastpath keeps them per query
+    string): the SQL, its parameters but the guard's, and what the frame needs."""
+
+    db: str
+    sql: str
+    params: dict[str, Any]
+    page: int  # the page's number
+    keyset: bool  # sorted by creation time: `next` carries a cursor
+
+
+def queue_statement(
+    query: Mapping[str, str],
+    reports: QuerySet[Report],
+    sort: str,
+    counted: QuerySet[Report] | None = None,
+    guard_sql: str | None = None,
+) -> Statement:
+    """The statement for the page the query string (`page`, `page_size`, `cursor`) asks for
+    (a ValidationError for bad ones); with `guard_sql`, its parameters come with queue_page."""
+    paging = StaffPagination()
+    paging.read_query(query)
+    after = None
+    raw_cursor = params.text(query.get("cursor"), "cursor", max_length=60)
+    if raw_cursor:
+        if sort not in KEYSET_SORTS:
+            raise ValidationError(
+                {"cursor": [_("Ein Cursor gilt nur für die Sortierung nach Eingang.")]}
+            )
+        try:
+            after = Cursor.decode(raw_cursor)
+        except BadCursor as exc:
+            raise ValidationError({"cursor": [str(exc)]}) from exc
+    sql, values = queue_query(
+        reports,
+        counted=counted,
+        language=get_language() or "de",
+        size=paging.size,
+        page=paging.page,
+        sort=sort,
+        after=after,
+        guard=None if guard_sql is None else (guard_sql, {}),
+    )
+    return Statement(
+        db=reports.db,
+        sql=sql,
+        params=values,
+        page=after.page if after is not None else paging.page,
+        keyset=sort in KEYSET_SORTS,
+    )
+
+
+def queue_page(statement: Statement, guard_params: dict[str, Any] | None = None) -> QueuePage:
+    """Runs the statement; Refused where its guard does not hold."""
+    values = {**statement.params, **guard_params} if guard_params else statement.params
+    count, has_next, last_id, last_at, features, allowed = j.fetch_serial(
+        statement.db, statement.sql, values
+    )
+    if not allowed:
+        raise Refused
+    next_cursor = None
+    if has_next and statement.keyset:
+        next_cursor = Cursor(statement.page + 1, last_at, last_id)
     return QueuePage(
         count=count, features=features.encode(), has_next=has_next, next_cursor=next_cursor
     )
@@ -287,35 +365,11 @@ def head(values: dict[str, Any]) -> bytes:
     return text[:-1].replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
 
 
-def queue_response(
-    request: Request, reports: QuerySet[Report], sort: str, counted: QuerySet[Report] | None = None
-) -> HttpResponse:
+def page_response(request: HttpRequest, statement: Statement, page: QueuePage) -> HttpResponse:
     """One page of the queue: `count`, `page`, `next`, `previous` and the features, as the
     DRF pagination wrote them. `next` carries a keyset `cursor` when the queue is sorted by
     creation time (so deep pages cost what the first costs); `page=N` keeps working."""
-    paging = StaffPagination()
-    paging.read_params(request)
-    after = None
-    raw_cursor = params.text(request.query_params.get("cursor"), "cursor", max_length=60)
-    if raw_cursor:
-        if sort not in KEYSET_SORTS:
-            raise ValidationError(
-                {"cursor": [_("Ein Cursor gilt nur für die Sortierung nach Eingang.")]}
-            )
-        try:
-            after = Cursor.decode(raw_cursor)
-        except BadCursor as exc:
-            raise ValidationError({"cursor": [str(exc)]}) from exc
-    page = queue_page(
-        reports,
-        counted=counted,
-        language=get_language() or "de",
-        size=paging.size,
-        page=paging.page,
-        sort=sort,
-        after=after,
-    )
-    number = after.page if after is not None else paging.page
+    number = statement.page
     url = request.build_absolute_uri()
     if page.next_cursor is not None:
         next_link = replace_query_param(
