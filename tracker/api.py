@@ -24,12 +24,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from boundaries.reverse import PlaceName, place_name_at
 from core.images import read_gps
 from core.replica import read_from_replica
 from geo.srid import InvalidCoordinates, wgs84_point
 
 from . import api_idempotency, category_cache, map_geojson, selectors, services
+from .api_created import report_created_body
 from .map_page import map_filters, map_page_response
 from .models import Category, Report, Status
 from .pagination import FeaturePagination
@@ -272,33 +272,6 @@ class ReportCreateUserThrottle(SlidingWindowThrottle):
         if not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
-
-
-def _place_of(report: Report) -> PlaceName | None:
-    """The place intake looked up already, else looked up now."""
-    if hasattr(report, services.INTAKE_PLACE):
-        place: PlaceName | None = getattr(report, services.INTAKE_PLACE)
-        return place
-    return place_name_at(report.location)
-
-
-def report_created_body(report: Report) -> dict[str, Any]:
-    return {
-        "id": report.pk,
-        "reference": report.reference,
-        "status": report.status,
-        "authority": {"id": report.authority_id, "name": report.authority.name},
-        "reason": report.routing_reason,
-        "detail": report.routing_detail,
-        "distance_m": report.routing_distance_m,
-        # Where it is in words: what the citizen typed, else the nearest house or street.
-        "address": report.address,
-        "place": place.as_json() if (place := _place_of(report)) else None,
-        "confirmation_required": report.confirmed_at is None,
-        "tracking_url": settings.PORTAL_URL
-        + reverse("tracker:track", args=[report.tracking_token]),
-        "url": reverse("tracker:report", args=[report.pk]),
-    }
 
 
 def create_report_from(request: HttpRequest | Request, data: dict[str, Any], source: str) -> Report:
