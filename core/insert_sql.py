@@ -14,6 +14,7 @@ what receivers would do.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -41,6 +42,7 @@ class InsertPlan:
     fields: tuple[Field[Any, Any], ...]
     columns: str  # quoted, comma-separated, in the order of `fields`
 
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - plans live as long as the process
     def insert(self, param: str = "%s", **instead: str) -> str:
         """`INSERT … SELECT` of the row passed as jsonb in `param` (see `row()`); `instead`
         gives SQL expressions for some columns (by column name) in place of the row's values,
