@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -219,7 +220,20 @@ class PublicReportSerializer(GeoFeatureModelSerializer):
 
 
 class PointCategorySerializer(serializers.Serializer[dict[str, Any]]):
-    """lat/lon validated into a WGS84 `point`, category slug into an active Category."""
+    """lat/lon validated into a WGS84 `point`, category slug into an active Category.
+
+    DRF deep-copies every declared field for each serializer instance, which re-runs each
+    field's __init__ and cost more than validating the fields on the intake's path. Here the
+    fields are built once per class and each instance gets shallow copies, bound to it as DRF
+    binds its own copies (their validators and messages are only read while validating)."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        cls = type(self)
+        prototypes = cls.__dict__.get("_prototype_fields")
+        if prototypes is None:
+            prototypes = copy.deepcopy(self._declared_fields)
+            cls._prototype_fields = prototypes  # type: ignore[attr-defined]
+        return {name: copy.copy(field) for name, field in prototypes.items()}
 
     lat = serializers.CharField(max_length=40, help_text="Breitengrad (WGS84)")
     lon = serializers.CharField(max_length=40, help_text="Längengrad (WGS84)")
