@@ -50,3 +50,10 @@ def snapshot(pids: list[int]) -> dict[int, float]:
 def used(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU seconds between two snapshots of processes that lived through both."""
     return sum(after[pid] - before[pid] for pid in after if pid in before and after[pid])
+
+
+def own_backend() -> int:
+    """The PostgreSQL backend of this process's connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])

@@ -1,6 +1,7 @@
 """Report intake benchmark: POST /api/v1/reports (JSON, no photo) through gunicorn on loopback.
 
     .venv/bin/python -m bench.intake [--seconds 15] [--rounds 5] [--clients 8] [--workers 4]
+    .venv/bin/python -m bench.intake --profile 600 [--cpu] [--verbose]
 
 Starts gunicorn against the bench database, drives it from several client processes with
 keep-alive connections, and prints requests/s, with GET /healthz measured the same way in the
@@ -172,7 +173,7 @@ def print_cpu(cpu_ms: dict[str, list[float]], rounds: int) -> None:
     )
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
@@ -186,13 +187,20 @@ def main() -> None:
         help="instead of the HTTP run: file N reports in this process under pyinstrument",
     )
     parser.add_argument("--verbose", action="store_true", help="with --profile: list the SQL")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--cpu", action="store_true", help="with --profile: sample CPU time, not wall time"
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     setup_django()
     ensure_region()
     if args.profile:
         from bench.intake_profile import profile_intake
 
-        profile_intake(args.profile, REGION, verbose=args.verbose)
+        profile_intake(args.profile, REGION, verbose=args.verbose, cpu_samples=args.cpu)
         return
     port = free_port()
     server = start_gunicorn(port, args.workers)

@@ -9,6 +9,7 @@ No external geocoder is contacted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -28,11 +29,10 @@ from geo.srid import InvalidCoordinates, wgs84_point
 ADDRESS_RADIUS_M = 40.0
 STREET_RADIUS_M = 80.0
 
-_REVERSE_SQL = """
-    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326) AS g)
+_NEAR = """
     SELECT addr.street, addr.house_number, addr.postcode, addr.town, addr.distance_m,
-           road.name, road.distance_m, gem.name
-    FROM pt
+           road.name, road.distance_m{gemeinde}
+    FROM (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326) AS g) AS pt
     LEFT JOIN LATERAL (
         SELECT a.street, a.house_number, a.postcode, a.town,
                ST_Distance(a.geom::geography, pt.g::geography) AS distance_m
@@ -48,6 +48,8 @@ _REVERSE_SQL = """
         ORDER BY distance_m, r.id
         LIMIT 1
     ) road ON true
+"""
+_GEMEINDE = """
     LEFT JOIN LATERAL (
         SELECT au.name
         FROM boundaries_boundarypiece p
@@ -57,6 +59,9 @@ _REVERSE_SQL = """
         LIMIT 1
     ) gem ON true
 """
+_REVERSE_SQL = _NEAR.format(gemeinde=", gem.name") + _GEMEINDE
+# For a caller that knows the Gemeinde already (routing asked for the covering authorities).
+_NEAR_SQL = _NEAR.format(gemeinde="")
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,21 @@ def place_name_at(point: Point) -> PlaceName | None:
     with connection.cursor() as cursor:
         cursor.execute(_REVERSE_SQL, [point.x, point.y, ADDRESS_RADIUS_M, STREET_RADIUS_M])
         row = cursor.fetchone()
+    return _place(row)
+
+
+def near_statement(point: Point) -> tuple[str, list[Any]]:
+    """place_name_at()'s query without the Gemeinde, for a caller that knows it and sends this
+    with other statements (core.dbread.fetch_sets); its rows go to `place_near`."""
+    return _NEAR_SQL, [point.x, point.y, ADDRESS_RADIUS_M, STREET_RADIUS_M]
+
+
+def place_near(rows: list[Any], gemeinde: str) -> PlaceName | None:
+    """The place of near_statement()'s rows in the Gemeinde named `gemeinde` ("" for none)."""
+    return _place([*rows[0], gemeinde])
+
+
+def _place(row: Sequence[Any]) -> PlaceName | None:
     street, number, postcode, town, addr_m, road, road_m, gemeinde = row
     gemeinde = gemeinde or ""
     if street:

@@ -12,16 +12,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from core.dbread import fetch_sets
 from geo.models import RoadClass
-from geo.snap import AssetHit, RoadHit, nearest_asset, nearest_road
+from geo.snap import (
+    AssetHit,
+    RoadHit,
+    asset_hit,
+    nearest_asset_statement,
+    nearest_road_statement,
+    road_hit,
+)
 
 from .models import TERRITORIAL_LEVELS, Authority, Level, RoadAuthority
+from .reverse import PlaceName, near_statement, place_near
 
 
 class RoutingCategory(Protocol):
@@ -235,6 +244,40 @@ def _road_label(road: RoadHit) -> str:
     return " ".join(part for part in (str(label), road.ref or road.name) if part)
 
 
+@dataclass(frozen=True)
+class _Found:
+    """What the spatial lookups found at a point for a category (one round trip)."""
+
+    covering: list[CoveringAuthority]
+    asset: AssetHit | None = None
+    road: RoadHit | None = None
+    near: list[Any] | None = None  # boundaries.reverse.near_statement's rows, if asked
+
+
+def _lookups(point: Point, category: RoutingCategory, *, place: bool) -> _Found:
+    """The covering authorities, the nearest asset and road the category may be routed by,
+    and (with `place`) the nearest house and street: sent together, answered together."""
+    statements: list[tuple[str, list[Any]]] = [(_COVERING_SQL, [point.x, point.y])]
+    tolerance = category.snap_tolerance_m
+    want_asset = bool(category.asset_type) and not category.fixed_authority_id
+    want_road = category.snap_to_roads and not category.fixed_authority_id
+    if want_asset:
+        statements.append(nearest_asset_statement(point, tolerance, category.asset_type))
+    if want_road:
+        statements.append(nearest_road_statement(point, tolerance, category.road_classes))
+    if place:
+        statements.append(near_statement(point))
+    sets = iter(fetch_sets(statements))
+    covering = [CoveringAuthority(*row) for row in next(sets)]
+    covering.sort(key=lambda a: _LEVEL_RANK.get(a.level, 99))
+    return _Found(
+        covering,
+        asset=asset_hit(next(sets)) if want_asset else None,
+        road=road_hit(next(sets)) if want_road else None,
+        near=next(sets) if place else None,
+    )
+
+
 def route(point: Point, category: RoutingCategory) -> RoutingDecision:
     """Decide who is responsible for a report of `category` at `point`.
 
@@ -243,7 +286,23 @@ def route(point: Point, category: RoutingCategory) -> RoutingDecision:
     of the category's level whose boundary covers the point (after delegation).
     Raises OutsideServiceArea when no active boundary covers the point.
     """
-    covering = authorities_at(point)
+    return _decide(point, category, _lookups(point, category, place=False))
+
+
+def route_with_place(
+    point: Point, category: RoutingCategory
+) -> tuple[RoutingDecision, PlaceName | None]:
+    """route() and boundaries.reverse.place_name_at() in one round trip (intake: a report
+    without a typed address is stored with the nearest house or street). The Gemeinde of the
+    place is the covering one routing found (the same rule: lowest id on a border)."""
+    found = _lookups(point, category, place=True)
+    decision = _decide(point, category, found)
+    gemeinde = next((a.name for a in found.covering if a.level == Level.GEMEINDE), "")
+    return decision, place_near(found.near or [], gemeinde)
+
+
+def _decide(point: Point, category: RoutingCategory, found: _Found) -> RoutingDecision:
+    covering = found.covering
     if not covering:
         raise OutsideServiceArea(point)
 
@@ -253,17 +312,13 @@ def route(point: Point, category: RoutingCategory) -> RoutingDecision:
             authority, Reason.FIXED, _("Zuständig für alle Meldungen dieser Art"), covering=covering
         )
 
-    decision = _by_asset(point, category, covering) or _by_road(point, category, covering)
+    decision = _by_asset(category, found) or _by_road(category, found)
     return decision or _by_boundary(point, category, covering)
 
 
-def _by_asset(
-    point: Point, category: RoutingCategory, covering: list[CoveringAuthority]
-) -> RoutingDecision | None:
+def _by_asset(category: RoutingCategory, found: _Found) -> RoutingDecision | None:
     """The owner of an asset of the category's type within the snap tolerance."""
-    if not category.asset_type:
-        return None
-    asset = nearest_asset(point, category.snap_tolerance_m, category.asset_type)
+    asset = found.asset
     if asset is None or asset.owner_id is None:
         return None
     authority = Authority.objects.get(pk=asset.owner_id)
@@ -278,18 +333,14 @@ def _by_asset(
         detail,
         distance_m=asset.distance_m,
         asset=asset,
-        covering=covering,
+        covering=found.covering,
     )
 
 
-def _by_road(
-    point: Point, category: RoutingCategory, covering: list[CoveringAuthority]
-) -> RoutingDecision | None:
+def _by_road(category: RoutingCategory, found: _Found) -> RoutingDecision | None:
     """For road categories: the owner (Baulastträger) of the nearest road within the
     tolerance, after delegation."""
-    if not category.snap_to_roads:
-        return None
-    road = nearest_road(point, category.snap_tolerance_m, category.road_classes)
+    road, covering = found.road, found.covering
     if road is None:
         return None
     owner_id: int | None = road.owner_id

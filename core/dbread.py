@@ -7,11 +7,12 @@ catalogue search: well under a millisecond) that is a second round trip, and on 
 machine, where every round trip waits for the database process to be scheduled, as costly as
 the query itself (bench/catalogue_search.py).
 
-`fetch_all` skips that `SELECT 1` and lets the statement be the check instead: when it fails
-because the connection is gone, the connection is closed and the statement — a read, safe to
-repeat — runs once more on a fresh one. The request gets the same answer as with Django's
-check; only a healthy connection is spared the extra round trip. Inside a transaction nothing
-is skipped or repeated (Django does not check there either).
+`fetch_all` (and `fetch_sets`: several statements in one round trip, e.g. intake's spatial
+lookups, boundaries.services.route_with_place) skips that `SELECT 1` and lets the statement be
+the check instead: when it fails because the connection is gone, the connection is closed and
+the statement — a read, safe to repeat — runs once more on a fresh one. The request gets the
+same answer as with Django's check; only a healthy connection is spared the extra round trip.
+Inside a transaction nothing is skipped or repeated (Django does not check there either).
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connec
 
 def fetch_all(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
     """The rows of one read-only statement."""
+    return fetch_sets([(sql, params)], using=using)[0]
+
+
+def fetch_sets(
+    statements: Sequence[tuple[str, Sequence[Any]]], *, using: str = DEFAULT_DB_ALIAS
+) -> list[list[Any]]:
+    """The rows of each of several read-only statements, sent together in one round trip
+    (one query string, its results read one after the other)."""
     # health_check_enabled/_done are the wrapper's own attributes (not in django-stubs).
     connection: Any = connections[using]
     pending = (
@@ -34,14 +43,21 @@ def fetch_all(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS)
     )
     if pending:
         connection.health_check_done = True  # this statement is the check
+    sql = ";\n".join(statement for statement, _ in statements)
+    params = [param for _, values in statements for param in values]
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+        return _results(connection, sql, params)
     except (OperationalError, InterfaceError):
         if not pending or connection.is_usable():
             raise  # a real error of the statement, not a dropped connection
     connection.close()
+    return _results(connection, sql, params)
+
+
+def _results(connection: Any, sql: str, params: list[Any]) -> list[list[Any]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        sets = [cursor.fetchall()]
+        while cursor.nextset():
+            sets.append(cursor.fetchall())
+    return sets

@@ -7,6 +7,7 @@ All distance work happens in PostGIS on `geography`, so tolerances are true metr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -53,20 +54,39 @@ class AssetHit:
     distance_m: float
 
 
+Statement = tuple[str, list[Any]]
+
+
+def nearest_road_statement(point: Point, tolerance_m: float, road_classes: str = "") -> Statement:
+    """nearest_road()'s query, for a caller that sends it with others (core.dbread)."""
+    return _NEAREST_ROAD_SQL, [point.x, point.y, tolerance_m, road_classes, road_classes]
+
+
+def road_hit(rows: list[Any]) -> RoadHit | None:
+    return RoadHit(*rows[0]) if rows else None
+
+
 def nearest_road(point: Point, tolerance_m: float, road_classes: str = "") -> RoadHit | None:
     """The closest road segment within `tolerance_m` metres, optionally of the given classes
     (a string of class letters such as "BLK"); ties go to the lowest id, so answers are stable."""
+    sql, params = nearest_road_statement(point, tolerance_m, road_classes)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _NEAREST_ROAD_SQL, [point.x, point.y, tolerance_m, road_classes, road_classes]
-        )
-        row = cursor.fetchone()
-    return RoadHit(*row) if row else None
+        cursor.execute(sql, params)
+        return road_hit(cursor.fetchall())
+
+
+def nearest_asset_statement(point: Point, tolerance_m: float, asset_type: str) -> Statement:
+    """nearest_asset()'s query, for a caller that sends it with others (core.dbread)."""
+    return _NEAREST_ASSET_SQL, [point.x, point.y, tolerance_m, asset_type]
+
+
+def asset_hit(rows: list[Any]) -> AssetHit | None:
+    return AssetHit(*rows[0]) if rows else None
 
 
 def nearest_asset(point: Point, tolerance_m: float, asset_type: str) -> AssetHit | None:
     """The closest asset of `asset_type` within `tolerance_m` metres."""
+    sql, params = nearest_asset_statement(point, tolerance_m, asset_type)
     with connection.cursor() as cursor:
-        cursor.execute(_NEAREST_ASSET_SQL, [point.x, point.y, tolerance_m, asset_type])
-        row = cursor.fetchone()
-    return AssetHit(*row) if row else None
+        cursor.execute(sql, params)
+        return asset_hit(cursor.fetchall())

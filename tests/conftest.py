@@ -32,13 +32,16 @@ def geodata() -> Path:
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Rate-limit counters live in the (test) Redis cache; every test starts with none. The
-    per-process category cache is dropped too (each test's database is rolled back)."""
+    per-process category and Open311 endpoint caches are dropped too (each test's database is
+    rolled back)."""
     from django.core.cache import cache
 
     from tracker import category_cache
+    from tracker.open311 import outbound
 
     cache.clear()
     category_cache.forget()
+    outbound.forget()
 
 
 @pytest.fixture(autouse=True)

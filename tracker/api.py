@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -24,12 +25,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from boundaries.reverse import PlaceName, place_name_at
 from core.images import read_gps
 from core.replica import read_from_replica
 from geo.srid import InvalidCoordinates, wgs84_point
 
 from . import api_idempotency, category_cache, map_geojson, selectors, services
+from .api_created import report_created_body
 from .map_page import map_filters, map_page_response
 from .models import Category, Report, Status
 from .pagination import FeaturePagination
@@ -219,7 +220,20 @@ class PublicReportSerializer(GeoFeatureModelSerializer):
 
 
 class PointCategorySerializer(serializers.Serializer[dict[str, Any]]):
-    """lat/lon validated into a WGS84 `point`, category slug into an active Category."""
+    """lat/lon validated into a WGS84 `point`, category slug into an active Category.
+
+    DRF deep-copies every declared field for each serializer instance, which re-runs each
+    field's __init__ and cost more than validating the fields on the intake's path. Here the
+    fields are built once per class and each instance gets shallow copies, bound to it as DRF
+    binds its own copies (their validators and messages are only read while validating)."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        cls = type(self)
+        prototypes = cls.__dict__.get("_prototype_fields")
+        if prototypes is None:
+            prototypes = copy.deepcopy(self._declared_fields)
+            cls._prototype_fields = prototypes  # type: ignore[attr-defined]
+        return {name: copy.copy(field) for name, field in prototypes.items()}
 
     lat = serializers.CharField(max_length=40, help_text="Breitengrad (WGS84)")
     lon = serializers.CharField(max_length=40, help_text="Längengrad (WGS84)")
@@ -272,33 +286,6 @@ class ReportCreateUserThrottle(SlidingWindowThrottle):
         if not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
-
-
-def _place_of(report: Report) -> PlaceName | None:
-    """The place intake looked up already, else looked up now."""
-    if hasattr(report, services.INTAKE_PLACE):
-        place: PlaceName | None = getattr(report, services.INTAKE_PLACE)
-        return place
-    return place_name_at(report.location)
-
-
-def report_created_body(report: Report) -> dict[str, Any]:
-    return {
-        "id": report.pk,
-        "reference": report.reference,
-        "status": report.status,
-        "authority": {"id": report.authority_id, "name": report.authority.name},
-        "reason": report.routing_reason,
-        "detail": report.routing_detail,
-        "distance_m": report.routing_distance_m,
-        # Where it is in words: what the citizen typed, else the nearest house or street.
-        "address": report.address,
-        "place": place.as_json() if (place := _place_of(report)) else None,
-        "confirmation_required": report.confirmed_at is None,
-        "tracking_url": settings.PORTAL_URL
-        + reverse("tracker:track", args=[report.tracking_token]),
-        "url": reverse("tracker:report", args=[report.pk]),
-    }
 
 
 def create_report_from(request: HttpRequest | Request, data: dict[str, Any], source: str) -> Report:

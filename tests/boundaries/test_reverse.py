@@ -7,6 +7,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.test import Client
 
+from boundaries.reverse import place_name_at
+from boundaries.services import OutsideServiceArea, route, route_with_place
 from geo.models import AddressPoint
 from tests.factories import CategoryFactory
 from tests.map_region import make_map_region
@@ -146,3 +148,30 @@ def test_away_from_streets_the_address_says_near_which_town(region: dict) -> Non
         contact=services.Contact(email="a@example.org"),
     )
     assert report.address == "bei Stadt Heidestadt"
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [
+        (10.04005, 53.03012),  # at a house
+        (10.045, 53.0303),  # on the Lindenweg, no house near
+        (10.01, 53.09),  # in town, away from streets
+        (10.1, 53.05),  # on the border of Heidestadt and Moordorf
+        (10.3, 53.05),  # outside every Gemeinde
+    ],
+)
+def test_intake_names_the_same_place_as_the_reverse_lookup(
+    region: dict, lon: float, lat: float
+) -> None:
+    # Intake asks for the place in the routing's round trip and takes the Gemeinde from the
+    # covering authorities routing found; the answer must be the reverse lookup's.
+    category = CategoryFactory.create(slug="muell", level="kreis")
+    point = Point(lon, lat, srid=4326)
+    if lon > 10.2:
+        with pytest.raises(OutsideServiceArea):
+            route_with_place(point, category)
+        assert place_name_at(point) is None
+        return
+    decision, place = route_with_place(point, category)
+    assert place == place_name_at(point)
+    assert decision == route(point, category)

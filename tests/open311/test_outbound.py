@@ -6,10 +6,12 @@ app (live_server) and a scripted server in a thread."""
 from __future__ import annotations
 
 import socket
+import time
 from typing import Any
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Role, User
@@ -412,3 +414,20 @@ def test_admin_endpoints_and_read_only_log(
     assert (delivery.status, delivery.attempts, delivery.remote_id) == ("sent", 1, "nach-Reparatur")
     # a sent delivery is not sent again
     assert outbound.resend(delivery) is False
+
+
+@pytest.mark.django_db
+def test_an_endpoint_set_up_in_another_process_gets_reports_within_about_a_second(
+    region: dict,
+) -> None:
+    # Each process keeps the authorities with endpoints; another process's change reaches it
+    # through the version in Redis (core.process_cache), checked at most once a second.
+    make_report(region["laterne"])  # this process now keeps "no endpoints"
+    # Written by another process: no signal here, only its version bump in Redis.
+    OutboundEndpoint.objects.bulk_create(
+        [OutboundEndpoint(authority=region["gemeinde_a"], url=free_port_url())]
+    )
+    cache.set(outbound.ENDPOINTS_VERSION_KEY, "changed-elsewhere", timeout=None)
+    time.sleep(1.1)
+    report = make_report(region["laterne"])
+    assert OutboundDelivery.objects.filter(report=report).count() == 1

@@ -10,6 +10,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from tracker import history_sql
         from tracker.models import ReportEvent
 
         from . import (
@@ -27,6 +28,8 @@ class InspectionsConfig(AppConfig):
                 sender=model,
                 dispatch_uid=f"inspections.chain.{model.__name__}",
             )
+        # ... and the "created" row that intake writes with its report in one SQL statement.
+        history_sql.register("inspections.ledger", ledger.report_event_part)
         # The road status tiles change with a plan and with removed inspections (rounds
         # ending bump the version in services.round_end).
         for signal, sender in (

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from outbox.delivery import publish_task
+from outbox.relay import request_task_on_commit
 from tracker.models import ReportEvent
 
 from .hashing import CONTENT_FIELDS, GENESIS, content_hash, entry_hash
@@ -82,16 +82,30 @@ def append(source: str, row: Model, *, label: str) -> None:
     with connection.cursor() as cursor:
         table = connection.ops.quote_name(LedgerEntry._meta.db_table)
         cursor.execute(_APPEND_SQL.format(table=table), [source, row.pk, label])
-    transaction.on_commit(request_seal)
+    request_seal_on_commit()
 
 
-def request_seal() -> None:
-    """After a commit: have the sealer run soon. One Redis round trip; the task is published
-    only when no run is queued yet, behind the outbox's circuit breaker (a dead broker costs
-    no request seconds). Should Redis be down, the beat sweep seals instead."""
+_APPEND_BY_ID_SQL = """
+INSERT INTO {table} (source, row_id, actor_label, created_at) VALUES (%s, {id}, %s, now())
+"""
+
+
+def report_event_part(event: ReportEvent, id_sql: str) -> tuple[str, list[Any]]:
+    """tracker.history_sql part: the entry of a history row that intake writes in one SQL
+    statement with its report (no post_save is sent for it); the same row as `append`."""
+    request_seal_on_commit()
+    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    sql = _APPEND_BY_ID_SQL.format(table=table, id=id_sql)
+    return sql, [LedgerEntry.Source.REPORT_EVENT, actor_label(event.actor)]
+
+
+def request_seal_on_commit() -> None:
+    """After the commit: have the sealer run soon. The task is published only when no run is
+    queued yet (the flag), behind the outbox's circuit breaker (a dead broker costs no request
+    seconds), in the same Redis round trip as the outbox's hand-over of the transaction
+    (outbox.relay). Should Redis be down, the beat sweep seals instead."""
     timeout = int(getattr(settings, "LEDGER_SEAL_FLAG_SECONDS", 30))
-    if cache.add(SEAL_FLAG, 1, timeout=timeout):
-        publish_task(SEAL_TASK, what="the ledger's sealer")
+    request_task_on_commit(SEAL_TASK, SEAL_FLAG, timeout)
 
 
 def seal_queued_run() -> int:

@@ -27,12 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from core import net
 from core.media import signed_url
+from core.process_cache import ProcessCached
 from core.urls import absolute_url
 from outbox import delivery as outbox
 from outbox import enqueue_on_commit
@@ -53,24 +53,31 @@ EXCERPT_CHARS = 2000
 # --- queueing (called from the tracker's report_reached_authority signal, see signals.py) ---
 
 
-_ENDPOINTS_CACHE_KEY = "open311:outbound-authorities"
+def _load_authorities() -> frozenset[int]:
+    return frozenset(
+        OutboundEndpoint.objects.filter(is_active=True).values_list("authority_id", flat=True)
+    )
+
+
+# Asked on every intake, and almost always empty: kept per process (no Redis round trip per
+# report), dropped in every process when an endpoint is saved or deleted (core.process_cache).
+ENDPOINTS_VERSION_KEY = "open311:outbound-authorities:version"
+_authorities = ProcessCached(ENDPOINTS_VERSION_KEY, _load_authorities)
 
 
 def authorities_with_endpoints() -> frozenset[int]:
-    """Authorities with an active outbound endpoint. Asked on every intake, and almost always
-    empty, so it is cached (cleared whenever an endpoint is saved or deleted)."""
-    cached = cache.get(_ENDPOINTS_CACHE_KEY)
-    if cached is None:
-        cached = frozenset(
-            OutboundEndpoint.objects.filter(is_active=True).values_list("authority_id", flat=True)
-        )
-        cache.set(_ENDPOINTS_CACHE_KEY, cached, timeout=300)
-    return frozenset(cached)
+    """Authorities with an active outbound endpoint."""
+    return _authorities.get()
 
 
 def forget_endpoints(**kwargs: Any) -> None:
     """Signal receiver: an endpoint changed."""
-    cache.delete(_ENDPOINTS_CACHE_KEY)
+    _authorities.changed()
+
+
+def forget() -> None:
+    """Drop this process's copy (tests: the database was rolled back underneath)."""
+    _authorities.forget()
 
 
 def endpoint_for(authority_id: int) -> OutboundEndpoint | None:

@@ -16,14 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from boundaries.reverse import PlaceName, place_label, place_name_at
-from boundaries.services import RoutingDecision, route
+from boundaries.reverse import PlaceName, place_label
+from boundaries.services import RoutingDecision, route, route_with_place
 from core.images import process_photo
 from outbox import enqueue_on_commit
 
 from .. import category_cache
 from ..models import Category, Photo, Report, ReportEvent, Support
 from ..signals import report_reached_authority
+from . import intake_sql
 from .common import delete_files, store_photo
 
 MAX_PHOTOS = 5
@@ -89,20 +90,17 @@ class _Intake:
 
 
 # The place looked up at intake, kept on the new Report instance for the API's answer
-# (tracker.api.report_created_body) so it is not looked up twice.
+# (tracker.api_created.report_created_body) so it is not looked up twice.
 INTAKE_PLACE = "intake_place"
 
 
-def _new_report(intake: _Intake, decision: RoutingDecision) -> Report:
+def _new_report(intake: _Intake, decision: RoutingDecision, place: PlaceName | None) -> Report:
+    """The report as it will be stored (not saved yet: intake_sql writes it)."""
     now = timezone.now()
     category, reporter, contact = intake.category, intake.reporter, intake.contact
-    address = intake.address.strip()
-    place: PlaceName | None = None
-    if not address:
-        # Without a typed address, the nearest house or street and the town from our data.
-        place = place_name_at(intake.point)
-        address = place_label(place)
-    report = Report.objects.create(
+    # Without a typed address, the nearest house or street and the town from our data.
+    address = intake.address.strip() or place_label(place)
+    report = Report(
         category=category,
         location=intake.point,
         address=address[:300],
@@ -134,6 +132,18 @@ def _new_report(intake: _Intake, decision: RoutingDecision) -> Report:
     return report
 
 
+def _created_event(report: Report, decision: RoutingDecision) -> ReportEvent:
+    return ReportEvent(
+        report=report,
+        kind=ReportEvent.Kind.CREATED,
+        actor=report.reporter,
+        authority=decision.authority,
+        to_status=report.status,
+        note=_("Meldung eingegangen; zuständig: %(authority)s")
+        % {"authority": decision.authority.name},
+    )
+
+
 def report_create(
     *,
     category: Category,
@@ -159,25 +169,23 @@ def report_create(
     # Decode and clean every photo before anything is stored: a bad photo rejects the whole
     # report with nothing half-written.
     processed = [process_photo(photo, filename=getattr(photo, "name", None)) for photo in photos]
-    decision = route(point, category)
+    # Without a typed address, the nearest house or street is looked up with the routing.
+    if address.strip():
+        decision, place = route(point, category), None
+    else:
+        decision, place = route_with_place(point, category)
     _require_offered_here(category, decision)
     intake = _Intake(category, point, description, reporter, contact, address, source, language)
+    report = _new_report(intake, decision, place)
+    created = _created_event(report, decision)
     stored_files: list[str] = []
     try:
         with transaction.atomic():
-            report = _new_report(intake, decision)
+            # The report, its history row, the ledger entry and the outbox row of
+            # "notifications.report_received" in one statement (intake_sql).
+            intake_sql.insert_report(report, created)
             for item in processed:
                 store_photo(report, item, Photo.Kind.BEFORE, stored_files)
-            enqueue_on_commit("notifications.report_received", report.pk)
-            created = ReportEvent.objects.create(
-                report=report,
-                kind=ReportEvent.Kind.CREATED,
-                actor=reporter,
-                authority=decision.authority,
-                to_status=report.status,
-                note=_("Meldung eingegangen; zuständig: %(authority)s")
-                % {"authority": decision.authority.name},
-            )
             report_reached_authority.send(
                 sender=Report, report=report, authority_id=decision.authority.pk, event=created
             )
