@@ -72,13 +72,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Refuses oversized bodies (Content-Length) before anything reads them.
-    "config.middleware.RequestBodyCapMiddleware",
+    "config.middleware.RequestBodyCapMiddleware",  # refuses oversized bodies before reading
     "django.middleware.security.SecurityMiddleware",
     # After a write, this browser reads from the primary for a while (core/replica.py).
     "core.replica.ReplicaStickinessMiddleware",
-    # Public data (`@public_data` views: tiles, catalogue search) is answered here, past the
-    # session/locale/CSRF/login stack (core/fastpath.py).
+    # Public data (`@public_data`: tiles, catalogue search) past session/CSRF/login (core/fastpath)
     "core.fastpath.PublicDataMiddleware",
     # GET /api/v1/reports (public map, tracker.map_geojson) and, for a session seen before, the
     # staff queue (its statement rechecks the session's rights, tracker.staff.fastpath): no DRF.
@@ -323,10 +321,10 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_VIEW = "tracker.views.rate_limited"
 
-# Abuse protection: report creation and sign-up per IP and per account (configurable).
+# Abuse protection: report creation and sign-up per IP and per account, planners' exports
+# (each may stream millions of rows) per account (configurable).
 REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="20/h")
 REPORT_RATE_PER_USER = env.str("REPORT_RATE_PER_USER", default="30/h")
-# Planners' exports (CSV/GeoJSON/GeoPackage) per account: each may stream millions of rows.
 PLANNING_EXPORT_RATE_PER_USER = env.str("PLANNING_EXPORT_RATE_PER_USER", default="30/h")
 
 REST_FRAMEWORK = {
