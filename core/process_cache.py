@@ -1,12 +1,12 @@
 """A value read from the database and kept per process, dropped when it changes anywhere.
 
-For small, rarely changed data asked on every request (the Open311 endpoints at intake):
-`get()` answers from this process's copy. `changed()` (from post_save/post_delete receivers)
-drops the copy at once and bumps a version in Redis, again at the commit (so no process keeps
-the state of an uncommitted transaction); every process compares its version with Redis at
-most once per `check_seconds`, so the others see a change within about a second. Should Redis
-be unreachable, a copy older than `max_age_seconds` is dropped anyway.
-(tracker.category_cache works the same way for the categories.)
+For small, rarely changed data asked on every request (the Open311 endpoints and the
+categories at intake): `get()` answers from this process's copy. `changed()` (from
+post_save/post_delete receivers) drops the copy at once and bumps a version in Redis, again at
+the commit (so no process keeps the state of an uncommitted transaction); every process
+compares its version with Redis at most once per `check_seconds`, so the others see a change
+within about a second. Should Redis be unreachable, a copy older than `max_age_seconds` is
+dropped anyway.
 """
 
 from __future__ import annotations

@@ -1,23 +1,19 @@
 """Active categories by slug, kept per process: the intake's category lookup and its
 "offered here" check without a query per report (docs/performance.md, "Intake").
 
-Invalidation: saving or deleting a category or changing where it is offered clears this
-process's copy at once and bumps a version in Redis (again at the commit, so no process
-caches the state of an uncommitted transaction). Every process compares its version with
-Redis at most once per CHECK_SECONDS, so another worker sees a change within about a second;
-should Redis be unreachable, copies older than MAX_AGE_SECONDS are dropped anyway.
+Invalidation (core.process_cache): saving or deleting a category or changing where it is
+offered clears this process's copy at once and bumps a version in Redis (again at the commit,
+so no process caches the state of an uncommitted transaction). Every process compares its
+version with Redis at most once per CHECK_SECONDS, so another worker sees a change within
+about a second; should Redis be unreachable, copies older than MAX_AGE_SECONDS are dropped.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
+from core.process_cache import ProcessCached
 
 from .models import Category
 
@@ -33,35 +29,16 @@ class _Entry:
 
 
 _FIELDS = tuple(f.attname for f in Category._meta.concrete_fields)
-_lock = threading.Lock()
-_entries: dict[str, _Entry] = {}
-_state: dict[str, Any] = {"version": None, "checked": -1e9, "cleared": time.monotonic()}
+# The process's copies by slug, filled as slugs are asked for; the whole dict is dropped when
+# the version changes (core.process_cache).
+_entries: ProcessCached[dict[str, _Entry]] = ProcessCached(
+    VERSION_KEY, dict, check_seconds=CHECK_SECONDS, max_age_seconds=MAX_AGE_SECONDS
+)
 
 
 def forget() -> None:
     """Drop this process's copies (tests: the database was rolled back underneath)."""
-    _clear()
-
-
-def _clear() -> None:
-    with _lock:
-        _entries.clear()
-        _state["cleared"] = time.monotonic()
-
-
-def _check_version() -> None:
-    now = time.monotonic()
-    if now - _state["checked"] < CHECK_SECONDS:
-        return
-    _state["checked"] = now
-    version = cache.get(VERSION_KEY)
-    if version is None:  # Redis unreachable (or never bumped): a bounded age instead
-        if now - _state["cleared"] > MAX_AGE_SECONDS:
-            _clear()
-        return
-    if version != _state["version"]:
-        _clear()
-        _state["version"] = version
+    _entries.forget()
 
 
 def _load(slug: str) -> _Entry | None:
@@ -73,13 +50,12 @@ def _load(slug: str) -> _Entry | None:
 
 
 def _entry(slug: str) -> _Entry | None:
-    _check_version()
-    entry = _entries.get(slug)
+    entries = _entries.get()
+    entry = entries.get(slug)
     if entry is None:
         entry = _load(slug)
         if entry is not None:
-            with _lock:
-                _entries[slug] = entry
+            entries[slug] = entry
     return entry
 
 
@@ -99,12 +75,6 @@ def offered_in(category: Category) -> frozenset[int]:
     return entry.offered_in
 
 
-def _bump() -> None:
-    _clear()
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
 def changed(**kwargs: Any) -> None:
     """Receiver for Category's post_save, post_delete and available_in's m2m_changed."""
-    _bump()
-    transaction.on_commit(_bump)
+    _entries.changed(**kwargs)
