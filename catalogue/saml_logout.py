@@ -137,14 +137,18 @@ class SamlLogoutInit(saml2_views.LogoutInitView):
 
     def _idp_not_reached(self, request: HttpRequest) -> HttpResponse:
         next_url = request.saml_session.get(RETURN_KEY) or "/"  # type: ignore[attr-defined]
-        _forget(request)
-        messages.warning(
+        return _logged_out_here_only(
             request,
-            _("Bei %(provider)s konnten wir Sie nicht abmelden.") % {"provider": _provider()}
-            + " "
-            + _may_still_be_open(),
+            next_url,
+            _("Bei %(provider)s konnten wir Sie nicht abmelden.") % {"provider": _provider()},
         )
-        return redirect(next_url)
+
+
+def _logged_out_here_only(request: HttpRequest, next_url: str, why: str) -> HttpResponse:
+    """The portal session is over but the IdP's may not be: say why, and go on."""
+    _forget(request)
+    messages.warning(request, why + " " + _may_still_be_open())
+    return redirect(next_url)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -178,14 +182,11 @@ class SamlLogoutService(saml2_views.LogoutView):
             state.sync()
         except StatusError:
             logger.warning("The IdP did not confirm the logout", exc_info=True)
-            _forget(request)
-            messages.warning(
+            return _logged_out_here_only(
                 request,
-                _("%(provider)s hat die Abmeldung nicht bestätigt.") % {"provider": _provider()}
-                + " "
-                + _may_still_be_open(),
+                next_url,
+                _("%(provider)s hat die Abmeldung nicht bestätigt.") % {"provider": _provider()},
             )
-            return redirect(next_url)
         except Exception as exc:
             logger.warning("SAML logout response refused", exc_info=True)
             _forget(request)
