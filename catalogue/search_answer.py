@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 import orjson
 from django.core.exceptions import ValidationError
@@ -46,18 +47,40 @@ LIST_FIELDS = (
 ALLOW = "GET, HEAD, OPTIONS"
 _SLUG = "__slug__"
 _paths: dict[str, tuple[str, str]] = {}
+# What build_absolute_uri() reads of a request (host, forwarded host and port, scheme and
+# the proxy's scheme header), the key of the absolute URLs kept per process.
+_HOST_META = (
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PROTO",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "wsgi.url_scheme",
+)
+MAX_KEPT_HOSTS = 64
+_absolute: dict[tuple[object, ...], tuple[str, str]] = {}
 
 
 def service_url_parts(request: HttpRequest) -> tuple[str, str]:
     """A service page's absolute URL as (before, after) the slug, for this request's host:
     one reverse() per script prefix and process, one build_absolute_uri() (with the host
-    check) per request."""
+    check) per script prefix and what the request says of its host and scheme — the same
+    few values on every search, so kept per process (bounded)."""
     prefix = get_script_prefix()
-    path = _paths.get(prefix)
-    if path is None:
-        before, _, after = reverse("catalogue:service", args=[_SLUG]).partition(_SLUG)
-        path = _paths[prefix] = (before, after)
-    return request.build_absolute_uri(path[0]), path[1]
+    meta = request.META
+    key = (prefix, *(meta.get(name) for name in _HOST_META))
+    parts = _absolute.get(key)
+    if parts is None:
+        path = _paths.get(prefix)
+        if path is None:
+            before, _, after = reverse("catalogue:service", args=[_SLUG]).partition(_SLUG)
+            path = _paths[prefix] = (before, after)
+        parts = (request.build_absolute_uri(path[0]), path[1])  # DisallowedHost: not kept
+        if len(_absolute) >= MAX_KEPT_HOSTS:
+            _absolute.clear()
+        _absolute[key] = parts
+    return parts
 
 
 # What the list shows of each hit, in this order: LIST_FIELDS and the page's URL, built in
@@ -91,27 +114,34 @@ def hits(query: str, before: str, after: str) -> list[dict[str, Any]]:
     return [dict(zip(_KEYS, row, strict=False)) for row in rows]
 
 
-def _plain(request: HttpRequest) -> bool:
-    """Whether DRF would answer this request with plain, compact JSON from get()."""
+def _plain_query(request: HttpRequest) -> str | None:
+    """The raw `q` if DRF would answer this request with plain, compact JSON from get() (a
+    GET/HEAD with nothing but one `q`), else None. The common `q=…` alone is read straight
+    from the query string, as QueryDict would decode it (UTF-8, undecodable bytes replaced)."""
     if request.method not in ("GET", "HEAD"):
-        return False
+        return None
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if accept and (
+        "indent" in accept
+        or not ("application/json" in accept or "*/*" in accept or "application/*" in accept)
+    ):
+        return None
+    raw = request.META.get("QUERY_STRING", "")
+    if raw.startswith("q=") and raw.isascii() and "&" not in raw:
+        return unquote_plus(raw[2:], encoding="utf-8", errors="replace")
     query = request.GET
     if len(query) > 1 or (query and "q" not in query) or len(query.getlist("q")) > 1:
-        return False
-    accept = request.META.get("HTTP_ACCEPT", "")
-    if not accept:
-        return True
-    if "indent" in accept:
-        return False
-    return "application/json" in accept or "*/*" in accept or "application/*" in accept
+        return None
+    return query.get("q", "")
 
 
 def search_answer(request: HttpRequest) -> HttpResponse | None:
     """The plain search's response, or None for the DRF view to answer."""
-    if not _plain(request):
+    raw = _plain_query(request)
+    if raw is None:
         return None
     try:
-        query = params.text(request.GET.get("q"), "q", max_length=QUERY_MAX_CHARS)
+        query = params.text(raw, "q", max_length=QUERY_MAX_CHARS)
     except ValidationError:
         return None  # the DRF view answers 400 with its message
     results = hits(query, *service_url_parts(request))

@@ -140,7 +140,7 @@ class ReplicaStickinessMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if configured() and request.method not in SAFE_METHODS and response.status_code < 400:
+        if request.method not in SAFE_METHODS and response.status_code < 400 and configured():
             response.set_cookie(
                 STICKY_COOKIE,
                 "1",

@@ -25,6 +25,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from core.fastpath import short_path
 from core.images import read_gps
 from core.replica import read_from_replica
 from geo.srid import InvalidCoordinates, wgs84_point
@@ -322,6 +323,7 @@ def remember_created_report(request: HttpRequest | Request, report: Report) -> N
 
 
 @method_decorator(read_from_replica, name="get")  # the public map's reads (core/replica.py)
+@short_path("tracker.map_fastpath.map_page")  # its GeoJSON pages before the session stack
 class ReportListCreateView(generics.ListCreateAPIView[Report]):
     """List public reports as GeoJSON (filter by bbox, category, status), or file a report."""
 

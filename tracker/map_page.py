@@ -1,6 +1,6 @@
 """The public map's GeoJSON pages over HTTP: `GET /api/v1/reports` parameters in, the page that
 PostGIS built (tracker.map_geojson) out as bytes, framed with the paging links. Used by the
-API view and, past most of the middleware, by tracker.middleware."""
+API view and, past most of the middleware, by tracker.map_fastpath."""
 
 from __future__ import annotations
 

@@ -76,12 +76,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # After a write, this browser reads from the primary for a while (core/replica.py).
     "core.replica.ReplicaStickinessMiddleware",
-    # Public data (`@public_data`: tiles, catalogue search) past session/CSRF/login (core/fastpath)
-    "core.fastpath.PublicDataMiddleware",
-    # GET /api/v1/reports (public map, tracker.map_geojson) and, for a session seen before, the
-    # staff queue (its statement rechecks the session's rights, tracker.staff.fastpath): no DRF.
-    "tracker.middleware.MapPageMiddleware",
-    "tracker.staff.fastpath.StaffQueueMiddleware",
+    # Short paths past session/CSRF/login (core/fastpath): tiles, catalogue search, map pages,
+    # the staff queue for a session seen before (its statement rechecks the session's rights).
+    "core.fastpath.ShortPathMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

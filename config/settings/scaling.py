@@ -1,5 +1,5 @@
 """Settings for running on several machines (docs/deployment.md, "From one machine to several"):
-the read replica's lag rule (core/replica.py), the public-data fast path (core/fastpath.py),
+the read replica's lag rule (core/replica.py), the short paths (core/fastpath.py),
 Celery task routes, the ledger sealer's timing and the report tiles' cells (cost as the reports
 grow). Read at the end of config/settings/base.py."""
 
@@ -9,8 +9,10 @@ import environ
 
 env = environ.Env()  # base.py has read .env into the environment already
 
-# Only paths under these are looked up for `@public_data` views (core/fastpath.py).
-PUBLIC_DATA_PREFIXES = ["/tiles/base/", "/tiles/extra/", "/api/v1/services"]
+# Only paths under these prefixes, or equal to these URLs, are looked up for views with a short
+# path (`@public_data`, `@short_path`: core/fastpath.py).
+SHORT_PATH_PREFIXES = ["/tiles/base/", "/tiles/extra/", "/api/v1/services"]
+SHORT_PATH_URL_NAMES = ["api:reports", "api:staff-reports"]
 
 # The lag rule: a browser that has just written reads from the primary this long; a replica
 # whose replay lags more than REPLICA_MAX_LAG_SECONDS is not used (checked per process at most

@@ -132,3 +132,21 @@ def test_an_error_of_the_statement_itself_is_not_repeated() -> None:
     setattr(connection, "health_check_done", False)  # noqa: B010 - not in django-stubs
     with pytest.raises(ProgrammingError):
         fetch_all("SELECT no_such_column FROM catalogue_service", [])
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_service_links_follow_the_host_asked_for(client: Client) -> None:
+    """The absolute service URLs are kept per host and scheme, never handed to another host;
+    a host outside ALLOWED_HOSTS is refused as on every other page."""
+
+    def first_url(host: str, *, secure: bool = False) -> str:
+        response = client.get("/api/v1/services", {"q": "Hund"}, HTTP_HOST=host, secure=secure)
+        assert response.status_code == 200
+        return str(response.json()["results"][0]["url"])
+
+    assert first_url("localhost").startswith("http://localhost/dienstleistungen/")
+    assert first_url("127.0.0.1:8000").startswith("http://127.0.0.1:8000/")
+    assert first_url("localhost", secure=True).startswith("https://localhost/")
+    assert first_url("localhost").startswith("http://localhost/")
+    refused = client.get("/api/v1/services", {"q": "Hund"}, HTTP_HOST="evil.example")
+    assert refused.status_code == 400

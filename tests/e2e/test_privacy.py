@@ -84,7 +84,8 @@ def test_guest_confirmation_page_and_staff_form(live_server: Any, page: Page) ->
     page.goto(live_server.url + f"/datenauskunft/{item.token}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Auskunft über Ihre Daten")
     shoot(page, "privacy-guest-confirm")
-    page.get_by_role("button", name="Auskunft bestätigen").click()
+    with page.expect_navigation():  # the confirmation's answer, before the reload
+        page.get_by_role("button", name="Auskunft bestätigen").click()
     page.reload()
     expect(page.get_by_role("link", name="Archiv herunterladen (ZIP)")).to_be_visible()
     shoot(page, "privacy-guest-ready")

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from boundaries.models import Authority
+from core.fastpath import short_path
 from tracker import permissions, selectors
 from tracker.models import Report, ResponseTemplate, Team
 from tracker.privacy_parts import log_contact_view
@@ -115,6 +116,8 @@ def queue_statement(query: Any, user: Any, guard_sql: str | None = None) -> queu
 # ---- the queue and the detail ----------------------------------------------------------------
 
 
+# Known browser sessions are answered before the session/CSRF stack (tracker.staff.fastpath).
+@short_path("tracker.staff.fastpath.staff_queue")
 class StaffReportListView(generics.ListAPIView[Report]):
     """The work queue: reports currently at the user's authorities, filtered and sorted."""
 

@@ -5,7 +5,7 @@ The queue's page is one SQL statement (tracker.staff.queue_json). On the full pa
 round trips come before it — the session, the user, the memberships — plus the whole middleware
 stack and DRF, which together cost about half of what the statement costs (bench/queue_read.py).
 Here, for a browser session this process has seen before, the request is answered right after
-SecurityMiddleware with one statement:
+SecurityMiddleware (core.fastpath's dispatcher hands it over) with one statement:
 
 * What the session, the user and the memberships said the last time (checked the way
   Django's AuthenticationMiddleware and the `IsStaffMember` permission check them) is kept
@@ -40,10 +40,9 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.core.exceptions import MiddlewareNotUsed
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import ResolverMatch
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import APIException
@@ -147,28 +146,28 @@ def learn(session_key: str) -> Known | None:
     )
 
 
-class StaffQueueMiddleware:
-    """Answers the work queue for known browser sessions (see the module's docstring)."""
+class StaffQueueShortPath:
+    """Answers the work queue for known browser sessions (see the module's docstring); the
+    short-path handler of the queue's view (core.fastpath), one per process."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        if settings.SESSION_ENGINE not in DB_SESSION_ENGINES:
-            raise MiddlewareNotUsed
-        self.get_response = get_response
-        self.path: str | None = None
+    def __init__(self) -> None:
         self.known: dict[str, Known] = {}
         self.statements: dict[tuple[Any, ...], queue_json.Statement] = {}
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self.path is None:
-            self.path = reverse("api:staff-reports")
+    def __call__(
+        self,
+        request: HttpRequest,
+        match: ResolverMatch,
+        get_response: Callable[[HttpRequest], HttpResponse],
+    ) -> HttpResponse:
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if (
             request.method != "GET"
-            or request.path != self.path
             or not session_key
             or "HTTP_AUTHORIZATION" in request.META
+            or settings.SESSION_ENGINE not in DB_SESSION_ENGINES
         ):
-            return self.get_response(request)
+            return get_response(request)
         known = self.known.get(session_key)
         response = None
         if known is not None:
@@ -178,7 +177,7 @@ class StaffQueueMiddleware:
                 del self.known[session_key]
                 known = None
         if response is None:
-            response = self.get_response(request)
+            response = get_response(request)
             if known is None and response.status_code == 200:
                 self.keep(session_key, learn(session_key))
         return response
@@ -228,3 +227,7 @@ class StaffQueueMiddleware:
                 self.statements = {}
             self.statements[key] = statement
         return statement
+
+
+# The handler named on the queue's view (tracker.staff.api.StaffReportListView).
+staff_queue = StaffQueueShortPath()
