@@ -127,11 +127,18 @@ def print_table(sizes: list[str], results: dict[str, dict[str, tuple[float, floa
         print(f"| {name} | " + " | ".join(cells) + " | " + " / ".join(growth) + " |")
 
 
+def _within(tick: float, results: dict[str, dict[str, tuple[float, float]]]) -> bool:
+    """Whether a y tick lies within the plotted figures' range (a tick beyond on each side)."""
+    values = [by_key[key][0] for by_key in results.values() for key in KEY_FIGURES if key in by_key]
+    return bool(values) and min(values) / 2.5 <= tick <= max(values) * 2.5
+
+
 def plot(sizes: list[str], results: dict[str, dict[str, tuple[float, float]]], out: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     counts = [parse_size(size) for size in sizes]
     figure, axes = plt.subplots(figsize=(8, 5), dpi=100)
@@ -143,6 +150,9 @@ def plot(sizes: list[str], results: dict[str, dict[str, tuple[float, float]]], o
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xticks(counts, sizes)
+    ticks = [t for t in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000) if _within(t, results)]
+    axes.set_yticks(ticks, [str(t) for t in ticks])
+    axes.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     axes.set_xlabel("reports in the database")
     axes.set_ylabel("p95 (ms)")
     axes.set_title("Cost as work grows (2 cores, same-run raw baselines)")
