@@ -25,6 +25,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from core.choices import ChoiceLabelField
 from core.fastpath import short_path
 from core.images import read_gps
 from core.replica import read_from_replica
@@ -147,7 +148,7 @@ class PublicReportSerializer(GeoFeatureModelSerializer):
         slug_field="slug", read_only=True
     )
     category_name = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     authority = serializers.CharField(source="authority.name", read_only=True)
     photos = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()

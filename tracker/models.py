@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Level
+from core.choices import ChoiceLabels
 from geo.models import AssetType
 from privacy.models import validate_period
 
@@ -174,7 +175,7 @@ class Team(models.Model):
         return f"{self.name} ({self.authority})"
 
 
-class Report(models.Model):
+class Report(ChoiceLabels, models.Model):
     """A defect report. The routing decision is stored, never recomputed behind anyone's back."""
 
     class Source(models.TextChoices):
@@ -336,9 +337,8 @@ class Report(models.Model):
 
 
 class Photo(models.Model):
-    """A processed photo: auto-rotated, all metadata stripped, with a thumbnail.
-
-    `image` and `thumbnail` are the public version, with `blur_boxes` blurred (faces and
+    """A processed photo: auto-rotated, all metadata stripped, with a thumbnail. `image` and
+    `thumbnail` are the public version, with `blur_boxes` blurred (faces and
     number plates, tracker.services.redaction); `original` keeps the unblurred photo for
     staff only (core.media rule for "photos-original/"). `redacted_at` is empty until the
     boxes were detected and the public version rendered."""
@@ -379,7 +379,7 @@ class Photo(models.Model):
         ]
 
 
-class ReportEvent(models.Model):
+class ReportEvent(ChoiceLabels, models.Model):
     """One entry of a report's history: who did what when, public or internal."""
 
     class Kind(models.TextChoices):

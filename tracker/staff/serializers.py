@@ -17,7 +17,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from accounts.models import User
 from boundaries.models import Authority
-from core import params
+from core import choices, params
 from core.errors import error_dict
 from geo.params import parse_bbox
 from tracker import permissions, selectors, services
@@ -109,9 +109,9 @@ class StaffReportSerializer(GeoFeatureModelSerializer):
     reference = serializers.CharField(read_only=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     category_name = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = choices.ChoiceLabelField("status")
     priority = serializers.SerializerMethodField()
-    priority_label = serializers.CharField(source="get_priority_display", read_only=True)
+    priority_label = choices.ChoiceLabelField("priority")
     overdue = serializers.SerializerMethodField()
     authority = AuthorityRefSerializer(read_only=True)
     assigned_team = TeamRefSerializer(read_only=True, allow_null=True)
@@ -179,7 +179,7 @@ class StaffPhotoSerializer(serializers.ModelSerializer[Photo]):
 class AbuseFlagSerializer(serializers.ModelSerializer[AbuseFlag]):
     """An open "Missbrauch melden" of a citizen (no personal data is taken)."""
 
-    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+    reason_label = choices.ChoiceLabelField("reason")
 
     class Meta:
         model = AbuseFlag
@@ -187,7 +187,7 @@ class AbuseFlagSerializer(serializers.ModelSerializer[AbuseFlag]):
 
 
 class StaffEventSerializer(serializers.ModelSerializer[ReportEvent]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = choices.ChoiceLabelField("kind")
     actor = serializers.SerializerMethodField()
     from_authority = AuthorityRefSerializer(read_only=True, allow_null=True)
     to_authority = AuthorityRefSerializer(read_only=True, allow_null=True)
