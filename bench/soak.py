@@ -236,6 +236,7 @@ def setup(opts: argparse.Namespace) -> soak_server.SoakData:
         os.environ.update(soak_server.bench_env())
         setup_django()
         soak_server.load_like_make_run()
+        soak_server.forget_lost_photos()
     from django.db import connections
 
     data = soak_server.prepare(work_reports=opts.work_reports)
