@@ -177,3 +177,61 @@ def test_one_browser_two_people_each_see_their_own_work(
         assert ids(client.get(API, me)) == {theirs.pk}
     with django_assert_num_queries(1):
         assert ids(client.get(API, me)) == {theirs.pk}
+
+
+def _token_client(user: User, django_assert_num_queries: Any) -> Client:
+    """An app with an API token whose facts the queue has learnt: its next read is one
+    statement."""
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    assert client.get(API).status_code == 200  # the full way; the token's facts are kept
+    with django_assert_num_queries(1):
+        assert client.get(API).status_code == 200
+    return client
+
+
+def test_tokens_take_the_short_way_with_the_full_ways_answer(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    mine = world.report()
+    app = _token_client(world.dispatcher, django_assert_num_queries)
+    query = {"status": "new", "sort": "priority"}
+    with django_assert_num_queries(1):
+        short = app.get(API, query, HTTP_ACCEPT_LANGUAGE="en")
+    browser = Client()
+    browser.force_login(world.dispatcher)  # a new session: the full way
+    assert short.content == browser.get(API, query, HTTP_ACCEPT_LANGUAGE="en").content
+    assert ids(short) == {mine.pk}
+    _new_password(world.dispatcher)  # a token outlives a password change, as on the full way
+    assert ids(app.get(API)) == {mine.pk}
+
+
+def _delete_tokens(user: User) -> None:
+    Token.objects.filter(user=user).delete()
+
+
+def _revoke_memberships(user: User) -> None:
+    Membership.objects.filter(user=user).delete()
+
+
+@pytest.mark.parametrize("change", [_delete_tokens, _deactivate, _revoke_memberships])
+def test_a_token_that_no_longer_holds_is_refused_on_the_next_request(
+    world: World, change: Any, django_assert_num_queries: Any
+) -> None:
+    world.report()
+    app = _token_client(world.dispatcher, django_assert_num_queries)
+    change(world.dispatcher)
+    assert app.get(API).status_code in (401, 403)
+    assert app.get(API).status_code in (401, 403)  # and stays refused
+
+
+def test_a_token_beside_a_session_cookie_takes_the_full_way(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """Both at once: DRF takes the session's user; so does the full way, every time."""
+    moor = world.report()
+    Report.objects.filter(pk=moor.pk).update(authority=world.gemeinde)
+    kreis = world.report()
+    token = Token.objects.create(user=world.gemeinde_dispatcher)
+    browser = warm_client(world.dispatcher, django_assert_num_queries)
+    for _ in range(2):
+        assert ids(browser.get(API, HTTP_AUTHORIZATION=f"Token {token.key}")) == {kreis.pk}
