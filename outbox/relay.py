@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from core.cache_redis import cache_redis
+
 from . import delivery
 
 logger = logging.getLogger(__name__)
@@ -28,19 +30,11 @@ RELAY_TASK = "outbox.relay"
 LIST_KEY = "mm:outbox:relay"
 FLAG_KEY = "mm:outbox:relay:queued"
 BATCH = 500
-_clients: dict[str, Any] = {}
 
 
 def _client() -> Any | None:
     """The default cache's Redis client, or None with another cache backend."""
-    if "redis" not in _clients:
-        try:
-            from django_redis import get_redis_connection  # type: ignore[import-untyped]
-
-            _clients["redis"] = get_redis_connection("default")
-        except (ImportError, NotImplementedError):
-            _clients["redis"] = None
-    return _clients["redis"]
+    return cache_redis()
 
 
 def _eager() -> bool:

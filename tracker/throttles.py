@@ -20,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from core.cache_redis import cache_redis
+
 logger = logging.getLogger(__name__)
 
 _SCRIPT = """
@@ -39,12 +41,8 @@ _scripts: dict[str, Any] = {}
 def _script() -> Any | None:
     """The registered script on the default cache's Redis, or None without a Redis cache."""
     if "script" not in _scripts:
-        try:
-            from django_redis import get_redis_connection  # type: ignore[import-untyped]
-
-            _scripts["script"] = get_redis_connection("default").register_script(_SCRIPT)
-        except (ImportError, NotImplementedError):
-            _scripts["script"] = None
+        client = cache_redis()
+        _scripts["script"] = client.register_script(_SCRIPT) if client is not None else None
     return _scripts["script"]
 
 
