@@ -116,7 +116,8 @@ def queue_statement(query: Any, user: Any, guard_sql: str | None = None) -> queu
 # ---- the queue and the detail ----------------------------------------------------------------
 
 
-# Known browser sessions are answered before the session/CSRF stack (tracker.staff.fastpath).
+# Known browser sessions and API tokens are answered before the session/CSRF stack
+# (tracker.staff.fastpath).
 @short_path("tracker.staff.fastpath.staff_queue")
 class StaffReportListView(generics.ListAPIView[Report]):
     """The work queue: reports currently at the user's authorities, filtered and sorted."""
