@@ -67,30 +67,27 @@ MAX_KEPT_SESSIONS = 10_000
 TOKEN_KEYWORD = TokenAuthentication.keyword.lower()
 MAX_KEPT_STATEMENTS = 2_000
 
+# The user is active with the same superuser flag and exactly the kept memberships: the part
+# both guards share.
+_USER_HOLDS = """g_u.id = %(g_user)s AND g_u.is_active AND g_u.is_superuser = %(g_superuser)s
+      AND ARRAY(SELECT g_m.authority_id::text || ':' || g_m.role AS g_r
+                FROM accounts_membership g_m WHERE g_m.user_id = g_u.id
+                ORDER BY (g_m.authority_id::text || ':' || g_m.role) COLLATE "C")
+          = %(g_roles)s::text[]"""
 # Holds only while the session, the user and the memberships are what was kept. Evaluated
 # by the queue's statement itself (queue_json.Guard), in the snapshot that reads the page.
-GUARD_SQL = """EXISTS (
+GUARD_SQL = f"""EXISTS (
     SELECT 1 FROM accounts_user g_u, django_session g_s
-    WHERE g_u.id = %(g_user)s AND g_u.is_active AND g_u.password = %(g_password)s
-      AND g_u.is_superuser = %(g_superuser)s
-      AND g_s.session_key = %(g_session)s AND g_s.expire_date > statement_timestamp()
+    WHERE {_USER_HOLDS} AND g_u.password = %(g_password)s
+      AND g_s.session_key = %(g_key)s AND g_s.expire_date > statement_timestamp()
       AND md5(g_s.session_data) = %(g_digest)s
-      AND ARRAY(SELECT g_m.authority_id::text || ':' || g_m.role AS g_r
-                FROM accounts_membership g_m WHERE g_m.user_id = g_u.id
-                ORDER BY (g_m.authority_id::text || ':' || g_m.role) COLLATE "C")
-          = %(g_roles)s::text[]
-)"""
+)"""  # noqa: S608 - constants only; the values are parameters
 # The same for an API token (DRF's TokenAuthentication: the token row and an active user; a
 # token outlives a password change, so the password hash is not part of it).
-GUARD_TOKEN_SQL = """EXISTS (
+GUARD_TOKEN_SQL = f"""EXISTS (
     SELECT 1 FROM accounts_user g_u, authtoken_token g_t
-    WHERE g_u.id = %(g_user)s AND g_u.is_active AND g_u.is_superuser = %(g_superuser)s
-      AND g_t.key = %(g_session)s AND g_t.user_id = g_u.id
-      AND ARRAY(SELECT g_m.authority_id::text || ':' || g_m.role AS g_r
-                FROM accounts_membership g_m WHERE g_m.user_id = g_u.id
-                ORDER BY (g_m.authority_id::text || ':' || g_m.role) COLLATE "C")
-          = %(g_roles)s::text[]
-)"""  # noqa: S105 - SQL, not a password
+    WHERE {_USER_HOLDS} AND g_t.key = %(g_key)s AND g_t.user_id = g_u.id
+)"""  # noqa: S608 - constants only; the values are parameters
 GUARDS = {"session": GUARD_SQL, "token": GUARD_TOKEN_SQL}
 # ("session", session key) or ("token", token key): what identifies the caller.
 Credential = tuple[str, str]
@@ -121,7 +118,7 @@ class Known:
         params = {
             "g_user": self.user_id,
             "g_superuser": self.superuser,
-            "g_session": key,
+            "g_key": key,
             "g_roles": values,
         }
         if kind == "session":
