@@ -46,7 +46,6 @@ LIST_FIELDS = (
 # What DRF's APIView puts in `Allow` for a view with only get().
 ALLOW = "GET, HEAD, OPTIONS"
 _SLUG = "__slug__"
-_paths: dict[str, tuple[str, str]] = {}
 # What build_absolute_uri() reads of a request (host, forwarded host and port, scheme and
 # the proxy's scheme header), the key of the absolute URLs kept per process.
 _HOST_META = (
@@ -64,19 +63,16 @@ _absolute: dict[tuple[object, ...], tuple[str, str]] = {}
 
 def service_url_parts(request: HttpRequest) -> tuple[str, str]:
     """A service page's absolute URL as (before, after) the slug, for this request's host:
-    one reverse() per script prefix and process, one build_absolute_uri() (with the host
-    check) per script prefix and what the request says of its host and scheme — the same
-    few values on every search, so kept per process (bounded)."""
+    one reverse() and build_absolute_uri() (with the host check) per script prefix and what
+    the request says of its host and scheme — the same few values on every search, so kept
+    per process (bounded)."""
     prefix = get_script_prefix()
     meta = request.META
     key = (prefix, *(meta.get(name) for name in _HOST_META))
     parts = _absolute.get(key)
     if parts is None:
-        path = _paths.get(prefix)
-        if path is None:
-            before, _, after = reverse("catalogue:service", args=[_SLUG]).partition(_SLUG)
-            path = _paths[prefix] = (before, after)
-        parts = (request.build_absolute_uri(path[0]), path[1])  # DisallowedHost: not kept
+        before, _, after = reverse("catalogue:service", args=[_SLUG]).partition(_SLUG)
+        parts = (request.build_absolute_uri(before), after)  # DisallowedHost: not kept
         if len(_absolute) >= MAX_KEPT_HOSTS:
             _absolute.clear()
         _absolute[key] = parts

@@ -32,11 +32,6 @@ FLAG_KEY = "mm:outbox:relay:queued"
 BATCH = 500
 
 
-def _client() -> Any | None:
-    """The default cache's Redis client, or None with another cache backend."""
-    return cache_redis()
-
-
 def _eager() -> bool:
     from celery import current_app
 
@@ -75,7 +70,7 @@ class _AfterCommit:
     tasks: list[tuple[str, str, int]] = field(default_factory=list)
 
     def __call__(self) -> None:
-        client = None if _eager() else _client()
+        client = None if _eager() else cache_redis()
         if client is None:  # eager tasks (tests) or no Redis cache: publish directly
             for message_id in self.ids:
                 delivery.publish(message_id)
@@ -128,7 +123,7 @@ def _after_commit() -> _AfterCommit:
 def relay() -> int:
     """The task: clear the flag first (a commit from now on queues the next run), then
     publish every id on the list. Returns how many."""
-    client = _client()
+    client = cache_redis()
     if client is None:
         return 0
     client.delete(FLAG_KEY)
