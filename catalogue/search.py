@@ -148,7 +148,7 @@ def hit_rows(
     rows: list[tuple[Any, ...]] = []
     for sql, args in find_statements(text, limit=limit, select=select, params=params):
         # Its own round trip is the connection's health check (core/dbread.py).
-        rows = fetch_all(sql, args)
+        rows = fetch_all(sql, args, prepare=True)
         if rows:
             break
     return rows

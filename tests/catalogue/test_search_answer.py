@@ -115,23 +115,52 @@ def _drop_connection() -> None:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
+@pytest.mark.parametrize("prepare", [False, True])
 @pytest.mark.django_db(transaction=True)
-def test_a_dropped_connection_is_replaced_and_the_read_answered() -> None:
+def test_a_dropped_connection_is_replaced_and_the_read_answered(prepare: bool) -> None:
     connection.ensure_connection()
     dropped = connection.connection.info.backend_pid
     _drop_connection()
     setattr(connection, "health_check_done", False)  # noqa: B010 - a new request, old connection
-    assert fetch_all("SELECT %s + 1", [41]) == [(42,)]
+    assert fetch_all("SELECT %s + 1", [41], prepare=prepare) == [(42,)]
     assert connection.connection.info.backend_pid != dropped
-    assert fetch_all("SELECT %s + 1", [1]) == [(2,)]
+    assert fetch_all("SELECT %s + 1", [1], prepare=prepare) == [(2,)]
 
 
+@pytest.mark.parametrize("prepare", [False, True])
 @pytest.mark.django_db(transaction=True)
-def test_an_error_of_the_statement_itself_is_not_repeated() -> None:
+def test_an_error_of_the_statement_itself_is_not_repeated(prepare: bool) -> None:
     connection.ensure_connection()
     setattr(connection, "health_check_done", False)  # noqa: B010 - not in django-stubs
     with pytest.raises(ProgrammingError):
-        fetch_all("SELECT no_such_column FROM catalogue_service", [])
+        fetch_all("SELECT no_such_column FROM catalogue_service", [], prepare=prepare)
+    assert fetch_all("SELECT %s + 1", [1], prepare=prepare) == [(2,)]  # still usable
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.usefixtures("catalogue")
+@pytest.mark.django_db(transaction=True)
+def test_the_search_is_planned_once_per_connection(client: Client, settings: Any) -> None:
+    """The search's statement is prepared on the first search and reused by the next ones
+    (same answers); with DB_PREPARED_READS off (an old pooler) nothing is prepared."""
+    connection.close()
+    settings.DB_PREPARED_READS = False
+    off = client.get("/api/v1/services", {"q": "Hund"}).content
+    assert not [s for s in _prepared_statements() if "catalogue_service" in s]
+    settings.DB_PREPARED_READS = True
+    first = client.get("/api/v1/services", {"q": "Hund"}).content
+    again = client.get("/api/v1/services", {"q": "Hund steuer"}).content
+    prepared = [s for s in _prepared_statements() if "catalogue_service" in s]
+    assert len(prepared) == 1 and "to_tsquery" in prepared[0]
+    assert first == off and b"hundesteuer" in again.lower()
+    # Django's own queries on the connection are not prepared along with it.
+    assert Service.objects.filter(is_active=True).count() > 0
+    assert len([s for s in _prepared_statements() if "catalogue_service" in s]) == 1
 
 
 @pytest.mark.usefixtures("catalogue")
