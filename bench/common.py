@@ -98,6 +98,9 @@ def raw_connection(*settings: str) -> Any:
     params.pop("cursor_factory", None)
     params.pop("context", None)
     raw = psycopg.connect(**params, autocommit=True)
+    # Django's parameters carry prepare_threshold=None (never prepare); the baselines get
+    # psycopg's default: a statement run five times is prepared, planned once from then on.
+    raw.prepare_threshold = 5
     raw.execute("SET TIME ZONE 'UTC'")
     for setting in settings:
         raw.execute(setting)

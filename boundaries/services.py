@@ -267,7 +267,7 @@ def _lookups(point: Point, category: RoutingCategory, *, place: bool) -> _Found:
         statements.append(nearest_road_statement(point, tolerance, category.road_classes))
     if place:
         statements.append(near_statement(point))
-    sets = iter(fetch_sets(statements))
+    sets = iter(fetch_sets(statements, prepare=True))
     covering = [CoveringAuthority(*row) for row in next(sets)]
     covering.sort(key=lambda a: _LEVEL_RANK.get(a.level, 99))
     return _Found(

@@ -50,7 +50,8 @@ def fetch_sets(
     prepare: bool = False,
 ) -> list[list[Any]]:
     """The rows of each of several read-only statements, sent together in one round trip
-    (one query string, its results read one after the other)."""
+    (one query string, its results read one after the other; with `prepare`, each statement
+    prepared, sent in one pipeline)."""
     # health_check_enabled/_done are the wrapper's own attributes (not in django-stubs).
     connection: Any = connections[using]
     pending = (
@@ -61,19 +62,24 @@ def fetch_sets(
     )
     if pending:
         connection.health_check_done = True  # this statement is the check
-    sql = ";\n".join(statement for statement, _ in statements)
-    params = [param for _, values in statements for param in values]
-    run = _prepared if prepare and len(statements) == 1 and settings.DB_PREPARED_READS else _results
     try:
-        return run(connection, sql, params)
+        return _run(connection, statements, prepare)
     except (OperationalError, InterfaceError):
         if not pending or connection.is_usable():
             raise  # a real error of the statement, not a dropped connection
     connection.close()
-    return run(connection, sql, params)
+    return _run(connection, statements, prepare)
 
 
-def _results(connection: Any, sql: str, params: list[Any]) -> list[list[Any]]:
+def _run(
+    connection: Any, statements: Sequence[tuple[str, Sequence[Any]]], prepare: bool
+) -> list[list[Any]]:
+    if prepare and settings.DB_PREPARED_READS:
+        if len(statements) == 1:
+            return [prepared_rows(connection, *statements[0])]
+        return _prepared_sets(connection, statements)
+    sql = ";\n".join(statement for statement, _ in statements)
+    params = [param for _, values in statements for param in values]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         sets = [cursor.fetchall()]
@@ -82,10 +88,8 @@ def _results(connection: Any, sql: str, params: list[Any]) -> list[list[Any]]:
     return sets
 
 
-def _prepared(connection: Any, sql: str, params: list[Any]) -> list[list[Any]]:
-    """One statement as a prepared statement, on a server-binding cursor of the connection
-    (Django's own cursors bind on the client, which cannot prepare). Errors are Django's, and
-    the statement is logged where Django logs queries (DEBUG, assertNumQueries)."""
+def _preparing(connection: Any) -> Any:
+    """The connection's psycopg connection, set to prepare what is asked for."""
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
@@ -93,10 +97,46 @@ def _prepared(connection: Any, sql: str, params: list[Any]) -> list[list[Any]]:
         # threshold no statement reaches prepares only what is asked for (psycopg counts
         # server-bound statements only, and Django's own cursors bind on the client).
         raw.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
-    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-        if connection.queries_logged:
-            with connection.make_debug_cursor(cursor).debug_sql(sql, params):
-                cursor.execute(sql, params, prepare=True)
-        else:
+    return raw
+
+
+def _execute(connection: Any, cursor: psycopg.Cursor[Any], sql: str, params: Any) -> None:
+    """Execute prepared, logged where Django logs queries (DEBUG, assertNumQueries)."""
+    if connection.queries_logged:
+        with connection.make_debug_cursor(cursor).debug_sql(sql, params):
             cursor.execute(sql, params, prepare=True)
-        return [cursor.fetchall()]
+    else:
+        cursor.execute(sql, params, prepare=True)
+
+
+def _prepared_sets(
+    connection: Any, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> list[list[Any]]:
+    """Several statements, each prepared, in one pipeline: one round trip for all."""
+    raw = _preparing(connection)
+    with connection.wrap_database_errors:
+        cursors = [psycopg.Cursor(raw) for _ in statements]
+        try:
+            with raw.pipeline():
+                for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                    _execute(connection, cursor, sql, params)
+            return [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+
+
+def prepared_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
+    """The rows of one statement (a read or a write with RETURNING) sent as a prepared
+    statement of the connection, planned once per connection — or as Django sends it when
+    settings.DB_PREPARED_READS is off. On a server-binding cursor (Django's own cursors bind on
+    the client, which cannot prepare); errors are Django's. No retry: inside a transaction or
+    not, as the caller decides."""
+    if not settings.DB_PREPARED_READS:
+        with connection.cursor() as django_cursor:
+            django_cursor.execute(sql, params)
+            return list(django_cursor.fetchall())
+    raw = _preparing(connection)
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        _execute(connection, cursor, sql, params)
+        return cursor.fetchall()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import connection
 
 from core import insert_sql
+from core.dbread import prepared_rows
 from outbox.queue import enqueue_sql, stored
 
 from .. import history_sql
@@ -43,9 +44,8 @@ def insert_report(report: Report, event: ReportEvent) -> None:
     sql = "WITH " + ",\n".join(f"{name} AS ({part_sql})" for name, (part_sql, _) in parts)
     sql += f"\nSELECT {REPORT_ID}, {EVENT_ID}, (SELECT id FROM received)"  # noqa: S608 - constants
     params = [param for _, (_, part_params) in parts for param in part_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        report_id, event_id, message_id = cursor.fetchone()
+    # Prepared: the same statement for every report, planned once per connection.
+    ((report_id, event_id, message_id),) = prepared_rows(connection, sql, params)
     for obj, pk in ((report, report_id), (event, event_id)):
         obj.pk = pk
         obj._state.adding = False
