@@ -37,9 +37,10 @@ def bench_database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{name}_bench{suffix}"))
 
 
-def setup_django(*, migrate: bool = True) -> None:
-    """Point Django at the bench database (created on first use), migrate it (unless told not
-    to: a bench database another bench shares), and set up."""
+def setup_django(*, migrate: bool = True, fresh: bool = False) -> None:
+    """Point Django at the bench database (created on first use; with `fresh`, dropped and
+    created anew), migrate it (unless told not to: a bench database another bench shares),
+    and set up."""
     import psycopg
 
     url = bench_database_url()
@@ -47,6 +48,8 @@ def setup_django(*, migrate: bool = True) -> None:
     admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     db_name = parts.path.lstrip("/")
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name]).fetchone()
         if not exists:
             # template1 carries the postgis extension (scripts/setup.sh puts it there)

@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.soak [--minutes 10] [--rate 100] [--url URL] [--pid PID]
 
-By default it loads the demo data into the bench database `<name>_bench_soak`, starts the
+By default it creates the bench database `<name>_bench_soak` anew (with --keep-data it reuses
+the last run's), loads the demo data into it, starts the
 Procfile processes (gunicorn, celery worker, beat) under production settings on a free port
 with their own Redis databases and media directory, and stops them at the end; with --url it
 drives a server that is already running (e.g. `make run`; its data must be the demo data, its
@@ -214,6 +215,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=32, help="threads per client process")
     parser.add_argument("--work-reports", type=int, default=64)
     parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="reuse the bench database of the last run (default: a new one, demo loaded)",
+    )
+    parser.add_argument(
         "--probe", type=int, default=10, help="each route N times alone first (0: no probe)"
     )
     return parser.parse_args()
@@ -234,7 +240,12 @@ def setup(opts: argparse.Namespace) -> soak_server.SoakData:
 
         os.environ.setdefault("BENCH_DB_SUFFIX", "soak")
         os.environ.update(soak_server.bench_env())
-        setup_django()
+        # A new database each run (unless --keep-data): the reports the run comments on and
+        # changes would otherwise carry every earlier run's history (hundreds of entries
+        # after a few runs), and each run would measure a slower site than the one before.
+        setup_django(fresh=not opts.keep_data)
+        if not opts.keep_data:
+            soak_server.forget_earlier_runs()
         soak_server.load_like_make_run()
         soak_server.forget_lost_photos()
     from django.db import connections

@@ -14,6 +14,7 @@ import io
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -62,6 +63,19 @@ def load_like_make_run() -> None:
     for command in ("load_demo", "load_catalogue", "load_demo_reports"):
         call_command(command, commit=True, verbosity=0, stdout=quiet)
     call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
+
+
+def forget_earlier_runs() -> None:
+    """With a new bench database: the queues, cache and media of the runs before it go too
+    (a task queued at the end of an earlier run would meet rows of the new database under the
+    same ids). Call after bench_env() is in the environment, before the server starts."""
+    import redis
+
+    for name in ("REDIS_URL", "CACHE_URL"):
+        redis.Redis.from_url(os.environ[name]).flushdb()
+    media = Path(os.environ["DJANGO_MEDIA_ROOT"])
+    shutil.rmtree(media, ignore_errors=True)
+    media.mkdir(parents=True, exist_ok=True)
 
 
 def forget_lost_photos() -> None:
