@@ -14,14 +14,17 @@ the statement — a read, safe to repeat — runs once more on a fresh one. The 
 same answer as with Django's check; only a healthy connection is spared the extra round trip.
 Inside a transaction nothing is skipped or repeated (Django does not check there either).
 
-`fetch_all(..., prepare=True)` also keeps the statement's plan: it is sent with server-side
-binding as a prepared statement of the connection (psycopg's `prepare=True`), so PostgreSQL
-parses and plans it once per connection instead of on every request. Django leaves preparing
-off (`prepare_threshold=None`) because poolers in transaction mode used to break it; PgBouncer
-since 1.21 keeps protocol-level prepared statements (`max_prepared_statements`), and
-settings.DB_PREPARED_READS=False turns this off for an older pooler (docs/deployment.md).
-For the catalogue search, whose query plans in about as long as it runs, that is a sixth of
-its time (bench/catalogue_search.py).
+With `prepare=True` the statements are also **prepared statements** of the connection, sent
+with server-side binding (psycopg's `prepare=True`): PostgreSQL parses and plans each once per
+connection instead of on every request. `fetch_all` sends one; `fetch_sets` sends several in
+one psycopg pipeline (still one round trip); `prepared_rows` sends one without the retry, for
+a write inside a transaction (intake's report, history, ledger and outbox statement). Used
+where a statement is the same text on every call and costs little beside its planning: the
+catalogue search, intake's lookups and its write (bench/catalogue_search.py, bench/intake.py).
+Django leaves preparing off (`prepare_threshold=None`) because poolers in transaction mode
+used to break it; PgBouncer since 1.21 keeps protocol-level prepared statements
+(`max_prepared_statements`), and settings.DB_PREPARED_STATEMENTS=False sends these statements
+as Django would, for an older pooler (docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ def fetch_sets(
 def _run(
     connection: Any, statements: Sequence[tuple[str, Sequence[Any]]], prepare: bool
 ) -> list[list[Any]]:
-    if prepare and settings.DB_PREPARED_READS:
+    if prepare and settings.DB_PREPARED_STATEMENTS:
         if len(statements) == 1:
             return [prepared_rows(connection, *statements[0])]
         return _prepared_sets(connection, statements)
@@ -129,13 +132,14 @@ def _prepared_sets(
 def prepared_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
     """The rows of one statement (a read or a write with RETURNING) sent as a prepared
     statement of the connection, planned once per connection — or as Django sends it when
-    settings.DB_PREPARED_READS is off. On a server-binding cursor (Django's own cursors bind on
+    settings.DB_PREPARED_STATEMENTS is off. On a server-binding cursor (Django's own cursors bind on
     the client, which cannot prepare); errors are Django's. No retry: inside a transaction or
     not, as the caller decides."""
-    if not settings.DB_PREPARED_READS:
+    if not settings.DB_PREPARED_STATEMENTS:
         with connection.cursor() as django_cursor:
             django_cursor.execute(sql, params)
             return list(django_cursor.fetchall())
+    connection.validate_no_broken_transaction()  # as Django's cursor does
     raw = _preparing(connection)
     with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         _execute(connection, cursor, sql, params)

@@ -13,9 +13,10 @@ env = environ.Env()  # base.py has read .env into the environment already
 # path (`@public_data`, `@short_path`: core/fastpath.py).
 SHORT_PATH_PREFIXES = ["/tiles/base/", "/tiles/extra/", "/api/v1/services"]
 SHORT_PATH_URL_NAMES = ["api:reports", "api:staff-reports"]
-# Hot reads (the catalogue search) as prepared statements, planned once per connection
-# (core/dbread.py). Off behind a pooler in transaction mode older than PgBouncer 1.21.
-DB_PREPARED_READS = env.bool("DB_PREPARED_READS", default=True)
+# The hot statements (catalogue search, intake's lookups and write) as prepared statements,
+# planned once per connection (core/dbread.py). Off behind a pooler in transaction mode
+# older than PgBouncer 1.21.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 
 # The lag rule: a browser that has just written reads from the primary this long; a replica
 # whose replay lags more than REPLICA_MAX_LAG_SECONDS is not used (checked per process at most

@@ -147,12 +147,12 @@ def _prepared_statements() -> list[str]:
 @pytest.mark.django_db(transaction=True)
 def test_the_search_is_planned_once_per_connection(client: Client, settings: Any) -> None:
     """The search's statement is prepared on the first search and reused by the next ones
-    (same answers); with DB_PREPARED_READS off (an old pooler) nothing is prepared."""
+    (same answers); with DB_PREPARED_STATEMENTS off (an old pooler) nothing is prepared."""
     connection.close()
-    settings.DB_PREPARED_READS = False
+    settings.DB_PREPARED_STATEMENTS = False
     off = client.get("/api/v1/services", {"q": "Hund"}).content
     assert not [s for s in _prepared_statements() if "catalogue_service" in s]
-    settings.DB_PREPARED_READS = True
+    settings.DB_PREPARED_STATEMENTS = True
     first = client.get("/api/v1/services", {"q": "Hund"}).content
     again = client.get("/api/v1/services", {"q": "Hund steuer"}).content
     prepared = [s for s in _prepared_statements() if "catalogue_service" in s]

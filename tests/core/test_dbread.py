@@ -59,10 +59,10 @@ def _file(client: Client) -> dict[str, Any]:
 @pytest.mark.django_db(transaction=True)
 def test_intake_the_same_with_prepared_statements_on_or_off(client: Client, settings: Any) -> None:
     connection.close()
-    settings.DB_PREPARED_READS = False
+    settings.DB_PREPARED_STATEMENTS = False
     off = _file(client)
     assert not [s for s in _prepared() if "tracker_report" in s]
-    settings.DB_PREPARED_READS = True
+    settings.DB_PREPARED_STATEMENTS = True
     on, again = _file(client), _file(client)
     for body in (off, on, again):
         assert body["authority"]["name"] == "Landkreis Test" and body["reason"] == "boundary"
