@@ -11,7 +11,10 @@ that delegate to it) and a verbandsfreie Stadt, plus a few catalogue services.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -23,6 +26,7 @@ from catalogue.models import FeeRule, SearchSynonym, Service
 from data import catalogue_spec
 from data.catalogue_seed import _service_values
 from tests.factories import UserFactory, box, territory
+from tests.fitconnect.server import FitConnectServer
 
 IN_STADT = Point(10.05, 53.05, srid=4326)
 IN_AUEDORF = Point(10.15, 53.05, srid=4326)
@@ -126,3 +130,38 @@ DOG_FORM = {
     "rasse": "Dackel",
     "haltung_seit": "2026-01-15",
 }
+
+
+# --- FIT-Connect (test_fitconnect.py, test_fitconnect_trust.py) ------------------------------
+
+ARS_STADT = "990010010010"
+
+
+@pytest.fixture
+def platform(settings: Any, tmp_path: Path) -> Iterator[FitConnectServer]:
+    """The platform on loopback; its test PKI's root is our only trust anchor, and its routes
+    are signed with the keys it publishes as the self-service portal and routing service."""
+    server = FitConnectServer().start()
+    settings.FITCONNECT_TOKEN_URL = f"{server.url}/token"
+    settings.FITCONNECT_SUBMISSION_API = server.url
+    settings.FITCONNECT_ROUTING_API = server.url
+    settings.FITCONNECT_CLIENT_ID = server.client_id
+    settings.FITCONNECT_CLIENT_SECRET = server.client_secret
+    anchors = tmp_path / "vpki-roots.pem"
+    anchors.write_bytes(server.pki.root_pem())
+    settings.FITCONNECT_TRUST_ANCHORS = str(anchors)
+    settings.FITCONNECT_REVOCATION_CHECK = "require"
+    settings.FITCONNECT_DESTINATION_SIGNATURE_JWKS = f"{server.url}/ssp/.well-known/jwks.json"
+    settings.FITCONNECT_ROUTING_JWKS = f"{server.url}/routing/.well-known/jwks.json"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dog_tax(region: Region, catalogue: dict[str, Service], platform: FitConnectServer) -> Service:
+    service = catalogue["hundesteueranmeldung"]
+    service.leika_key = platform.leika_key
+    service.save(update_fields=["leika_key"])
+    region.stadt.ars = ARS_STADT
+    region.stadt.save(update_fields=["ars"])
+    return service

@@ -6,11 +6,7 @@ platform being down or refusing loses nothing."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-from collections.abc import Iterator
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,70 +24,12 @@ from catalogue.models import (
     Handover,
     Service,
 )
-from catalogue.services import Upload, application_submit
-from tests.catalogue.conftest import DOG_FORM, IN_STADT, PDF_BYTES, Region
+from tests.catalogue.conftest import ARS_STADT, Region
+from tests.catalogue.fitconnect_support import apply, due, page, route, sync
 from tests.factories import staff
 from tests.fitconnect.server import FitConnectServer
 
 pytestmark = pytest.mark.django_db
-
-ARS_STADT = "990010010010"
-
-
-@pytest.fixture
-def platform(settings: Any, tmp_path: Path) -> Iterator[FitConnectServer]:
-    """The platform on loopback; its test PKI's root is our only trust anchor, and its routes
-    are signed with the keys it publishes as the self-service portal and routing service."""
-    server = FitConnectServer().start()
-    settings.FITCONNECT_TOKEN_URL = f"{server.url}/token"
-    settings.FITCONNECT_SUBMISSION_API = server.url
-    settings.FITCONNECT_ROUTING_API = server.url
-    settings.FITCONNECT_CLIENT_ID = server.client_id
-    settings.FITCONNECT_CLIENT_SECRET = server.client_secret
-    anchors = tmp_path / "vpki-roots.pem"
-    anchors.write_bytes(server.pki.root_pem())
-    settings.FITCONNECT_TRUST_ANCHORS = str(anchors)
-    settings.FITCONNECT_REVOCATION_CHECK = "require"
-    settings.FITCONNECT_DESTINATION_SIGNATURE_JWKS = f"{server.url}/ssp/.well-known/jwks.json"
-    settings.FITCONNECT_ROUTING_JWKS = f"{server.url}/routing/.well-known/jwks.json"
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def dog_tax(region: Region, catalogue: dict[str, Service], platform: FitConnectServer) -> Service:
-    service = catalogue["hundesteueranmeldung"]
-    service.leika_key = platform.leika_key
-    service.save(update_fields=["leika_key"])
-    region.stadt.ars = ARS_STADT
-    region.stadt.save(update_fields=["ars"])
-    return service
-
-
-def route(region: Region, platform: FitConnectServer, mode: str = "both", **extra: Any) -> None:
-    values = {"destination_id": platform.destination_id, **extra}
-    FitConnectRoute.objects.create(authority=region.stadt, mode=mode, **values)
-
-
-def apply(service: Service, citizen: User, capture: Any, *, with_pdf: bool = True) -> Application:
-    uploads = [Upload("haftpflicht", io.BytesIO(PDF_BYTES), "Police.pdf")] if with_pdf else []
-    with capture(execute=True):
-        return application_submit(
-            service, applicant=citizen, point=IN_STADT, data=DOG_FORM, uploads=uploads
-        )
-
-
-def sync(capture: Any) -> Any:
-    """The beat task, called by name as beat does."""
-    with capture(execute=True):
-        return current_app.tasks["catalogue.fitconnect_sync"].apply().get()
-
-
-def page(client: Client, user: User, url: str) -> str:
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_the_office_decrypts_form_data_and_documents(
@@ -276,12 +214,6 @@ def test_a_forged_answer_is_ignored_and_shown_to_staff(
     assert "Signatur ungültig" in html
 
 
-def _due(application: Application) -> None:
-    Handover.objects.filter(application=application).update(
-        next_attempt_at=timezone.now() - timedelta(seconds=1)
-    )
-
-
 def test_platform_down_waits_and_is_retried_without_sending_twice(
     region: Region,
     dog_tax: Service,
@@ -308,7 +240,7 @@ def test_platform_down_waits_and_is_retried_without_sending_twice(
     # Up, but behind a maintenance page for one answer: not readable, so tried again later.
     platform.unavailable = False
     platform.garbage_next["destination"] = 1
-    _due(application)
+    due(application)
     sync(django_capture_on_commit_callbacks)
     handover.refresh_from_db()
     assert handover.state == Handover.State.PENDING
@@ -318,12 +250,12 @@ def test_platform_down_waits_and_is_retried_without_sending_twice(
     # document uploaded: the next attempt continues the same submission.
     platform.unavailable = False
     platform.fail_next["submit"] = 1
-    _due(application)
+    due(application)
     sync(django_capture_on_commit_callbacks)
     handover.refresh_from_db()
     assert handover.state == Handover.State.PENDING
     assert handover.attempts == 3
-    _due(application)
+    due(application)
     sync(django_capture_on_commit_callbacks)
     handover.refresh_from_db()
     assert handover.state == Handover.State.SUBMITTED

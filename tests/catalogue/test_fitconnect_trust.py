@@ -15,17 +15,8 @@ from django.test import Client
 
 from accounts.models import Role, User
 from catalogue.models import Application, Handover, Service
-from tests.catalogue.conftest import Region
-from tests.catalogue.test_fitconnect import (
-    ARS_STADT,
-    _due,
-    apply,
-    page,
-    route,
-    sync,
-)
-from tests.catalogue.test_fitconnect import dog_tax as dog_tax
-from tests.catalogue.test_fitconnect import platform as platform
+from tests.catalogue.conftest import ARS_STADT, Region
+from tests.catalogue.fitconnect_support import apply, due, page, route, sync
 from tests.factories import staff
 from tests.fitconnect.pki import LoopbackPKI
 from tests.fitconnect.server import FitConnectServer
@@ -188,7 +179,7 @@ def test_revocation_servers_down_wait_under_require_and_pass_under_best_effort(
     assert "Sperrstatus" in staff_page(client, region, application)
 
     platform.pki_down = False
-    _due(application)
+    due(application)
     sync(django_capture_on_commit_callbacks)
     assert handover_of(application).state == Handover.State.SUBMITTED
 
