@@ -283,10 +283,14 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     errors = print_routes(results, opts.rate) + warm_errors
     answered = sum(len(s) for s in results.latencies.values())
     if roots and answered:
-        used = soak_server.cpu_seconds(roots) - start_cpu
+        end_cpu = soak_server.cpu_seconds(roots)
+        part = {kind: end_cpu[kind] - start_cpu[kind] for kind in end_cpu}
+        used = sum(part.values())
         print(
             f"server CPU (web + worker): {used:.0f} s, {used / answered * 1000:.1f} ms per "
             f"request: {opts.rate:.0f} req/s need about {used / answered * opts.rate:.1f} cores"
+            f" (web {part['web']:.0f} s, {part['web'] / answered * 1000:.1f} ms per request;"
+            f" worker {part['worker']:.0f} s, {part['worker'] / answered * 1000:.1f} ms)"
         )
     if log:
         logged = soak_server.log_errors(log, log_start)

@@ -369,12 +369,15 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime, stime
 
 
-def cpu_seconds(roots: list[int]) -> float:
-    """CPU time used so far by the gunicorn and celery worker processes under the roots."""
-    ticks = 0
+def cpu_seconds(roots: list[int]) -> dict[str, float]:
+    """CPU time used so far by the gunicorn ("web") and celery worker ("worker") processes
+    under the roots."""
+    ticks = {"web": 0, "worker": 0}
     for root in roots:
         for pid in process_tree(root):
             cmd = _cmdline(pid)
-            if "gunicorn" in cmd or ("celery" in cmd and " worker" in cmd):
-                ticks += _cpu_ticks(pid)
-    return ticks / os.sysconf("SC_CLK_TCK")
+            if "gunicorn" in cmd:
+                ticks["web"] += _cpu_ticks(pid)
+            elif "celery" in cmd and " worker" in cmd:
+                ticks["worker"] += _cpu_ticks(pid)
+    return {kind: count / os.sysconf("SC_CLK_TCK") for kind, count in ticks.items()}
