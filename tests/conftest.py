@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,20 @@ def _german_by_default() -> None:
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def prepared_statements() -> Callable[[str], list[str]]:
+    """The prepared statements of this test's database connection that mention `text`
+    (core/dbread.py prepares the hot statements once per connection)."""
+    from django.db import connection
+
+    def prepared(text: str) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [statement for (statement,) in cursor.fetchall() if text in statement]
+
+    return prepared
 
 
 CHROMIUM = os.environ.get("MM_CHROMIUM", "/usr/bin/chromium")

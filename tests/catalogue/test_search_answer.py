@@ -5,6 +5,7 @@ view; and a search on a database connection the server has dropped still answere
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -137,30 +138,26 @@ def test_an_error_of_the_statement_itself_is_not_repeated(prepare: bool) -> None
     assert fetch_all("SELECT %s + 1", [1], prepare=prepare) == [(2,)]  # still usable
 
 
-def _prepared_statements() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [statement for (statement,) in cursor.fetchall()]
-
-
 @pytest.mark.usefixtures("catalogue")
 @pytest.mark.django_db(transaction=True)
-def test_the_search_is_planned_once_per_connection(client: Client, settings: Any) -> None:
+def test_the_search_is_planned_once_per_connection(
+    client: Client, settings: Any, prepared_statements: Callable[[str], list[str]]
+) -> None:
     """The search's statement is prepared on the first search and reused by the next ones
     (same answers); with DB_PREPARED_STATEMENTS off (an old pooler) nothing is prepared."""
     connection.close()
     settings.DB_PREPARED_STATEMENTS = False
     off = client.get("/api/v1/services", {"q": "Hund"}).content
-    assert not [s for s in _prepared_statements() if "catalogue_service" in s]
+    assert not prepared_statements("catalogue_service")
     settings.DB_PREPARED_STATEMENTS = True
     first = client.get("/api/v1/services", {"q": "Hund"}).content
     again = client.get("/api/v1/services", {"q": "Hund steuer"}).content
-    prepared = [s for s in _prepared_statements() if "catalogue_service" in s]
+    prepared = prepared_statements("catalogue_service")
     assert len(prepared) == 1 and "to_tsquery" in prepared[0]
     assert first == off and b"hundesteuer" in again.lower()
     # Django's own queries on the connection are not prepared along with it.
     assert Service.objects.filter(is_active=True).count() > 0
-    assert len([s for s in _prepared_statements() if "catalogue_service" in s]) == 1
+    assert len(prepared_statements("catalogue_service")) == 1
 
 
 @pytest.mark.usefixtures("catalogue")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from PIL import Image
 
@@ -344,3 +346,29 @@ def test_reports_from_our_page_count_as_web_and_others_as_api(client: Client, re
         HTTP_X_CSRFTOKEN="a" * 32,
     )
     assert Report.objects.get(pk=response.json()["id"]).source == "web"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_intake_the_same_with_prepared_statements_on_or_off(
+    client: Client,
+    region: dict,
+    settings: Any,
+    prepared_statements: Callable[[str], list[str]],
+) -> None:
+    """Intake's lookups and write are prepared once per connection (core/dbread.py); the
+    citizen gets the same answer with DB_PREPARED_STATEMENTS on or off (an old pooler)."""
+    connection.close()
+    settings.DB_PREPARED_STATEMENTS = False
+    off = post_report(client)
+    assert not prepared_statements("tracker_report")
+    settings.DB_PREPARED_STATEMENTS = True
+    on, again = post_report(client), post_report(client)
+    for response in (off, on, again):
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["authority"]["name"] == "Landkreis Test" and body["reason"] == "boundary"
+    ids = [response.json()["id"] for response in (off, on, again)]
+    assert Report.objects.filter(pk__in=ids).count() == 3
+    # the write (report, history, ledger, outbox in one statement) and the boundary lookup
+    assert len([s for s in prepared_statements("tracker_report") if "INSERT INTO" in s]) == 1
+    assert prepared_statements("boundaries_boundarypiece")
