@@ -153,19 +153,55 @@ def print_routes(results: Results, rate: float) -> int:
     return total
 
 
+def _serving(memory: dict[str, int]) -> int:
+    return memory["gunicorn"] + memory["celery worker"] + memory["images worker"]
+
+
 def print_memory(start: dict[str, int], series: list[dict[str, int]]) -> float:
-    """RSS per group at the start and the end, and the growth of the sum (gunicorn and celery
-    worker; beat does no request work and is shown apart)."""
+    """RSS per group at the start and the end, and the growth of the sum (gunicorn and the
+    celery workers; beat does no request work and is shown apart)."""
     end = series[-1]
     for group in start:
         print(f"memory {group}: {start[group] / 1024:.0f} MiB → {end[group] / 1024:.0f} MiB")
-    first = start["gunicorn"] + start["celery worker"]
-    last = end["gunicorn"] + end["celery worker"]
+    first, last = _serving(start), _serving(end)
     growth = (last - first) / first if first else 0.0
-    trend = " ".join(f"{(m['gunicorn'] + m['celery worker']) / 1024:.0f}" for m in series)
-    print(f"memory web+worker: {first / 1024:.0f} MiB → {last / 1024:.0f} MiB ({growth:+.1%})")
-    print(f"memory web+worker per minute (MiB): {trend}")
+    trend = " ".join(f"{_serving(m) / 1024:.0f}" for m in series)
+    print(f"memory web+workers: {first / 1024:.0f} MiB → {last / 1024:.0f} MiB ({growth:+.1%})")
+    print(f"memory web+workers per minute (MiB): {trend}")
     return growth
+
+
+def print_cpu(
+    roots: list[int],
+    start_cpu: dict[str, float],
+    start: tuple[float, float],
+    answered: int,
+    rate: float,
+) -> None:
+    """The server's CPU per answered request (web, workers), the machine's (server, the bench's
+    client, the rest) and the photo redaction still to do."""
+    start_busy, start_client = start
+    end_cpu = soak_server.cpu_seconds(roots)
+    part = {kind: end_cpu[kind] - start_cpu[kind] for kind in end_cpu}
+    used = sum(part.values())
+    each = ", ".join(
+        f"{kind} {part[kind]:.0f} s, {part[kind] / answered * 1000:.1f} ms" for kind in part
+    )
+    print(
+        f"server CPU (web + workers): {used:.0f} s, {used / answered * 1000:.1f} ms per "
+        f"request: {rate:.0f} req/s need about {used / answered * rate:.1f} cores"
+        f" ({each} per request)"
+    )
+    busy = soak_server.machine_busy_seconds() - start_busy
+    client = _client_cpu() - start_client
+    rest = busy - used - client
+    print(
+        f"machine busy: {busy / answered * 1000:.1f} ms per request (server "
+        f"{used / answered * 1000:.1f}, bench client {client / answered * 1000:.1f}, the rest"
+        f" — PostgreSQL, Redis, kernel — {rest / answered * 1000:.1f})"
+    )
+    waiting, queued = soak_server.redaction_backlog()
+    print(f"photo redaction behind at the end: {waiting} photos ({queued} tasks queued)")
 
 
 def probe(base: str, data: soak_server.SoakData, cookies: dict[str, str], repeat: int) -> None:
@@ -272,6 +308,7 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     warm_errors = sum(warm.errors.values())
     print(f"warm-up: {opts.warmup:g} s, {warm_errors} errors", flush=True)
     start_memory, start_cpu = soak_server.memory(roots), soak_server.cpu_seconds(roots)
+    start_busy, start_client = soak_server.machine_busy_seconds(), _client_cpu()
     series: list[dict[str, int]] = [start_memory]
     stop = threading.Event()
     sampler = threading.Thread(target=sample_memory, args=(roots, stop, series), daemon=True)
@@ -283,15 +320,7 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     errors = print_routes(results, opts.rate) + warm_errors
     answered = sum(len(s) for s in results.latencies.values())
     if roots and answered:
-        end_cpu = soak_server.cpu_seconds(roots)
-        part = {kind: end_cpu[kind] - start_cpu[kind] for kind in end_cpu}
-        used = sum(part.values())
-        print(
-            f"server CPU (web + worker): {used:.0f} s, {used / answered * 1000:.1f} ms per "
-            f"request: {opts.rate:.0f} req/s need about {used / answered * opts.rate:.1f} cores"
-            f" (web {part['web']:.0f} s, {part['web'] / answered * 1000:.1f} ms per request;"
-            f" worker {part['worker']:.0f} s, {part['worker'] / answered * 1000:.1f} ms)"
-        )
+        print_cpu(roots, start_cpu, (start_busy, start_client), answered, opts.rate)
     if log:
         logged = soak_server.log_errors(log, log_start)
         print(f"errors in the server's log: {sum(logged.values())}")
@@ -319,6 +348,14 @@ def main() -> None:
         soak_server.stop(server)
         print(f"server log: {server.log}")
     sys.exit(1 if failures else 0)
+
+
+def _client_cpu() -> float:
+    """CPU seconds of the bench's client processes that have ended (drive() joins them)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _load() -> str:

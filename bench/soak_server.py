@@ -324,17 +324,23 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _worker_kind(cmd: str) -> str:
+    """The images queue's worker (photo redaction): "images"; any other: "celery"."""
+    return "images" if " -Q images" in cmd else "celery"
+
+
 def memory(roots: list[int]) -> dict[str, int]:
     """RSS in KiB of the gunicorn processes (master and workers) and the celery worker
-    processes (main and pool children) under the given process trees; beat apart."""
-    totals = {"gunicorn": 0, "celery worker": 0, "celery beat": 0}
+    processes (main and pool children; the images queue's worker apart) under the given
+    process trees; beat apart."""
+    totals = {"gunicorn": 0, "celery worker": 0, "images worker": 0, "celery beat": 0}
     for root in roots:
         for pid in process_tree(root):
             cmd = _cmdline(pid)
             if "gunicorn" in cmd:
                 totals["gunicorn"] += _rss_kib(pid)
             elif "celery" in cmd and " worker" in cmd:
-                totals["celery worker"] += _rss_kib(pid)
+                totals[_worker_kind(cmd) + " worker"] += _rss_kib(pid)
             elif "celery" in cmd and " beat" in cmd:
                 totals["celery beat"] += _rss_kib(pid)
     return totals
@@ -370,14 +376,33 @@ def _cpu_ticks(pid: int) -> int:
 
 
 def cpu_seconds(roots: list[int]) -> dict[str, float]:
-    """CPU time used so far by the gunicorn ("web") and celery worker ("worker") processes
-    under the roots."""
-    ticks = {"web": 0, "worker": 0}
+    """CPU time used so far by the gunicorn ("web"), celery worker ("worker") and images
+    worker ("images", photo redaction) processes under the roots."""
+    ticks = {"web": 0, "worker": 0, "images": 0}
     for root in roots:
         for pid in process_tree(root):
             cmd = _cmdline(pid)
             if "gunicorn" in cmd:
                 ticks["web"] += _cpu_ticks(pid)
             elif "celery" in cmd and " worker" in cmd:
-                ticks["worker"] += _cpu_ticks(pid)
+                ticks["worker" if _worker_kind(cmd) == "celery" else "images"] += _cpu_ticks(pid)
     return {kind: count / os.sysconf("SC_CLK_TCK") for kind, count in ticks.items()}
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have been busy since boot (/proc/stat: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def redaction_backlog() -> tuple[int, int]:
+    """(photos not redacted yet, redaction tasks waiting in the images queue): the work the
+    images worker, at its lower CPU priority, has not done by now."""
+    import redis
+    from django.conf import settings
+
+    from tracker.models import Photo
+
+    waiting = Photo.objects.filter(redacted_at__isnull=True).count()
+    queued = redis.Redis.from_url(os.environ["REDIS_URL"]).llen(settings.IMAGES_QUEUE)
+    return waiting, int(queued)

@@ -25,8 +25,19 @@ REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
 REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
 
-# Tasks onto queues of their own (docs/deployment.md): {"tracker.redact_photo": {"queue": "images"}}
-CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
+# Celery's Django fixup closes the database connections around every task unless this is set;
+# the worker keeps them as requests do instead (CONN_MAX_AGE, health checks: config/celery.py),
+# and the fixup's own close comes only after this many tasks.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
+
+# Tasks onto queues of their own (docs/deployment.md). Photo redaction (OpenCV, 0.4–1.3 s of
+# CPU per photo) goes to the queue "images", which the Procfile's `images` worker serves at a
+# lower CPU priority: a burst of photos waits there instead of slowing every page and mail
+# down. A deployment must run a worker for "images" (`-Q images`, or `-Q celery,images`).
+IMAGES_QUEUE = "images"
+CELERY_TASK_ROUTES = env.json(
+    "CELERY_TASK_ROUTES", default={"tracker.redact_photo": {"queue": IMAGES_QUEUE}}
+)
 
 # The ledger's sealer (docs/inspections.md, "Ledger"): entries unsealed for longer than
 # LEDGER_SEAL_ALARM_SECONDS are an alarm (verify_liability_chain, the record); the beat sweep

@@ -125,10 +125,11 @@ def cluster(
         redis.Redis.from_url(f"{redis_base}/{number}").flushdb()
     subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, timeout=120)  # noqa: S603
     nodes = []
-    # The nodes' Celery worker (photo redaction, mails): a third process on the same services.
+    # The nodes' Celery worker for both queues (mails; photo redaction on "images"): a third
+    # process on the same services.
     worker = subprocess.Popen(  # noqa: S603 - the Procfile's command
         [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "--pool", "solo",
-         "--loglevel", "WARNING"],
+         "-Q", "celery,images", "--loglevel", "WARNING"],
         cwd=ROOT, env=env, stdout=(tmp / "worker.log").open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
