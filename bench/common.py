@@ -157,14 +157,15 @@ def mean_ms(samples: list[float]) -> float:
 
 
 class WSGIClient:
-    """GET requests straight into Django's WSGI application, as gunicorn hands them over (no
-    sockets, none of the test client's extras: signal capture, request building, context
-    copies). The body is read and the response closed, as a server does."""
+    """GET requests straight into the WSGI application gunicorn serves (config.wsgi: the WSGI
+    front, then Django's handler), as gunicorn hands them over (no sockets, none of the test
+    client's extras: signal capture, request building, context copies). The body is read and
+    the response closed, as a server does."""
 
     def __init__(self) -> None:
-        from django.core.handlers.wsgi import WSGIHandler
+        from config.wsgi import application
 
-        self.app = WSGIHandler()
+        self.app = application
         self.status = ""
 
     def _start(

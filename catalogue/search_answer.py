@@ -17,6 +17,7 @@ answers do not change either.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -110,17 +111,50 @@ def hits(query: str, before: str, after: str) -> list[dict[str, Any]]:
     return [dict(zip(_KEYS, row, strict=False)) for row in rows]
 
 
+def _plain_accept(accept: str) -> bool:
+    """Whether DRF answers this Accept header with plain, compact JSON."""
+    return not accept or (
+        "indent" not in accept
+        and ("application/json" in accept or "*/*" in accept or "application/*" in accept)
+    )
+
+
+def front_answer(environ: dict[str, Any]) -> Callable[[], bytes] | None:
+    """For the WSGI front (core/wsgi_front.py, settings.WSGI_FRONT): the body of the plain
+    search `?q=…` (the query string as one `q` in ASCII, a valid `q`, plain JSON accepted, a
+    host whose URLs are kept already), or None for Django to answer. Looks at the environ only;
+    the returned function runs the search."""
+    raw = environ.get("QUERY_STRING", "")
+    if not (raw.startswith("q=") and raw.isascii() and "&" not in raw):
+        return None
+    if not _plain_accept(environ.get("HTTP_ACCEPT", "")):
+        return None
+    parts = _absolute.get(("/", *(environ.get(name) for name in _HOST_META)))
+    if parts is None:  # a host this process has not checked yet: Django checks it
+        return None
+    try:
+        query = params.text(
+            unquote_plus(raw[2:], encoding="utf-8", errors="replace"),
+            "q",
+            max_length=QUERY_MAX_CHARS,
+        )
+    except ValidationError:
+        return None  # the DRF view answers 400 with its message
+
+    def body() -> bytes:
+        results = hits(query, *parts)
+        return render({"count": len(results), "results": results})
+
+    return body
+
+
 def _plain_query(request: HttpRequest) -> str | None:
     """The raw `q` if DRF would answer this request with plain, compact JSON from get() (a
     GET/HEAD with nothing but one `q`), else None. The common `q=…` alone is read straight
     from the query string, as QueryDict would decode it (UTF-8, undecodable bytes replaced)."""
     if request.method not in ("GET", "HEAD"):
         return None
-    accept = request.META.get("HTTP_ACCEPT", "")
-    if accept and (
-        "indent" in accept
-        or not ("application/json" in accept or "*/*" in accept or "application/*" in accept)
-    ):
+    if not _plain_accept(request.META.get("HTTP_ACCEPT", "")):
         return None
     raw = request.META.get("QUERY_STRING", "")
     if raw.startswith("q=") and raw.isascii() and "&" not in raw:

@@ -13,6 +13,9 @@ env = environ.Env()  # base.py has read .env into the environment already
 # path (`@public_data`, `@short_path`: core/fastpath.py).
 SHORT_PATH_PREFIXES = ["/tiles/base/", "/tiles/extra/", "/api/v1/services"]
 SHORT_PATH_URL_NAMES = ["api:reports", "api:staff-reports"]
+# Views answered by the WSGI front before Django's handler (core/wsgi_front.py): URL name →
+# the answer function. `{}` switches the front off.
+WSGI_FRONT = {"api:services": "catalogue.search_answer.front_answer"}
 # The hot statements (catalogue search, intake's lookups and write) as prepared statements,
 # planned once per connection (core/dbread.py). Off behind a pooler in transaction mode
 # older than PgBouncer 1.21.

@@ -117,3 +117,26 @@ def test_api_docs_work_under_the_policy(served: Served) -> None:
         script = fetch(served, src.replace("&amp;", "&"))
         assert script.status == 200, src
     assert not re.search(r"<script>", page.body)
+
+
+def test_the_catalogue_search_is_answered_alike_every_time(served: Served) -> None:
+    """The WSGI front (core/wsgi_front.py) answers repeated searches with the headers Django
+    gave the first in each worker process; plain HTTP is redirected every time."""
+    answers = [fetch(served, "/api/v1/services?q=Hund") for _ in range(8)]
+    first = answers[0]
+    assert first.status == 200
+    assert json.loads(first.body)["count"] >= 0
+    assert first.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert first.headers["X-Content-Type-Options"] == "nosniff"
+    assert first.headers["Content-Language"] == "de"
+    # Framing aside (the front sends Content-Length where Django's answer was chunked).
+    framing = {"Date", "Content-Length", "Transfer-Encoding"}
+    for answer in answers[1:]:
+        assert (answer.status, answer.body) == (first.status, first.body)
+        assert {k: v for k, v in answer.headers.items() if k not in framing} == {
+            k: v for k, v in first.headers.items() if k not in framing
+        }
+    assert any("Content-Length" in answer.headers for answer in answers)
+    for _ in range(4):
+        plain = fetch(served, "/api/v1/services?q=Hund", https=False)
+        assert plain.status == 301
