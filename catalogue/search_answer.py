@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 
 from core import params
+from core.wsgi_front import HOST_META
 
 from .search import QUERY_MAX_CHARS, columns, find_statements, hit_rows
 
@@ -47,17 +48,6 @@ LIST_FIELDS = (
 # What DRF's APIView puts in `Allow` for a view with only get().
 ALLOW = "GET, HEAD, OPTIONS"
 _SLUG = "__slug__"
-# What build_absolute_uri() reads of a request (host, forwarded host and port, scheme and
-# the proxy's scheme header), the key of the absolute URLs kept per process.
-_HOST_META = (
-    "HTTP_HOST",
-    "HTTP_X_FORWARDED_HOST",
-    "HTTP_X_FORWARDED_PORT",
-    "HTTP_X_FORWARDED_PROTO",
-    "SERVER_NAME",
-    "SERVER_PORT",
-    "wsgi.url_scheme",
-)
 MAX_KEPT_HOSTS = 64
 _absolute: dict[tuple[object, ...], tuple[str, str]] = {}
 
@@ -69,7 +59,7 @@ def service_url_parts(request: HttpRequest) -> tuple[str, str]:
     per process (bounded)."""
     prefix = get_script_prefix()
     meta = request.META
-    key = (prefix, *(meta.get(name) for name in _HOST_META))
+    key = (prefix, *(meta.get(name) for name in HOST_META))
     parts = _absolute.get(key)
     if parts is None:
         before, _, after = reverse("catalogue:service", args=[_SLUG]).partition(_SLUG)
@@ -129,7 +119,7 @@ def front_answer(environ: dict[str, Any]) -> Callable[[], bytes] | None:
         return None
     if not _plain_accept(environ.get("HTTP_ACCEPT", "")):
         return None
-    parts = _absolute.get(("/", *(environ.get(name) for name in _HOST_META)))
+    parts = _absolute.get(("/", *(environ.get(name) for name in HOST_META)))
     if parts is None:  # a host this process has not checked yet: Django checks it
         return None
     try:

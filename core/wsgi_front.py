@@ -54,17 +54,19 @@ HANDLED_RECEIVERS = {
         "django.core.handlers.base.reset_urlconf",
     },
 }
-# What the learned headers depend on besides the path (see above).
-_KEY_META = (
-    "wsgi.url_scheme",
+# What Django reads of a request for its host check and absolute URLs (build_absolute_uri:
+# host, forwarded host and port, scheme and the proxy's scheme header).
+HOST_META = (
     "HTTP_HOST",
     "HTTP_X_FORWARDED_HOST",
     "HTTP_X_FORWARDED_PORT",
     "HTTP_X_FORWARDED_PROTO",
     "SERVER_NAME",
     "SERVER_PORT",
-    "HTTP_ACCEPT_LANGUAGE",
+    "wsgi.url_scheme",
 )
+# What the learned headers depend on besides the path and the language cookie (see above).
+_KEY_META = (*HOST_META, "HTTP_ACCEPT_LANGUAGE")
 
 
 class WSGIFront:

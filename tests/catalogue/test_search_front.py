@@ -5,8 +5,6 @@ refused host, a place, another format) answered by Django every time."""
 
 from __future__ import annotations
 
-import io
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory
 
 from catalogue.models import Service
 from core.wsgi_front import HANDLED_RECEIVERS, WSGIFront
@@ -44,20 +43,8 @@ class Counting:
 
 
 def call(app: Any, query: str, **headers: str) -> Answer:
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": "/api/v1/services",
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-    }
-    for name, value in headers.items():
-        environ["HTTP_" + name.upper()] = value
+    environ = RequestFactory().get(f"/api/v1/services?{query}").environ
+    environ.update({"HTTP_" + name.upper(): value for name, value in headers.items()})
     seen: dict[str, Any] = {}
 
     def start_response(
