@@ -9,8 +9,9 @@ third to it again (bench/catalogue_search.py, docs/catalogue.md).
 How the answer stays Django's:
 
 * Only the views named in settings.WSGI_FRONT (URL name → dotted path of an answer function),
-  only GET, only without a SCRIPT_NAME. The answer function looks at the WSGI environ (no
-  database) and returns None — "not mine, Django answers" — or a function that makes the body.
+  only GET without a body (a body is for Django's size check), only without a SCRIPT_NAME.
+  The answer function looks at the WSGI environ (no database) and returns None — "not mine,
+  Django answers" — or a function that makes the body.
 * The status line and headers are not written here, they are learned: a request the front
   could answer, but for which it has no headers yet, goes to Django, and the front keeps what
   Django answered if it is a 200 without cookies. They are kept per path, scheme and host (what
@@ -97,7 +98,12 @@ class WSGIFront:
         return (environ["PATH_INFO"], language, *(environ.get(name) for name in _KEY_META))
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "GET" or environ.get("SCRIPT_NAME"):
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("SCRIPT_NAME")
+            or environ.get("CONTENT_LENGTH", "") not in ("", "0")
+            or "HTTP_TRANSFER_ENCODING" in environ
+        ):  # a body is Django's to check (config.middleware.RequestBodyCapMiddleware)
             return self.application(environ, start_response)
         answer = self._answers().get(environ.get("PATH_INFO", ""))
         make = answer(environ) if answer is not None else None

@@ -128,6 +128,7 @@ def test_a_changed_catalogue_is_answered_at_once(front: tuple[WSGIFront, Countin
         (urlencode({"q": "Hund", "lat": "53.3", "lon": "10.4"}), {}, "200", "responsible"),
         (urlencode({"q": "Hund", "format": "json"}), {}, "200", "results"),
         (urlencode({"q": "Hund"}), {"accept": "application/json; indent=4"}, "200", '\n    "'),
+        (urlencode({"q": "Hund"}), {"transfer_encoding": "chunked"}, "200", "results"),
     ],
 )
 def test_other_requests_reach_django_every_time(
