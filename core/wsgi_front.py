@@ -26,6 +26,10 @@ How the answer stays Django's:
   tenth of the answer's own Python time). `HANDLED_RECEIVERS` names those receivers; a test
   fails when another one is connected, so a new receiver is not skipped unnoticed.
 * If making the body raises, Django answers instead (its error handling, log and error page).
+
+Keep in mind: a middleware that one day makes this answer's headers depend on another request
+header (CORS by `Origin`, say) must have that header added to the key (`_KEY_META`), or the
+front would repeat the headers learned for another value of it.
 """
 
 from __future__ import annotations
