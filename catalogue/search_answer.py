@@ -52,14 +52,18 @@ MAX_KEPT_HOSTS = 64
 _absolute: dict[tuple[object, ...], tuple[str, str]] = {}
 
 
+def _host_key(prefix: str, meta: dict[str, Any]) -> tuple[object, ...]:
+    """The key of the absolute URLs kept per process: the script prefix and what the request
+    says of its host and scheme."""
+    return (prefix, *(meta.get(name) for name in HOST_META))
+
+
 def service_url_parts(request: HttpRequest) -> tuple[str, str]:
     """A service page's absolute URL as (before, after) the slug, for this request's host:
     one reverse() and build_absolute_uri() (with the host check) per script prefix and what
     the request says of its host and scheme — the same few values on every search, so kept
     per process (bounded)."""
-    prefix = get_script_prefix()
-    meta = request.META
-    key = (prefix, *(meta.get(name) for name in HOST_META))
+    key = _host_key(get_script_prefix(), request.META)
     parts = _absolute.get(key)
     if parts is None:
         before, _, after = reverse("catalogue:service", args=[_SLUG]).partition(_SLUG)
@@ -101,6 +105,28 @@ def hits(query: str, before: str, after: str) -> list[dict[str, Any]]:
     return [dict(zip(_KEYS, row, strict=False)) for row in rows]
 
 
+def _body(query: str, before: str, after: str) -> bytes:
+    """The plain search's JSON body."""
+    results = hits(query, before, after)
+    return render({"count": len(results), "results": results})
+
+
+def _simple_q(raw: str) -> str | None:
+    """`q` of a query string that is `q=…` alone in ASCII, decoded as QueryDict would
+    (UTF-8, undecodable bytes replaced); None for any other query string."""
+    if raw.startswith("q=") and raw.isascii() and "&" not in raw:
+        return unquote_plus(raw[2:], encoding="utf-8", errors="replace")
+    return None
+
+
+def _valid(raw: str) -> str | None:
+    """The checked `q`, or None where the DRF view answers 400 with its message."""
+    try:
+        return params.text(raw, "q", max_length=QUERY_MAX_CHARS)
+    except ValidationError:
+        return None
+
+
 def _plain_accept(accept: str) -> bool:
     """Whether DRF answers this Accept header with plain, compact JSON."""
     return not accept or (
@@ -114,28 +140,14 @@ def front_answer(environ: dict[str, Any]) -> Callable[[], bytes] | None:
     search `?q=…` (the query string as one `q` in ASCII, a valid `q`, plain JSON accepted, a
     host whose URLs are kept already), or None for Django to answer. Looks at the environ only;
     the returned function runs the search."""
-    raw = environ.get("QUERY_STRING", "")
-    if not (raw.startswith("q=") and raw.isascii() and "&" not in raw):
+    raw = _simple_q(environ.get("QUERY_STRING", ""))
+    if raw is None or not _plain_accept(environ.get("HTTP_ACCEPT", "")):
         return None
-    if not _plain_accept(environ.get("HTTP_ACCEPT", "")):
+    parts = _absolute.get(_host_key("/", environ))
+    query = _valid(raw)
+    if parts is None or query is None:  # a host not checked yet, bad input: Django answers
         return None
-    parts = _absolute.get(("/", *(environ.get(name) for name in HOST_META)))
-    if parts is None:  # a host this process has not checked yet: Django checks it
-        return None
-    try:
-        query = params.text(
-            unquote_plus(raw[2:], encoding="utf-8", errors="replace"),
-            "q",
-            max_length=QUERY_MAX_CHARS,
-        )
-    except ValidationError:
-        return None  # the DRF view answers 400 with its message
-
-    def body() -> bytes:
-        results = hits(query, *parts)
-        return render({"count": len(results), "results": results})
-
-    return body
+    return lambda: _body(query, *parts)
 
 
 def _plain_query(request: HttpRequest) -> str | None:
@@ -146,9 +158,9 @@ def _plain_query(request: HttpRequest) -> str | None:
         return None
     if not _plain_accept(request.META.get("HTTP_ACCEPT", "")):
         return None
-    raw = request.META.get("QUERY_STRING", "")
-    if raw.startswith("q=") and raw.isascii() and "&" not in raw:
-        return unquote_plus(raw[2:], encoding="utf-8", errors="replace")
+    simple = _simple_q(request.META.get("QUERY_STRING", ""))
+    if simple is not None:
+        return simple
     query = request.GET
     if len(query) > 1 or (query and "q" not in query) or len(query.getlist("q")) > 1:
         return None
@@ -158,15 +170,11 @@ def _plain_query(request: HttpRequest) -> str | None:
 def search_answer(request: HttpRequest) -> HttpResponse | None:
     """The plain search's response, or None for the DRF view to answer."""
     raw = _plain_query(request)
-    if raw is None:
+    query = _valid(raw) if raw is not None else None
+    if query is None:
         return None
-    try:
-        query = params.text(raw, "q", max_length=QUERY_MAX_CHARS)
-    except ValidationError:
-        return None  # the DRF view answers 400 with its message
-    results = hits(query, *service_url_parts(request))
     response = HttpResponse(
-        render({"count": len(results), "results": results}), content_type="application/json"
+        _body(query, *service_url_parts(request)), content_type="application/json"
     )
     response["Allow"] = ALLOW
     return response
