@@ -324,9 +324,16 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _worker_kind(cmd: str) -> str:
-    """The images queue's worker (photo redaction): "images"; any other: "celery"."""
-    return "images" if " -Q images" in cmd else "celery"
+def _group(cmd: str) -> str | None:
+    """Which of the server's processes a command line is: "gunicorn", "celery worker",
+    "images worker" (the images queue's, photo redaction), "celery beat", or None."""
+    if "gunicorn" in cmd:
+        return "gunicorn"
+    if "celery" in cmd and " worker" in cmd:
+        return "images worker" if " -Q images" in cmd else "celery worker"
+    if "celery" in cmd and " beat" in cmd:
+        return "celery beat"
+    return None
 
 
 def memory(roots: list[int]) -> dict[str, int]:
@@ -336,13 +343,9 @@ def memory(roots: list[int]) -> dict[str, int]:
     totals = {"gunicorn": 0, "celery worker": 0, "images worker": 0, "celery beat": 0}
     for root in roots:
         for pid in process_tree(root):
-            cmd = _cmdline(pid)
-            if "gunicorn" in cmd:
-                totals["gunicorn"] += _rss_kib(pid)
-            elif "celery" in cmd and " worker" in cmd:
-                totals[_worker_kind(cmd) + " worker"] += _rss_kib(pid)
-            elif "celery" in cmd and " beat" in cmd:
-                totals["celery beat"] += _rss_kib(pid)
+            group = _group(_cmdline(pid))
+            if group is not None:
+                totals[group] += _rss_kib(pid)
     return totals
 
 
@@ -379,13 +382,12 @@ def cpu_seconds(roots: list[int]) -> dict[str, float]:
     """CPU time used so far by the gunicorn ("web"), celery worker ("worker") and images
     worker ("images", photo redaction) processes under the roots."""
     ticks = {"web": 0, "worker": 0, "images": 0}
+    kinds = {"gunicorn": "web", "celery worker": "worker", "images worker": "images"}
     for root in roots:
         for pid in process_tree(root):
-            cmd = _cmdline(pid)
-            if "gunicorn" in cmd:
-                ticks["web"] += _cpu_ticks(pid)
-            elif "celery" in cmd and " worker" in cmd:
-                ticks["worker" if _worker_kind(cmd) == "celery" else "images"] += _cpu_ticks(pid)
+            kind = kinds.get(_group(_cmdline(pid)) or "")
+            if kind is not None:
+                ticks[kind] += _cpu_ticks(pid)
     return {kind: count / os.sysconf("SC_CLK_TCK") for kind, count in ticks.items()}
 
 
