@@ -174,13 +174,13 @@ def print_memory(start: dict[str, int], series: list[dict[str, int]]) -> float:
 def print_cpu(
     roots: list[int],
     start_cpu: dict[str, float],
-    start: tuple[float, float],
+    start: tuple[float, float, dict[str, float]],
     answered: int,
     rate: float,
 ) -> None:
     """The server's CPU per answered request (web, workers), the machine's (server, the bench's
     client, the rest) and the photo redaction still to do."""
-    start_busy, start_client = start
+    start_busy, start_client, start_other = start
     end_cpu = soak_server.cpu_seconds(roots)
     part = {kind: end_cpu[kind] - start_cpu[kind] for kind in end_cpu}
     used = sum(part.values())
@@ -194,11 +194,14 @@ def print_cpu(
     )
     busy = soak_server.machine_busy_seconds() - start_busy
     client = _client_cpu() - start_client
-    rest = busy - used - client
+    end_other = soak_server.other_cpu_seconds(roots)
+    other = {kind: end_other[kind] - start_other[kind] for kind in end_other}
+    rest = busy - used - client - sum(other.values())
+    named = ", ".join(f"{kind} {other[kind] / answered * 1000:.1f}" for kind in other)
     print(
         f"machine busy: {busy / answered * 1000:.1f} ms per request (server "
-        f"{used / answered * 1000:.1f}, bench client {client / answered * 1000:.1f}, the rest"
-        f" — PostgreSQL, Redis, kernel — {rest / answered * 1000:.1f})"
+        f"{used / answered * 1000:.1f}, bench client {client / answered * 1000:.1f}, {named},"
+        f" the rest — kernel, other processes — {rest / answered * 1000:.1f})"
     )
     waiting, queued = soak_server.redaction_backlog()
     print(f"photo redaction behind at the end: {waiting} photos ({queued} tasks queued)")
@@ -309,6 +312,7 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     print(f"warm-up: {opts.warmup:g} s, {warm_errors} errors", flush=True)
     start_memory, start_cpu = soak_server.memory(roots), soak_server.cpu_seconds(roots)
     start_busy, start_client = soak_server.machine_busy_seconds(), _client_cpu()
+    start_other = soak_server.other_cpu_seconds(roots)
     series: list[dict[str, int]] = [start_memory]
     stop = threading.Event()
     sampler = threading.Thread(target=sample_memory, args=(roots, stop, series), daemon=True)
@@ -320,7 +324,7 @@ def soak(opts: argparse.Namespace, base: str, roots: list[int], log: Path | None
     errors = print_routes(results, opts.rate) + warm_errors
     answered = sum(len(s) for s in results.latencies.values())
     if roots and answered:
-        print_cpu(roots, start_cpu, (start_busy, start_client), answered, opts.rate)
+        print_cpu(roots, start_cpu, (start_busy, start_client, start_other), answered, opts.rate)
     if log:
         logged = soak_server.log_errors(log, log_start)
         print(f"errors in the server's log: {sum(logged.values())}")

@@ -370,12 +370,14 @@ def log_errors(log: Path, since: int) -> Counter[str]:
     return found
 
 
-def _cpu_ticks(pid: int) -> int:
+def _cpu_ticks(pid: int, children: bool = False) -> int:
+    """utime + stime of the process; with `children`, of its ended children too."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return 0
-    return int(fields[11]) + int(fields[12])  # utime, stime
+    ended = int(fields[13]) + int(fields[14]) if children else 0  # cutime, cstime
+    return int(fields[11]) + int(fields[12]) + ended
 
 
 def cpu_seconds(roots: list[int]) -> dict[str, float]:
@@ -388,6 +390,32 @@ def cpu_seconds(roots: list[int]) -> dict[str, float]:
             kind = kinds.get(_group(_cmdline(pid)) or "")
             if kind is not None:
                 ticks[kind] += _cpu_ticks(pid)
+    return {kind: count / os.sysconf("SC_CLK_TCK") for kind, count in ticks.items()}
+
+
+def other_cpu_seconds(roots: list[int]) -> dict[str, float]:
+    """CPU time used so far by what else serves the traffic: honcho (which relays every line the
+    processes log) and beat under the roots, and the machine's PostgreSQL (live processes and the
+    postmaster's ended backends) and Redis."""
+    ticks = {"honcho": 0, "beat": 0, "postgres": 0, "redis": 0}
+    for root in roots:
+        for pid in process_tree(root):
+            group = _group(_cmdline(pid))
+            if group is None:
+                ticks["honcho"] += _cpu_ticks(pid)
+            elif group == "celery beat":
+                ticks["beat"] += _cpu_ticks(pid)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if name == "postgres":
+            ticks["postgres"] += _cpu_ticks(int(entry.name), children=True)
+        elif name.startswith("redis-server"):
+            ticks["redis"] += _cpu_ticks(int(entry.name))
     return {kind: count / os.sysconf("SC_CLK_TCK") for kind, count in ticks.items()}
 
 
