@@ -376,6 +376,12 @@ class Photo(models.Model):
             models.Index(fields=["image"], name="photo_image_name"),
             models.Index(fields=["thumbnail"], name="photo_thumbnail_name"),
             models.Index(fields=["original"], name="photo_original_name"),
+            # The redaction backlog (/healthz for staff and monitoring): photos not yet scanned.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(redacted_at__isnull=True),
+                name="photo_unredacted",
+            ),
         ]
 
 
@@ -466,35 +472,9 @@ class ReportEvent(ChoiceLabels, models.Model):
         ]
 
 
-class Support(models.Model):
-    """ "Ich bin auch betroffen": a person backs an existing report and follows its updates."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="supports"
-    )
-    email = models.EmailField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("Unterstützung")
-        verbose_name_plural = _("Unterstützungen")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report", "user"],
-                condition=models.Q(user__isnull=False),
-                name="support_once_per_user",
-            ),
-            models.UniqueConstraint(
-                fields=["report", "email"],
-                condition=~models.Q(email=""),
-                name="support_once_per_email",
-            ),
-        ]
-
-
-# Moderation models and response templates live in modules of their own; imported here so
-# that they belong to the app's models.
+# Moderation models, supports and response templates live in modules of their own; imported
+# here so that they belong to the app's models.
 from .idempotency_models import IdempotencyKey  # noqa: E402, F401
 from .moderation_models import AbuseFlag, ModerationSettings  # noqa: E402, F401
+from .support_models import Support  # noqa: E402, F401
 from .template_models import ResponseTemplate  # noqa: E402, F401

@@ -16,6 +16,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Min,
     OrderBy,
     OuterRef,
     Prefetch,
@@ -25,6 +26,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Now, Upper
+from django.utils import timezone
 
 from accounts.models import User
 from boundaries.models import Authority
@@ -167,6 +169,17 @@ def nearby_open_reports(
         .annotate(distance_m=distance_metres('"tracker_report"."location"', point))
         .order_by("distance_m", "-created_at")[:limit]
     )
+
+
+def redaction_backlog(now: datetime | None = None) -> tuple[int, float | None]:
+    """Photos still waiting for their redaction pass, and the age in seconds of the oldest
+    (None when none waits): a growing figure means no worker serves the queue "images"."""
+    now = now or timezone.now()
+    row = Photo.objects.filter(redacted_at__isnull=True).aggregate(
+        count=Count("id"), oldest=Min("created_at")
+    )
+    oldest = row["oldest"]
+    return row["count"], (now - oldest).total_seconds() if oldest else None
 
 
 def public_history(report: Report) -> QuerySet[ReportEvent]:

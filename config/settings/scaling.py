@@ -1,7 +1,7 @@
 """Settings for running on several machines (docs/deployment.md, "From one machine to several"):
 the read replica's lag rule (core/replica.py), the short paths (core/fastpath.py),
-Celery task routes, the ledger sealer's timing and the report tiles' cells (cost as the reports
-grow). Read at the end of config/settings/base.py."""
+Celery task routes, what /healthz shows monitoring, the ledger sealer's timing and the report
+tiles' cells (cost as the reports grow). Read at the end of config/settings/base.py."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ IMAGES_QUEUE = "images"
 CELERY_TASK_ROUTES = env.json(
     "CELERY_TASK_ROUTES", default={"tracker.redact_photo": {"queue": IMAGES_QUEUE}}
 )
+
+# /healthz for monitoring (config/health.py): a monitoring system sending
+# `Authorization: Bearer <HEALTHZ_TOKEN>` sees what staff see (versions, backlogs); empty: only
+# staff. A backlog whose oldest item waits longer than HEALTHZ_BACKLOG_WARN_MINUTES is named
+# under "warnings" (outbox deliveries due, photos not yet redacted).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+HEALTHZ_BACKLOG_WARN_MINUTES = env.int("HEALTHZ_BACKLOG_WARN_MINUTES", default=30)
 
 # The ledger's sealer (docs/inspections.md, "Ledger"): entries unsealed for longer than
 # LEDGER_SEAL_ALARM_SECONDS are an alarm (verify_liability_chain, the record); the beat sweep
