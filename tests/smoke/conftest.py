@@ -93,6 +93,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+# What a monitoring system sends as `Authorization: Bearer …` to see /healthz's backlogs.
+HEALTHZ_TOKEN = secrets.token_urlsafe(32)
+
+
 @pytest.fixture(scope="session")
 def served_env(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
@@ -120,6 +124,7 @@ def served_env(
         "REDIS_URL": settings.REDIS_URL,
         "CACHE_URL": settings.CACHES["default"]["LOCATION"],
         "PYTHONPATH": str(ROOT),
+        "HEALTHZ_TOKEN": HEALTHZ_TOKEN,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import Served, fetch
+from .conftest import HEALTHZ_TOKEN, Served, fetch
 
 # django_db: makes pytest-django create the test database even when only this suite runs (the
 # server reads it; these tests write nothing).
@@ -89,6 +89,21 @@ def test_healthz_hides_versions_and_is_reachable_without_tls(served: Served) -> 
     answer = fetch(served, "/healthz", https=False)  # the proxy's own check, plain HTTP
     assert answer.status == 200
     assert json.loads(answer.body) == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_healthz_shows_monitoring_the_backlogs_with_its_token(served: Served) -> None:
+    wrong = fetch(served, "/healthz", headers={"Authorization": "Bearer guessed"})
+    assert "queues" not in json.loads(wrong.body)
+    answer = fetch(served, "/healthz", headers={"Authorization": f"Bearer {HEALTHZ_TOKEN}"})
+    assert answer.status == 200
+    body = json.loads(answer.body)
+    assert body["status"] == "ok"
+    # The production server reaches the broker: each queue's length is a number, not unknown.
+    assert all(isinstance(length, int) for length in body["queues"].values()), body["queues"]
+    assert set(body["queues"]) == {"celery", "images"}
+    assert isinstance(body["photos_unredacted"]["count"], int)
+    assert isinstance(body["outbox_due"]["count"], int)
+    assert body["postgis"]
 
 
 def test_plain_http_is_redirected_to_https(served: Served) -> None:
