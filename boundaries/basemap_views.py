@@ -26,6 +26,7 @@ from django.http import (
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from core.conditional import etag_matches
 from core.fastpath import public_data
 from core.replica import read_from_replica
 
@@ -54,7 +55,7 @@ def base_tile_view(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse
         return _bad_tile(exc)
     version = current_version()
     etag = f'"{version}"'
-    if etag in request.headers.get("If-None-Match", ""):
+    if etag_matches(request, etag):
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(cached_tile(zi, xi, yi, version), content_type=MVT_CONTENT_TYPE)

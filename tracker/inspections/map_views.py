@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from boundaries.basemap import BadTile, parse_tile
+from core.conditional import etag_matches
 from geo.models import RoadSegment
 from tracker import permissions
 
@@ -62,7 +63,7 @@ def road_tile(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
     today = timezone.localdate()
     tag = tiles.tile_tag(plans, today)
     etag = f'"{tag}"'
-    if etag in request.headers.get("If-None-Match", ""):
+    if etag_matches(request, etag):
         response: HttpResponse = HttpResponseNotModified()
     else:
         body = tiles.cached_tile(zi, xi, yi, plans, today, tag)
