@@ -47,8 +47,10 @@ SHELL_FILES = [
     "vendor/maplibre-gl/maplibre-gl.css",
     "vendor/maplibre-gl-leaflet/leaflet-maplibre-gl.js",
 ]
+# Both offline queues reach IndexedDB through the `idb` package; the worker loads it once.
+IDB_SCRIPT = "vendor/idb/umd.js"
 # The offline report queue, shared by the report page and the worker (docs/offline.md).
-OFFLINE_REPORT_SCRIPTS = ["vendor/idb/umd.js", "js/offline-reports-store.js"]
+OFFLINE_REPORT_SCRIPT = "js/offline-reports-store.js"
 # The crews' queue of changes, shared by the Unterwegs page and the worker (docs/offline.md).
 CREW_QUEUE_SCRIPT = "js/crew-queue.js"
 THEME_COLOUR = "#00508c"
@@ -132,9 +134,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "tiles_prefix": json.dumps("/tiles/base/"),
             "tile_entries": BASEMAP_CACHE_ENTRIES,
             # Citizens' offline reports (docs/offline.md).
-            "offline_store_scripts": ", ".join(
-                json.dumps(static(name)) for name in OFFLINE_REPORT_SCRIPTS
-            ),
+            "idb_script": json.dumps(static(IDB_SCRIPT)),
+            "offline_store_script": json.dumps(static(OFFLINE_REPORT_SCRIPT)),
             "reports_path": json.dumps(reverse("api:reports")),
             "crew_queue_script": json.dumps(static(CREW_QUEUE_SCRIPT)),
         },

@@ -19,7 +19,7 @@
   "use strict";
 
   var configElement = document.getElementById("crew-offline-config");
-  if (!configElement || !window.indexedDB || !window.fetch || !window.MMCrewQueue) {
+  if (!configElement || !window.indexedDB || !window.idb || !window.fetch || !window.MMCrewQueue) {
     return;
   }
   var C = JSON.parse(configElement.textContent);

@@ -24,57 +24,43 @@
 
   var dbPromise = null;
 
+  /* IndexedDB through the `idb` package (vendor/idb/umd.js, loaded before this file), as the
+     citizens' offline queue (js/offline-reports-store.js). */
   function db() {
     if (!dbPromise) {
-      dbPromise = new Promise(function (resolve, reject) {
-        var request = scope.indexedDB.open(DB_NAME, 1);
-        request.onupgradeneeded = function () {
-          var database = request.result;
+      dbPromise = scope.idb.openDB(DB_NAME, 1, {
+        upgrade: function (database) {
           database.createObjectStore("reports", { keyPath: "id" });
           database.createObjectStore("changes", { keyPath: "seq", autoIncrement: true });
           database.createObjectStore("meta", { keyPath: "key" });
-        };
-        request.onsuccess = function () { resolve(request.result); };
-        request.onerror = function () { reject(request.error); };
+        },
       });
     }
     return dbPromise;
   }
 
-  function store(name, mode, work) {
-    return db().then(function (database) {
-      return new Promise(function (resolve, reject) {
-        var transaction = database.transaction(name, mode);
-        var result;
-        var request = work(transaction.objectStore(name));
-        if (request) {
-          request.onsuccess = function () { result = request.result; };
-        }
-        transaction.oncomplete = function () { resolve(result); };
-        transaction.onerror = function () { reject(transaction.error); };
-        transaction.onabort = function () { reject(transaction.error); };
-      });
-    });
+  async function getAll(name) { return (await db()).getAll(name); }
+  async function getOne(name, key) { return (await db()).get(name, key); }
+  async function putOne(name, value) { return (await db()).put(name, value); }
+  async function clearStore(name) { return (await db()).clear(name); }
+
+  /* Several writes in one transaction: all of them or none. */
+  async function inOneTransaction(name, work) {
+    var transaction = (await db()).transaction(name, "readwrite");
+    var writes = work(transaction.store);
+    await Promise.all(writes.concat([transaction.done]));
   }
 
-  function getAll(name) { return store(name, "readonly", function (s) { return s.getAll(); }); }
-  function getOne(name, key) { return store(name, "readonly", function (s) { return s.get(key); }); }
-  function putOne(name, value) { return store(name, "readwrite", function (s) { return s.put(value); }); }
-  function clearStore(name) { return store(name, "readwrite", function (s) { return s.clear(); }); }
   function deleteMany(name, keys) {
-    return store(name, "readwrite", function (s) {
-      keys.forEach(function (key) { s.delete(key); });
-      return null;
+    return inOneTransaction(name, function (s) {
+      return keys.map(function (key) { return s.delete(key); });
     });
   }
 
   function putMany(name, values, clearFirst) {
-    return store(name, "readwrite", function (s) {
-      if (clearFirst) {
-        s.clear();
-      }
-      values.forEach(function (value) { s.put(value); });
-      return null;
+    return inOneTransaction(name, function (s) {
+      var writes = clearFirst ? [s.clear()] : [];
+      return writes.concat(values.map(function (value) { return s.put(value); }));
     });
   }
 

@@ -1,6 +1,8 @@
 /* Mängelmelder service worker (frontend/pwa.py renders it at /sw.js). Workbox from npm, served
    from our own static files. */
 importScripts("{{ workbox }}");
+// IndexedDB through the `idb` package, for both offline queues below.
+importScripts({{ idb_script|safe }});
 workbox.setConfig({ modulePathPrefix: "{{ modules }}", debug: false });
 workbox.core.setCacheNameDetails({ prefix: "mm" });
 workbox.core.clientsClaim();
@@ -121,7 +123,7 @@ self.addEventListener("message", function (event) {
 // API; where a browser lacks it, Workbox replays when the worker starts, and the page sends on
 // its "online" event). A replay is skipped when the page has sent or discarded the report
 // meanwhile; a double send files one report anyway (the API honours the key).
-importScripts({{ offline_store_scripts|safe }});
+importScripts({{ offline_store_script|safe }});
 (function () {
   var REPORTS_PATH = {{ reports_path|safe }};
   var store = self.MMOfflineStore;
