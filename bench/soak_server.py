@@ -431,8 +431,8 @@ def redaction_backlog() -> tuple[int, int]:
     import redis
     from django.conf import settings
 
-    from tracker.models import Photo
+    from tracker.selectors import redaction_backlog as photos_waiting
 
-    waiting = Photo.objects.filter(redacted_at__isnull=True).count()
+    waiting, _since = photos_waiting()
     queued = redis.Redis.from_url(os.environ["REDIS_URL"]).llen(settings.IMAGES_QUEUE)
     return waiting, int(queued)

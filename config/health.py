@@ -10,12 +10,14 @@ warning, not an outage: the status stays 200, since the portal still serves."""
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 from typing import Any
 
 import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu.exceptions import ChannelError, OperationalError
@@ -74,18 +76,28 @@ def _queue_lengths() -> dict[str, int | None]:
     return lengths
 
 
-def _backlog(name: str, count: int, oldest: float | None, warnings: list[str]) -> dict[str, Any]:
-    if oldest is not None and oldest > settings.HEALTHZ_BACKLOG_WARN_MINUTES * 60:
+def _backlog(
+    name: str, backlog: tuple[int, datetime | None], now: datetime, warnings: list[str]
+) -> dict[str, Any]:
+    """{count, oldest_seconds} of a backlog (count, since when its oldest item waits)."""
+    count, since = backlog
+    if since is None:
+        return {"count": count, "oldest_seconds": None}
+    oldest = (now - since).total_seconds()
+    if oldest > settings.HEALTHZ_BACKLOG_WARN_MINUTES * 60:
         warnings.append(name)
-    return {"count": count, "oldest_seconds": None if oldest is None else round(oldest)}
+    return {"count": count, "oldest_seconds": round(oldest)}
 
 
 def _details(database: dict[str, Any]) -> dict[str, Any]:
     warnings: list[str] = []
     details: dict[str, Any] = {"postgis": database["postgis"]}
     if database["ok"]:
-        details["outbox_due"] = _backlog("outbox_due", *due_backlog(), warnings)
-        details["photos_unredacted"] = _backlog("photos_unredacted", *redaction_backlog(), warnings)
+        now = timezone.now()
+        details["outbox_due"] = _backlog("outbox_due", due_backlog(), now, warnings)
+        details["photos_unredacted"] = _backlog(
+            "photos_unredacted", redaction_backlog(), now, warnings
+        )
     details["queues"] = _queue_lengths()
     details["warnings"] = warnings
     return details

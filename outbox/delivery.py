@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import registry
+from . import registry, selectors
 from .models import OutboxMessage
 from .registry import Cancelled, GiveUp, RetryLater
 
@@ -327,13 +327,8 @@ def _publish_task(message: OutboxMessage) -> Iterable[int]:
 
 
 def due_ids(limit: int = 500) -> list[int]:
-    return list(
-        OutboxMessage.objects.filter(
-            status=OutboxMessage.Status.PENDING, next_attempt_at__lte=timezone.now()
-        )
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = selectors.due().order_by("next_attempt_at", "pk")
+    return list(due.values_list("pk", flat=True)[:limit])
 
 
 def publish_due(limit: int = 500) -> int:

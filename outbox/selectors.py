@@ -1,21 +1,23 @@
-"""Reads of the outbox for monitoring (config.health): what is due and not yet delivered."""
+"""Reads of the outbox: what is due and not yet delivered (the beat's publisher, monitoring)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from .models import OutboxMessage
 
 
-def due_backlog(now: datetime | None = None) -> tuple[int, float | None]:
-    """Pending rows whose time has come, and the age in seconds of the one due longest
-    (None when nothing is due). Reads the partial index the beat task's scan uses."""
-    now = now or timezone.now()
-    row = OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
-    ).aggregate(count=Count("id"), oldest=Min("next_attempt_at"))
-    oldest = row["oldest"]
-    return row["count"], (now - oldest).total_seconds() if oldest else None
+def due(now: datetime | None = None) -> QuerySet[OutboxMessage]:
+    """Pending rows whose (next) delivery time has come: the partial index's rows."""
+    return OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now or timezone.now()
+    )
+
+
+def due_backlog() -> tuple[int, datetime | None]:
+    """How many rows are due, and since when the one due longest is (None: nothing due)."""
+    row = due().aggregate(count=Count("id"), oldest=Min("next_attempt_at"))
+    return row["count"], row["oldest"]

@@ -26,7 +26,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Now, Upper
-from django.utils import timezone
 
 from accounts.models import User
 from boundaries.models import Authority
@@ -171,15 +170,13 @@ def nearby_open_reports(
     )
 
 
-def redaction_backlog(now: datetime | None = None) -> tuple[int, float | None]:
-    """Photos still waiting for their redaction pass, and the age in seconds of the oldest
-    (None when none waits): a growing figure means no worker serves the queue "images"."""
-    now = now or timezone.now()
+def redaction_backlog() -> tuple[int, datetime | None]:
+    """Photos still waiting for their redaction pass, and when the oldest came (None when
+    none waits): a growing figure means no worker serves the queue "images"."""
     row = Photo.objects.filter(redacted_at__isnull=True).aggregate(
         count=Count("id"), oldest=Min("created_at")
     )
-    oldest = row["oldest"]
-    return row["count"], (now - oldest).total_seconds() if oldest else None
+    return row["count"], row["oldest"]
 
 
 def public_history(report: Report) -> QuerySet[ReportEvent]:
