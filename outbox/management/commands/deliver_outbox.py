@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
-from outbox import delivery
+from outbox import delivery, selectors
 from outbox.models import OutboxMessage
 
 
@@ -25,9 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=10_000)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
-        if not options["all"]:
-            pending = pending.filter(next_attempt_at__lte=timezone.now())
+        pending = (
+            OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+            if options["all"]
+            else selectors.due()
+        )
         ids = list(
             pending.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[
                 : options["limit"]
